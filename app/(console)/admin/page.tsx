@@ -1,0 +1,21 @@
+import type { Metadata } from "next";
+import { Suspense } from "react";
+import { UserTable } from "@/components/admin/user-table";
+import { PageHeader } from "@/components/ui/page-header";
+import { requireSection } from "@/server/auth/current-user";
+import { prefetch, trpc } from "@/server/trpc/rsc";
+
+export const metadata: Metadata = { title: "Admin" };
+
+export default async function AdminPage() {
+  await requireSection("admin");
+  prefetch(trpc.admin.users.list.queryOptions());
+  return (
+    <>
+      <PageHeader title="Admin" description="People who can use Casefile, their roles and clearance." />
+      <Suspense fallback={<p className="mt-6 text-slate-500">Loading users…</p>}>
+        <UserTable />
+      </Suspense>
+    </>
+  );
+}

@@ -1,0 +1,21 @@
+import type { Metadata } from "next";
+import { NotBuilt } from "@/components/shell/not-built";
+import { PageHeader } from "@/components/ui/page-header";
+import { requireSection } from "@/server/auth/current-user";
+
+export const metadata: Metadata = { title: "Compliance" };
+
+export default async function CompliancePage() {
+  await requireSection("compliance");
+  return (
+    <>
+      <PageHeader
+        title="Compliance"
+        description="Oversight of the approval process: anomaly findings, review campaigns and reports."
+      />
+      <NotBuilt>
+        Anomaly dashboards, review campaigns and reports arrive with the compliance feature.
+      </NotBuilt>
+    </>
+  );
+}

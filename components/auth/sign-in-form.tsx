@@ -1,0 +1,74 @@
+"use client";
+
+import { signIn } from "next-auth/react";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { Button } from "@/components/ui/button";
+
+const MESSAGES: Record<string, string> = {
+  AccountDisabled: "This account is disabled. Contact an administrator.",
+  CredentialsSignin: "Email or password is incorrect.",
+};
+
+export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const field = (name: string) => {
+      const value = form.get(name);
+      return typeof value === "string" ? value : "";
+    };
+    setPending(true);
+    setError(null);
+    const result = await signIn("credentials", {
+      email: field("email"),
+      password: field("password"),
+      redirect: false,
+    });
+    if (!result || result.error) {
+      setPending(false);
+      setError(MESSAGES[result?.error ?? ""] ?? "Sign-in failed. Try again.");
+      return;
+    }
+    router.replace(callbackUrl);
+    router.refresh();
+  }
+
+  return (
+    <form onSubmit={(e) => void onSubmit(e)} className="flex flex-col gap-4" noValidate>
+      {error ? (
+        <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-red-800">
+          {error}
+        </p>
+      ) : null}
+      <label className="flex flex-col gap-1">
+        <span className="font-medium">Email</span>
+        <input
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          autoFocus
+          className="rounded-md border border-slate-300 px-3 py-2"
+        />
+      </label>
+      <label className="flex flex-col gap-1">
+        <span className="font-medium">Password</span>
+        <input
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          className="rounded-md border border-slate-300 px-3 py-2"
+        />
+      </label>
+      <Button type="submit" disabled={pending} className="py-2">
+        {pending ? "Signing in…" : "Sign in"}
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,72 @@
+import { sql } from "drizzle-orm";
+import {
+  check,
+  index,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+export const ROLES = ["investigator", "approver", "compliance", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const roleEnum = pgEnum("role", ROLES);
+
+const tstz = () => timestamp({ withTimezone: true });
+
+export const users = pgTable(
+  "users",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    /** Stored lower-case; one account is one person. */
+    email: text().notNull().unique(),
+    name: text().notNull(),
+    /** argon2id PHC string; null for accounts that cannot sign in with a password. */
+    passwordHash: text(),
+    /** 1 (lowest) to 4 (highest); compared with an action's risk tier. */
+    clearance: smallint().notNull().default(1),
+    disabledAt: tstz(),
+    createdAt: tstz().notNull().defaultNow(),
+  },
+  (t) => [
+    check("users_email_lower", sql`${t.email} = lower(${t.email})`),
+    check("users_clearance_range", sql`${t.clearance} between 1 and 4`),
+  ],
+);
+
+export const userRoles = pgTable(
+  "user_roles",
+  {
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: roleEnum().notNull(),
+    grantedAt: tstz().notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.role] })],
+);
+
+/**
+ * Server-side record of every signed-in session. The session cookie only names
+ * a row here, so signing out, disabling a user or expiry take effect on the
+ * next request.
+ */
+export const userSessions = pgTable(
+  "user_sessions",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: tstz().notNull().defaultNow(),
+    expiresAt: tstz().notNull(),
+    revokedAt: tstz(),
+    ip: text(),
+    userAgent: text(),
+  },
+  (t) => [index("user_sessions_user_idx").on(t.userId)],
+);

@@ -1,0 +1,47 @@
+import { sql } from "drizzle-orm";
+import { hashPassword } from "@/server/auth/password";
+import type { Tx } from "./client";
+import { userRoles, users, type Role } from "./schema";
+
+export type DemoAccount = { email: string; name: string; roles: Role[]; clearance: number };
+
+/** The demo organisation. Every account shares one demo-only password. */
+export const DEMO_ACCOUNTS: DemoAccount[] = [
+  { email: "ines.ortega@casefile.demo", name: "Ines Ortega", roles: ["investigator"], clearance: 3 },
+  { email: "marcus.webb@casefile.demo", name: "Marcus Webb", roles: ["investigator"], clearance: 2 },
+  { email: "priya.raman@casefile.demo", name: "Priya Raman", roles: ["approver"], clearance: 4 },
+  { email: "tom.becker@casefile.demo", name: "Tom Becker", roles: ["approver"], clearance: 2 },
+  { email: "carla.nguyen@casefile.demo", name: "Carla Nguyen", roles: ["compliance"], clearance: 3 },
+  { email: "sam.okafor@casefile.demo", name: "Sam Okafor", roles: ["admin"], clearance: 4 },
+];
+
+/** Idempotent: existing accounts are left as they are. Returns the accounts it created. */
+export async function seedDemo(db: Tx, password: string): Promise<DemoAccount[]> {
+  return db.transaction(async (tx) => {
+    const created: DemoAccount[] = [];
+    for (const account of DEMO_ACCOUNTS) {
+      const [row] = await tx
+        .insert(users)
+        .values({
+          email: account.email,
+          name: account.name,
+          clearance: account.clearance,
+          passwordHash: await hashPassword(password),
+        })
+        .onConflictDoNothing({ target: users.email })
+        .returning({ id: users.id });
+      if (!row) continue;
+      created.push(account);
+      await tx
+        .insert(userRoles)
+        .values(account.roles.map((role) => ({ userId: row.id, role })))
+        .onConflictDoNothing();
+    }
+    return created;
+  });
+}
+
+export async function isEmpty(db: Tx): Promise<boolean> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(users);
+  return (row?.n ?? 0) === 0;
+}

@@ -1,0 +1,55 @@
+import { existsSync } from "node:fs";
+import { defineConfig, devices } from "@playwright/test";
+
+const PORT = 3100;
+export const baseURL = `http://localhost:${PORT}`;
+
+// Prefer the system's Chromium (CI installs Debian's); otherwise Playwright's own browser.
+const SYSTEM_CHROMIUM = "/usr/bin/chromium";
+const launchOptions = existsSync(SYSTEM_CHROMIUM)
+  ? {
+      executablePath: SYSTEM_CHROMIUM,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    }
+  : {};
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: "test-results",
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  // One worker: the tests share one server and its demo accounts, and the machine has two cores.
+  workers: 1,
+  reporter: [["list"]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions,
+  },
+  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
+  webServer: {
+    // The production build (`next build` runs first, see test:e2e) on its own fresh embedded database.
+    command: "npx tsx server/cli/serve.ts --reset-data",
+    url: `${baseURL}/sign-in`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: "pipe",
+    env: {
+      PORT: String(PORT),
+      NEXTAUTH_URL: baseURL,
+      CASEFILE_DATA_DIR: ".data/e2e",
+      CASEFILE_SEED_DEMO: "true",
+      CASEFILE_DEMO_PASSWORD: "casefile-demo",
+      DATABASE_URL: "",
+      AUTH_SECRET: "",
+    },
+  },
+});

@@ -1,0 +1,58 @@
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import type { Tx } from "@/db/client";
+import { userRoles, users, userSessions, type Role } from "@/db/schema";
+import { DomainError } from "../errors";
+import type { SessionUser } from "../auth/sessions";
+
+export type UserSummary = {
+  id: string;
+  email: string;
+  name: string;
+  clearance: number;
+  roles: Role[];
+  disabled: boolean;
+};
+
+export async function listUsers(db: Tx): Promise<UserSummary[]> {
+  const rows = await db
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      clearance: users.clearance,
+      disabledAt: users.disabledAt,
+      roles: sql<
+        Role[]
+      >`coalesce(array_agg(${userRoles.role} order by ${userRoles.role}) filter (where ${userRoles.role} is not null), '{}')`,
+    })
+    .from(users)
+    .leftJoin(userRoles, eq(userRoles.userId, users.id))
+    .groupBy(users.id)
+    .orderBy(asc(users.name));
+  return rows.map(({ disabledAt, ...u }) => ({ ...u, disabled: disabledAt !== null }));
+}
+
+/** Disabling also revokes every open session, so re-enabling never revives an old one. */
+export async function setUserDisabled(
+  db: Tx,
+  actor: SessionUser,
+  input: { userId: string; disabled: boolean },
+): Promise<void> {
+  if (input.userId === actor.id && input.disabled) {
+    throw new DomainError("BAD_REQUEST", "You cannot disable your own account", { field: "userId" });
+  }
+  await db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(users)
+      .set({ disabledAt: input.disabled ? sql`coalesce(${users.disabledAt}, now())` : null })
+      .where(eq(users.id, input.userId))
+      .returning({ id: users.id });
+    if (!updated) throw new DomainError("NOT_FOUND", "No such user");
+    if (input.disabled) {
+      await tx
+        .update(userSessions)
+        .set({ revokedAt: sql`now()` })
+        .where(and(eq(userSessions.userId, input.userId), isNull(userSessions.revokedAt)));
+    }
+  });
+}

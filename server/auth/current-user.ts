@@ -1,0 +1,29 @@
+import "server-only";
+import { getServerSession } from "next-auth";
+import { notFound, redirect } from "next/navigation";
+import { cache } from "react";
+import { getDb } from "../db";
+import { authOptions } from "./options";
+import { canOpen, SECTIONS, type SectionKey } from "./sections";
+import { loadSessionUser, type SessionUser } from "./sessions";
+
+/** The signed-in user for this request, read from the database (never from the token alone). */
+export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
+  const session = await getServerSession(authOptions);
+  if (!session?.sid) return null;
+  return loadSessionUser(getDb(), session.sid);
+});
+
+export async function requireUser(returnTo = "/"): Promise<SessionUser> {
+  const user = await getCurrentUser();
+  if (!user) redirect(`/sign-in?callbackUrl=${encodeURIComponent(returnTo)}`);
+  return user;
+}
+
+/** For a console page: signed in (else sign-in) and allowed to open the section (else 404). */
+export async function requireSection(key: SectionKey): Promise<SessionUser> {
+  const section = SECTIONS.find((s) => s.key === key);
+  const user = await requireUser(section?.href);
+  if (!canOpen(user.roles, key)) notFound();
+  return user;
+}

@@ -1,0 +1,104 @@
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import type { Tx } from "@/db/client";
+import { userRoles, users, userSessions, type Role } from "@/db/schema";
+import { timingDummyHash, verifyPassword } from "./password";
+
+/** The signed-in person as every request sees them, loaded fresh from the database. */
+export type SessionUser = {
+  id: string;
+  email: string;
+  name: string;
+  clearance: number;
+  roles: Role[];
+  sessionId: string;
+};
+
+export const SESSION_TTL_SECONDS = 8 * 60 * 60;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type CredentialCheck =
+  | { ok: true; user: { id: string; email: string; name: string } }
+  | { ok: false; reason: "invalid" | "disabled" };
+
+export async function checkCredentials(db: Tx, email: string, password: string): Promise<CredentialCheck> {
+  const [user] = await db
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      passwordHash: users.passwordHash,
+      disabledAt: users.disabledAt,
+    })
+    .from(users)
+    .where(eq(users.email, email.trim().toLowerCase()));
+  if (!user?.passwordHash) {
+    await verifyPassword(await timingDummyHash(), password);
+    return { ok: false, reason: "invalid" };
+  }
+  if (!(await verifyPassword(user.passwordHash, password))) return { ok: false, reason: "invalid" };
+  // Only said after a correct password, so it reveals nothing to a guesser.
+  if (user.disabledAt) return { ok: false, reason: "disabled" };
+  return { ok: true, user: { id: user.id, email: user.email, name: user.name } };
+}
+
+export async function openSession(
+  db: Tx,
+  userId: string,
+  meta: { ip?: string | null; userAgent?: string | null } = {},
+): Promise<string> {
+  const [row] = await db
+    .insert(userSessions)
+    .values({
+      userId,
+      expiresAt: sql`now() + make_interval(secs => ${SESSION_TTL_SECONDS})`,
+      ip: meta.ip ?? null,
+      userAgent: meta.userAgent?.slice(0, 500) ?? null,
+    })
+    .returning({ id: userSessions.id });
+  if (!row) throw new Error("session insert returned no row");
+  return row.id;
+}
+
+/** Null unless the session exists, is neither revoked nor expired (database clock) and its user is enabled. */
+export async function loadSessionUser(db: Tx, sessionId: string): Promise<SessionUser | null> {
+  if (!UUID.test(sessionId)) return null;
+  const rows = await db
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      clearance: users.clearance,
+      role: userRoles.role,
+    })
+    .from(userSessions)
+    .innerJoin(users, eq(users.id, userSessions.userId))
+    .leftJoin(userRoles, eq(userRoles.userId, users.id))
+    .where(
+      and(
+        eq(userSessions.id, sessionId),
+        isNull(userSessions.revokedAt),
+        gt(userSessions.expiresAt, sql`now()`),
+        isNull(users.disabledAt),
+      ),
+    );
+  const [first] = rows;
+  if (!first) return null;
+  const roles = rows.flatMap((r) => (r.role ? [r.role] : [])).sort();
+  return {
+    id: first.id,
+    email: first.email,
+    name: first.name,
+    clearance: first.clearance,
+    roles,
+    sessionId,
+  };
+}
+
+export async function revokeSession(db: Tx, sessionId: string): Promise<void> {
+  if (!UUID.test(sessionId)) return;
+  await db
+    .update(userSessions)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(userSessions.id, sessionId), isNull(userSessions.revokedAt)));
+}

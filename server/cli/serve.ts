@@ -1,0 +1,90 @@
+/**
+ * Starts Casefile: resolves the database (embedded unless DATABASE_URL is set),
+ * applies migrations, seeds the demo organisation on a first embedded start,
+ * then runs `next start` (or `next dev` with --dev) and stops the database with it.
+ */
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { createDb } from "@/db/client";
+import { runMigrations } from "@/db/migrate";
+import { isEmpty, seedDemo } from "@/db/seed";
+import { childEnv, env } from "../env";
+import { resolveDatabase } from "./database";
+import { printDemoAccounts } from "./print-demo";
+
+const dev = process.argv.includes("--dev");
+const resetData = process.argv.includes("--reset-data");
+
+async function authSecret(dataDir: string): Promise<string> {
+  const configured = env().AUTH_SECRET;
+  if (configured) return configured;
+  const file = path.join(dataDir, "auth-secret");
+  if (existsSync(file)) return (await readFile(file, "utf8")).trim();
+  await mkdir(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  await writeFile(file, secret + "\n", { mode: 0o600 });
+  return secret;
+}
+
+async function main() {
+  const config = env();
+  const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
+  if (!dev && !existsSync(path.resolve(".next", "BUILD_ID"))) {
+    throw new Error("No production build found: run `npm run build` first (or `npm start`, which builds).");
+  }
+  const database = await resolveDatabase({ resetData });
+  let stopping = false;
+  const stopDatabase = async () => {
+    if (stopping) return;
+    stopping = true;
+    await database.stop().catch(() => undefined);
+  };
+  try {
+    await runMigrations(database.ownerUrl);
+    const seed =
+      config.CASEFILE_SEED_DEMO === "true" || (config.CASEFILE_SEED_DEMO === "auto" && database.embedded);
+    if (seed) {
+      const { db, close } = createDb(database.url, { max: 1 });
+      try {
+        if (await isEmpty(db)) printDemoAccounts(await seedDemo(db, config.CASEFILE_DEMO_PASSWORD));
+      } finally {
+        await close();
+      }
+    }
+  } catch (error) {
+    await stopDatabase();
+    throw error;
+  }
+
+  const port = String(config.PORT);
+  const publicUrl = config.NEXTAUTH_URL ?? `http://localhost:${port}`;
+  const child = spawn(
+    process.execPath,
+    [nextBin, dev ? "dev" : "start", "--port", port, "--hostname", config.BIND_ADDRESS],
+    {
+      stdio: "inherit",
+      env: childEnv({
+        DATABASE_URL: database.url,
+        AUTH_SECRET: await authSecret(path.resolve(config.CASEFILE_DATA_DIR)),
+        NEXTAUTH_URL: publicUrl,
+      }),
+    },
+  );
+  console.log(`\nCasefile\n  database  ${database.describe}\n  app       ${publicUrl}\n`);
+
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => child.kill(signal));
+  }
+  child.on("exit", (code, signal) => {
+    void stopDatabase().then(() => process.exit(code ?? (signal ? 0 : 1)));
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

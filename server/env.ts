@@ -1,0 +1,51 @@
+import { z } from "zod";
+
+// The only module that reads process.env. Empty strings count as unset, so a
+// variable can be cleared for a child process (the e2e server does this).
+const blank = (v: unknown) => (v === "" ? undefined : v);
+const optionalString = z.preprocess(blank, z.string().optional());
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** Connection URL the application uses. Unset: the embedded PostgreSQL is started. */
+  DATABASE_URL: optionalString,
+  /** Connection URL with rights to run migrations; defaults to DATABASE_URL. */
+  DATABASE_OWNER_URL: optionalString,
+  /** Secret that signs session tokens. Unset: generated once into the data directory. */
+  AUTH_SECRET: z.preprocess(
+    blank,
+    z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional(),
+  ),
+  NEXTAUTH_URL: optionalString,
+  PORT: z.preprocess(blank, z.coerce.number().int().min(1).max(65535).default(3000)),
+  /** Interface the web server listens on; 0.0.0.0 to accept connections from other machines. */
+  BIND_ADDRESS: z.preprocess(blank, z.string().default("127.0.0.1")),
+  /** Where the embedded database, the generated auth secret and other local state live. */
+  CASEFILE_DATA_DIR: z.preprocess(blank, z.string().default(".data")),
+  /** Seed the demo organisation on first start: auto = only on the embedded database. */
+  CASEFILE_SEED_DEMO: z.preprocess(blank, z.enum(["auto", "true", "false"]).default("auto")),
+  /** Password given to every demo account. Demo use only. */
+  CASEFILE_DEMO_PASSWORD: z.preprocess(blank, z.string().min(8).default("casefile-demo")),
+  CI: optionalString,
+});
+
+export type Env = z.infer<typeof schema>;
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (!cached) {
+    const parsed = schema.safeParse(process.env);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+      throw new Error(`Invalid environment:\n${problems}`);
+    }
+    cached = parsed.data;
+  }
+  return cached;
+}
+
+/** The environment for a child process: this one's, with overrides. */
+export function childEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...overrides };
+}

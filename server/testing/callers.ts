@@ -1,0 +1,26 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { users } from "@/db/schema";
+import { loadSessionUser, openSession } from "../auth/sessions";
+import { createContextInner } from "../trpc/init";
+import { createCaller } from "../trpc/routers/_app";
+
+const meta = { requestId: "test", ip: "127.0.0.1", userAgent: "vitest" };
+
+/** Opens a real session for the user and loads it the way a request does. */
+export async function sessionFor(db: Db, email: string) {
+  const [user] = await db.select({ id: users.id }).from(users).where(eq(users.email, email));
+  if (!user) throw new Error(`no user ${email}`);
+  const sessionId = await openSession(db, user.id, { ip: meta.ip, userAgent: meta.userAgent });
+  return sessionId;
+}
+
+/** A tRPC caller for the session as it stands now (null session: signed out). */
+export async function callerForSession(db: Db, sessionId: string | null) {
+  const user = sessionId ? await loadSessionUser(db, sessionId) : null;
+  return createCaller(createContextInner({ db, user, meta }));
+}
+
+export async function callerFor(db: Db, email: string | null) {
+  return callerForSession(db, email ? await sessionFor(db, email) : null);
+}

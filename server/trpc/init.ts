@@ -1,0 +1,87 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { z, ZodError } from "zod";
+import type { Db } from "@/db/client";
+import type { Role } from "@/db/schema";
+import type { SessionUser } from "../auth/sessions";
+import { DomainError } from "../errors";
+
+export type RequestMeta = { requestId: string; ip: string | null; userAgent: string | null };
+
+export type Context = { db: Db; user: SessionUser | null; meta: RequestMeta };
+
+/** The context every caller gets: the HTTP handler, server components and tests build it the same way. */
+export function createContextInner(ctx: Context): Context {
+  return ctx;
+}
+
+export function requestMetaFrom(headers: Headers): RequestMeta {
+  return {
+    requestId: headers.get("x-request-id") ?? crypto.randomUUID(),
+    ip: headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? null,
+    userAgent: headers.get("user-agent"),
+  };
+}
+
+function fieldErrorsOf(cause: unknown): Record<string, string[]> | null {
+  if (cause instanceof ZodError) {
+    const out: Record<string, string[]> = {};
+    for (const issue of cause.issues) {
+      const key = issue.path.length ? issue.path.join(".") : "_";
+      (out[key] ??= []).push(issue.message);
+    }
+    return out;
+  }
+  if (cause instanceof DomainError && cause.field) return { [cause.field]: [cause.message] };
+  return null;
+}
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const fieldErrors = fieldErrorsOf(error.cause);
+    const internal = error.code === "INTERNAL_SERVER_ERROR";
+    const firstField = fieldErrors ? Object.entries(fieldErrors)[0] : undefined;
+    return {
+      code: shape.code,
+      // Unknown errors never reach the client with their message; they are logged by the handler.
+      message: internal
+        ? "Something went wrong on the server."
+        : error.cause instanceof ZodError && firstField
+          ? `${firstField[0]}: ${firstField[1][0]}`
+          : shape.message,
+      data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, fieldErrors },
+    };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Turns a service's DomainError into the TRPCError with the same code. */
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof DomainError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(domainErrors);
+
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
+  return next({ ctx: { ...ctx, user: ctx.user } });
+});
+
+export function roleProcedure(role: Role) {
+  return authedProcedure.use(({ ctx, next }) => {
+    if (!ctx.user.roles.includes(role)) {
+      throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${role} role.` });
+    }
+    return next();
+  });
+}
+
+export const zUuid = z.uuid();

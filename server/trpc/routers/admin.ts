@@ -1,0 +1,14 @@
+import { z } from "zod";
+import { listUsers, setUserDisabled } from "../../admin/users";
+import { roleProcedure, router } from "../init";
+
+const adminProcedure = roleProcedure("admin");
+
+export const adminRouter = router({
+  users: router({
+    list: adminProcedure.query(({ ctx }) => listUsers(ctx.db)),
+    setDisabled: adminProcedure
+      .input(z.object({ userId: z.uuid(), disabled: z.boolean() }))
+      .mutation(({ ctx, input }) => setUserDisabled(ctx.db, ctx.user, input)),
+  }),
+});

@@ -1,0 +1,26 @@
+import "server-only";
+import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
+import { createTRPCOptionsProxy, type TRPCQueryOptions } from "@trpc/tanstack-react-query";
+import { headers } from "next/headers";
+import { cache, type ReactNode } from "react";
+import { makeQueryClient } from "@/components/trpc/query-client";
+import { createRequestContext } from "./context";
+import { appRouter } from "./routers/_app";
+
+export const getQueryClient = cache(makeQueryClient);
+
+/** tRPC for server components: prefetch here, read on the client after hydration. */
+export const trpc = createTRPCOptionsProxy({
+  ctx: cache(async () => createRequestContext(await headers())),
+  router: appRouter,
+  queryClient: getQueryClient,
+});
+
+export function HydrateClient({ children }: { children: ReactNode }) {
+  return <HydrationBoundary state={dehydrate(getQueryClient())}>{children}</HydrationBoundary>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- accepts any procedure's options
+export function prefetch<T extends ReturnType<TRPCQueryOptions<any>>>(queryOptions: T) {
+  void getQueryClient().prefetchQuery(queryOptions);
+}
