@@ -28,7 +28,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function readOrCreateSecret(file: string): Promise<string> {
+export async function readOrCreateSecret(file: string): Promise<string> {
   if (existsSync(file)) return (await readFile(file, "utf8")).trim();
   const secret = randomBytes(24).toString("base64url");
   await writeFile(file, secret + "\n", { mode: 0o600 });

@@ -26,6 +26,19 @@ const schema = z.object({
   CASEFILE_SEED_DEMO: z.preprocess(blank, z.enum(["auto", "true", "false"]).default("auto")),
   /** Password given to every demo account. Demo use only. */
   CASEFILE_DEMO_PASSWORD: z.preprocess(blank, z.string().min(8).default("casefile-demo")),
+  /** Connection URL for the ledger integrator (a login in the casefile_ledger role). */
+  LEDGER_DATABASE_URL: optionalString,
+  /** Origin line of signed checkpoints: names this ledger. */
+  LEDGER_ORIGIN: z.preprocess(
+    blank,
+    z.string().regex(/^\S+$/, "no spaces").default("casefile.localhost/ledger"),
+  ),
+  /** Checkpoint signing key (PRIVATE+KEY+… text). Default: <data dir>/ledger/signing-key, created once. */
+  LEDGER_SIGNING_KEY_FILE: optionalString,
+  /** Directory outside the database that receives a copy of every checkpoint. */
+  LEDGER_CHECKPOINT_DIR: optionalString,
+  /** Trusted verifier key for ledger:verify; default: derived from the signing key file. */
+  LEDGER_VERIFIER_KEY: optionalString,
   CI: optionalString,
 });
 

@@ -3,6 +3,8 @@ import type { Tx } from "@/db/client";
 import { userRoles, users, userSessions, type Role } from "@/db/schema";
 import { DomainError } from "../errors";
 import type { SessionUser } from "../auth/sessions";
+import { appendLedger } from "../ledger/append";
+import type { RequestMeta } from "../request-meta";
 
 export type UserSummary = {
   id: string;
@@ -37,17 +39,30 @@ export async function setUserDisabled(
   db: Tx,
   actor: SessionUser,
   input: { userId: string; disabled: boolean },
+  request: RequestMeta | null = null,
 ): Promise<void> {
   if (input.userId === actor.id && input.disabled) {
     throw new DomainError("BAD_REQUEST", "You cannot disable your own account", { field: "userId" });
   }
   await db.transaction(async (tx) => {
-    const [updated] = await tx
-      .update(users)
-      .set({ disabledAt: input.disabled ? sql`coalesce(${users.disabledAt}, now())` : null })
+    const [before] = await tx
+      .select({ disabledAt: users.disabledAt, email: users.email })
+      .from(users)
       .where(eq(users.id, input.userId))
-      .returning({ id: users.id });
-    if (!updated) throw new DomainError("NOT_FOUND", "No such user");
+      .for("update");
+    if (!before) throw new DomainError("NOT_FOUND", "No such user", { field: "userId" });
+    if ((before.disabledAt !== null) === input.disabled) return; // already so: nothing changes, nothing recorded
+    await tx
+      .update(users)
+      .set({ disabledAt: input.disabled ? sql`now()` : null })
+      .where(eq(users.id, input.userId));
+    await appendLedger(tx, {
+      type: input.disabled ? "admin.user.disabled" : "admin.user.enabled",
+      actor: { id: actor.id, name: actor.name },
+      subjects: [input.userId],
+      payload: { email: before.email },
+      request,
+    });
     if (input.disabled) {
       await tx
         .update(userSessions)

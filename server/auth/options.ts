@@ -2,15 +2,24 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getDb } from "../db";
 import { env } from "../env";
-import { checkCredentials, openSession, revokeSession, SESSION_TTL_SECONDS } from "./sessions";
+import type { RequestMeta } from "../request-meta";
+import { SESSION_TTL_SECONDS } from "./sessions";
+import { signInWithPassword, signOutSession } from "./sign-in";
 
 /** Error code the sign-in form turns into "this account is disabled". */
 export const ACCOUNT_DISABLED = "AccountDisabled";
 
-function header(headers: unknown, name: string): string | null {
-  if (!headers || typeof headers !== "object") return null;
-  const value = (headers as Record<string, unknown>)[name];
-  return typeof value === "string" ? value : null;
+/** next-auth v4 hands authorize() the request headers as a plain object. */
+function metaFrom(headers: unknown): RequestMeta {
+  const get = (name: string) => {
+    const value = headers && typeof headers === "object" ? (headers as Record<string, unknown>)[name] : null;
+    return typeof value === "string" ? value : null;
+  };
+  return {
+    requestId: get("x-request-id") ?? crypto.randomUUID(),
+    ip: get("x-forwarded-for")?.split(",")[0]?.trim() ?? null,
+    userAgent: get("user-agent"),
+  };
 }
 
 export const authOptions: NextAuthOptions = {
@@ -25,18 +34,12 @@ export const authOptions: NextAuthOptions = {
         const email = credentials?.email ?? "";
         const password = credentials?.password ?? "";
         if (!email || !password || email.length > 320 || password.length > 1024) return null;
-        const db = getDb();
-        const result = await checkCredentials(db, email, password);
+        const result = await signInWithPassword(getDb(), { email, password }, metaFrom(req.headers));
         if (!result.ok) {
           if (result.reason === "disabled") throw new Error(ACCOUNT_DISABLED);
           return null;
         }
-        const forwarded = header(req.headers, "x-forwarded-for")?.split(",")[0]?.trim();
-        const sessionId = await openSession(db, result.user.id, {
-          ip: forwarded ?? null,
-          userAgent: header(req.headers, "user-agent"),
-        });
-        return { ...result.user, sessionId, roles: [] };
+        return { ...result.user, sessionId: result.sessionId, roles: [] };
       },
     }),
   ],
@@ -52,7 +55,7 @@ export const authOptions: NextAuthOptions = {
   },
   events: {
     async signOut({ token }) {
-      if (token?.sid) await revokeSession(getDb(), token.sid);
+      if (token?.sid) await signOutSession(getDb(), token.sid, null);
     },
   },
 };

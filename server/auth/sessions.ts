@@ -95,10 +95,21 @@ export async function loadSessionUser(db: Tx, sessionId: string): Promise<Sessio
   };
 }
 
-export async function revokeSession(db: Tx, sessionId: string): Promise<void> {
-  if (!UUID.test(sessionId)) return;
-  await db
+/** Revokes a live session; returns whose it was, or null when there was nothing to revoke. */
+export async function revokeSession(
+  db: Tx,
+  sessionId: string,
+): Promise<{ user: { id: string; name: string } } | null> {
+  if (!UUID.test(sessionId)) return null;
+  const [row] = await db
     .update(userSessions)
     .set({ revokedAt: sql`now()` })
-    .where(and(eq(userSessions.id, sessionId), isNull(userSessions.revokedAt)));
+    .where(and(eq(userSessions.id, sessionId), isNull(userSessions.revokedAt)))
+    .returning({ userId: userSessions.userId });
+  if (!row) return null;
+  const [user] = await db
+    .select({ id: users.id, name: users.name })
+    .from(users)
+    .where(eq(users.id, row.userId));
+  return user ? { user } : null;
 }

@@ -1,41 +1,93 @@
+import { existsSync } from "node:fs";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { rm } from "node:fs/promises";
-import { ensureDatabase, startEmbeddedPostgres } from "@/db/embedded";
+import { ensureDatabase, readOrCreateSecret, startEmbeddedPostgres } from "@/db/embedded";
+import { runMigrations } from "@/db/migrate";
+import { APP_ROLE, enableRoleLogins, LEDGER_ROLE, urlAs } from "@/db/roles";
 import { env } from "../env";
 
-export type ResolvedDatabase = {
-  /** What the application connects with. */
+export type OpenDatabase = {
+  /** The application's connection (casefile_app). */
   url: string;
-  /** What migrations run with (the schema owner). */
+  /** The ledger integrator's connection (casefile_ledger). */
+  ledgerUrl: string;
+  /** The schema owner's connection (migrations). */
   ownerUrl: string;
   embedded: boolean;
   describe: string;
   stop: () => Promise<void>;
 };
 
-/** DATABASE_URL when set; otherwise the embedded PostgreSQL under the data directory. */
-export async function resolveDatabase(options: { resetData?: boolean } = {}): Promise<ResolvedDatabase> {
+const runtimeFile = () => path.resolve(env().CASEFILE_DATA_DIR, "runtime.json");
+
+async function clusterRunning(dir: string): Promise<boolean> {
+  const pidFile = path.join(dir, "postgres", "postmaster.pid");
+  if (!existsSync(runtimeFile()) || !existsSync(pidFile)) return false;
+  const pid = Number((await readFile(pidFile, "utf8")).split("\n")[0]);
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * DATABASE_URL when set, otherwise the embedded PostgreSQL under the data
+ * directory (or the one a running `npm start` already serves); migrated.
+ */
+export async function openDatabase(
+  options: { resetData?: boolean; publish?: boolean } = {},
+): Promise<OpenDatabase> {
   const config = env();
   if (config.DATABASE_URL) {
     if (options.resetData) throw new Error("--reset-data only applies to the embedded database");
+    const ownerUrl = config.DATABASE_OWNER_URL ?? config.DATABASE_URL;
+    await runMigrations(ownerUrl);
     return {
       url: config.DATABASE_URL,
-      ownerUrl: config.DATABASE_OWNER_URL ?? config.DATABASE_URL,
+      ledgerUrl: config.LEDGER_DATABASE_URL ?? ownerUrl,
+      ownerUrl,
       embedded: false,
       describe: "external PostgreSQL (DATABASE_URL)",
       stop: async () => {},
     };
   }
   const dir = path.resolve(config.CASEFILE_DATA_DIR);
-  if (options.resetData) await rm(path.join(dir, "postgres"), { recursive: true, force: true });
+  // A running app owns the embedded cluster; tools connect to it rather than start another.
+  if (!options.resetData && !options.publish && (await clusterRunning(dir))) {
+    const running = JSON.parse(await readFile(runtimeFile(), "utf8")) as Omit<
+      OpenDatabase,
+      "stop" | "embedded"
+    >;
+    return { ...running, embedded: true, stop: async () => {} };
+  }
+  if (options.resetData) {
+    // The ledger's key and checkpoint copies belong to the database they sign.
+    for (const sub of ["postgres", "ledger"]) await rm(path.join(dir, sub), { recursive: true, force: true });
+  }
   const cluster = await startEmbeddedPostgres({ dir });
   await ensureDatabase(cluster.adminUrl, "casefile");
-  const url = cluster.urlFor("casefile");
-  return {
-    url,
-    ownerUrl: url,
-    embedded: true,
+  const ownerUrl = cluster.urlFor("casefile");
+  await runMigrations(ownerUrl);
+  const passwords = {
+    app: await readOrCreateSecret(path.join(dir, "postgres-app-password")),
+    ledger: await readOrCreateSecret(path.join(dir, "postgres-ledger-password")),
+  };
+  await enableRoleLogins(ownerUrl, passwords);
+  const open = {
+    url: urlAs(ownerUrl, APP_ROLE, passwords.app),
+    ledgerUrl: urlAs(ownerUrl, LEDGER_ROLE, passwords.ledger),
+    ownerUrl,
     describe: `embedded PostgreSQL (${path.join(dir, "postgres")})`,
-    stop: cluster.stop,
+  };
+  if (options.publish) await writeFile(runtimeFile(), JSON.stringify(open), { mode: 0o600 });
+  return {
+    ...open,
+    embedded: true,
+    stop: async () => {
+      if (options.publish) await rm(runtimeFile(), { force: true });
+      await cluster.stop();
+    },
   };
 }

@@ -1,10 +1,5 @@
-import { runMigrations } from "@/db/migrate";
-import { resolveDatabase } from "./database";
+import { openDatabase } from "./database";
 
-const database = await resolveDatabase();
-try {
-  await runMigrations(database.ownerUrl);
-  console.log(`Migrations applied to the ${database.describe}.`);
-} finally {
-  await database.stop();
-}
+const database = await openDatabase();
+console.log(`Migrations applied to the ${database.describe}.`);
+await database.stop();

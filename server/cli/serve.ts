@@ -10,10 +10,11 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { createDb } from "@/db/client";
-import { runMigrations } from "@/db/migrate";
 import { isEmpty, seedDemo } from "@/db/seed";
 import { childEnv, env } from "../env";
-import { resolveDatabase } from "./database";
+import { LedgerIntegrator } from "../ledger/integrator";
+import { ledgerConfig, loadSigner } from "../ledger/config";
+import { openDatabase } from "./database";
 import { printDemoAccounts } from "./print-demo";
 
 const dev = process.argv.includes("--dev");
@@ -36,15 +37,26 @@ async function main() {
   if (!dev && !existsSync(path.resolve(".next", "BUILD_ID"))) {
     throw new Error("No production build found: run `npm run build` first (or `npm start`, which builds).");
   }
-  const database = await resolveDatabase({ resetData });
+  const database = await openDatabase({ resetData, publish: true });
+  const ledgerDb = createDb(database.ledgerUrl, { max: 2 });
+  const ledger = ledgerConfig();
+  const signer = await loadSigner();
+  const integrator = new LedgerIntegrator({
+    db: ledgerDb.db,
+    signer,
+    origin: ledger.origin,
+    checkpointDir: ledger.checkpointDir,
+    log: (message) => console.error(message),
+  });
   let stopping = false;
   const stopDatabase = async () => {
     if (stopping) return;
     stopping = true;
+    await integrator.stop().catch(() => undefined);
+    await ledgerDb.close().catch(() => undefined);
     await database.stop().catch(() => undefined);
   };
   try {
-    await runMigrations(database.ownerUrl);
     const seed =
       config.CASEFILE_SEED_DEMO === "true" || (config.CASEFILE_SEED_DEMO === "auto" && database.embedded);
     if (seed) {
@@ -60,6 +72,7 @@ async function main() {
     throw error;
   }
 
+  integrator.start();
   const port = String(config.PORT);
   const publicUrl = config.NEXTAUTH_URL ?? `http://localhost:${port}`;
   const child = spawn(
@@ -71,6 +84,8 @@ async function main() {
         DATABASE_URL: database.url,
         AUTH_SECRET: await authSecret(path.resolve(config.CASEFILE_DATA_DIR)),
         NEXTAUTH_URL: publicUrl,
+        // The web process verifies checkpoints; it never holds the signing key.
+        LEDGER_VERIFIER_KEY: ledger.verifierKey ?? signer.verifierKey,
       }),
     },
   );

@@ -10,8 +10,9 @@ import postgres from "postgres";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres } from "@/db/embedded";
 import { runMigrations } from "@/db/migrate";
+import { enableRoleLogins } from "@/db/roles";
 import { env } from "../env";
-import { databaseUrl } from "./urls";
+import { databaseUrl, TEST_ROLE_PASSWORDS } from "./urls";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -38,6 +39,7 @@ export default async function setup(project: TestProject) {
   await admin.unsafe(`drop database if exists ${template}`);
   await admin.unsafe(`create database ${template}`);
   await runMigrations(databaseUrl(adminUrl, template));
+  await enableRoleLogins(databaseUrl(adminUrl, template), TEST_ROLE_PASSWORDS);
   project.provide("pgAdminUrl", adminUrl);
   project.provide("templateDatabase", template);
 

@@ -5,22 +5,13 @@ import type { Db } from "@/db/client";
 import type { Role } from "@/db/schema";
 import type { SessionUser } from "../auth/sessions";
 import { DomainError } from "../errors";
-
-export type RequestMeta = { requestId: string; ip: string | null; userAgent: string | null };
+import type { RequestMeta } from "../request-meta";
 
 export type Context = { db: Db; user: SessionUser | null; meta: RequestMeta };
 
 /** The context every caller gets: the HTTP handler, server components and tests build it the same way. */
 export function createContextInner(ctx: Context): Context {
   return ctx;
-}
-
-export function requestMetaFrom(headers: Headers): RequestMeta {
-  return {
-    requestId: headers.get("x-request-id") ?? crypto.randomUUID(),
-    ip: headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? null,
-    userAgent: headers.get("user-agent"),
-  };
 }
 
 function fieldErrorsOf(cause: unknown): Record<string, string[]> | null {
@@ -75,10 +66,11 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, user: ctx.user } });
 });
 
-export function roleProcedure(role: Role) {
+/** Signed in and holding at least one of the roles. */
+export function roleProcedure(...roles: [Role, ...Role[]]) {
   return authedProcedure.use(({ ctx, next }) => {
-    if (!ctx.user.roles.includes(role)) {
-      throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${role} role.` });
+    if (!roles.some((role) => ctx.user.roles.includes(role))) {
+      throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${roles.join(" or ")} role.` });
     }
     return next();
   });

@@ -9,7 +9,7 @@ import { testDatabase } from "../testing/db";
 import { createCallerFactory, createContextInner, publicProcedure, router } from "./init";
 import { appRouter } from "./routers/_app";
 
-const { db } = await testDatabase();
+const { db, owner } = await testDatabase();
 await seedDemo(db, "demo-password-for-tests");
 
 const ADMIN = "sam.okafor@casefile.demo";
@@ -133,6 +133,15 @@ describe("disabling a user", () => {
 
     const next = await callerForSession(db, sid);
     expect((await rejection(next.me())).code).toBe("UNAUTHORIZED");
+
+    // The admin change is in the ledger, attributed to the admin, atomically with the change.
+    const entries = await owner.sql<{ body: string }[]>`select body from ledger_inbox order by id`;
+    const disabled = entries
+      .map((e) => JSON.parse(e.body) as { type: string })
+      .filter((e) => e.type === "admin.user.disabled");
+    expect(disabled).toMatchObject([
+      { actor: { name: "Sam Okafor" }, subjects: [target.id], payload: { email: INVESTIGATOR } },
+    ]);
 
     // Re-enabling does not revive the old session.
     await admin.admin.users.setDisabled({ userId: target.id, disabled: false });

@@ -1,7 +1,9 @@
 import "server-only";
-import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
+import { dehydrate, type FetchQueryOptions, HydrationBoundary, type QueryKey } from "@tanstack/react-query";
 import { createTRPCOptionsProxy, type TRPCQueryOptions } from "@trpc/tanstack-react-query";
+import { TRPCError } from "@trpc/server";
 import { headers } from "next/headers";
+import { notFound } from "next/navigation";
 import { cache, type ReactNode } from "react";
 import { makeQueryClient } from "@/components/trpc/query-client";
 import { createRequestContext } from "./context";
@@ -23,4 +25,16 @@ export function HydrateClient({ children }: { children: ReactNode }) {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- accepts any procedure's options
 export function prefetch<T extends ReturnType<TRPCQueryOptions<any>>>(queryOptions: T) {
   void getQueryClient().prefetchQuery(queryOptions);
+}
+
+/** Fetches on the server (and seeds the client cache); a NOT_FOUND from the procedure becomes the 404 page. */
+export async function fetchOrNotFound<TData, TError, TKey extends QueryKey>(
+  queryOptions: FetchQueryOptions<TData, TError, TData, TKey>,
+): Promise<TData> {
+  try {
+    return await getQueryClient().fetchQuery(queryOptions);
+  } catch (error) {
+    if (error instanceof TRPCError && error.code === "NOT_FOUND") notFound();
+    throw error;
+  }
 }

@@ -9,6 +9,6 @@ export const adminRouter = router({
     list: adminProcedure.query(({ ctx }) => listUsers(ctx.db)),
     setDisabled: adminProcedure
       .input(z.object({ userId: z.uuid(), disabled: z.boolean() }))
-      .mutation(({ ctx, input }) => setUserDisabled(ctx.db, ctx.user, input)),
+      .mutation(({ ctx, input }) => setUserDisabled(ctx.db, ctx.user, input, ctx.meta)),
   }),
 });

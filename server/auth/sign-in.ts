@@ -1,0 +1,53 @@
+import type { Db } from "@/db/client";
+import { appendLedger } from "../ledger/append";
+import type { RequestMeta } from "../request-meta";
+import { checkCredentials, openSession, revokeSession } from "./sessions";
+
+export type SignInResult =
+  | { ok: true; user: { id: string; email: string; name: string }; sessionId: string }
+  | { ok: false; reason: "invalid" | "disabled" };
+
+/** Password sign-in: opens a session and records the outcome, success or failure, in the ledger. */
+export async function signInWithPassword(
+  db: Db,
+  input: { email: string; password: string },
+  request: RequestMeta | null,
+): Promise<SignInResult> {
+  const result = await checkCredentials(db, input.email, input.password);
+  if (!result.ok) {
+    await appendLedger(db, {
+      type: "auth.sign_in_failed",
+      actor: null,
+      payload: { email: input.email.trim().toLowerCase().slice(0, 320), reason: result.reason },
+      request,
+    });
+    return result;
+  }
+  const { user } = result;
+  const sessionId = await db.transaction(async (tx) => {
+    const id = await openSession(tx, user.id, { ip: request?.ip, userAgent: request?.userAgent });
+    await appendLedger(tx, {
+      type: "auth.sign_in",
+      actor: { id: user.id, name: user.name },
+      subjects: [user.id],
+      payload: { method: "password", sessionId: id },
+      request,
+    });
+    return id;
+  });
+  return { ok: true, user, sessionId };
+}
+
+export async function signOutSession(db: Db, sessionId: string, request: RequestMeta | null): Promise<void> {
+  await db.transaction(async (tx) => {
+    const session = await revokeSession(tx, sessionId);
+    if (!session) return;
+    await appendLedger(tx, {
+      type: "auth.sign_out",
+      actor: session.user,
+      subjects: [session.user.id],
+      payload: { sessionId },
+      request,
+    });
+  });
+}

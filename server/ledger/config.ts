@@ -1,0 +1,53 @@
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { env } from "../env";
+import {
+  generateSignerKey,
+  parseSignerKey,
+  parseVerifierKey,
+  type Signer,
+  type Verifier,
+} from "./checkpoint";
+
+export function ledgerConfig() {
+  const config = env();
+  const dir = path.resolve(config.CASEFILE_DATA_DIR, "ledger");
+  return {
+    origin: config.LEDGER_ORIGIN,
+    signingKeyFile: path.resolve(config.LEDGER_SIGNING_KEY_FILE ?? path.join(dir, "signing-key")),
+    checkpointDir: path.resolve(config.LEDGER_CHECKPOINT_DIR ?? path.join(dir, "checkpoints")),
+    verifierKey: config.LEDGER_VERIFIER_KEY ?? null,
+  };
+}
+
+/** The checkpoint signer; its key lives in a file outside the database, created on first use. */
+export async function loadSigner(create = true): Promise<Signer> {
+  const { signingKeyFile, origin } = ledgerConfig();
+  if (!existsSync(signingKeyFile)) {
+    if (!create) throw new Error(`no ledger signing key at ${signingKeyFile}`);
+    await mkdir(path.dirname(signingKeyFile), { recursive: true });
+    await writeFile(signingKeyFile, generateSignerKey(origin) + "\n", { mode: 0o600 });
+  }
+  return parseSignerKey((await readFile(signingKeyFile, "utf8")).trim());
+}
+
+/** The key checkpoints must verify with: LEDGER_VERIFIER_KEY, else the signing key's public half. */
+export async function loadVerifier(): Promise<{ verifier: Verifier; verifierKey: string }> {
+  const configured = ledgerConfig().verifierKey;
+  const verifierKey = configured ?? (await loadSigner(false)).verifierKey;
+  return { verifier: parseVerifierKey(verifierKey), verifierKey };
+}
+
+/** Checkpoints copied outside the database by the integrator. */
+export async function readOutsideCheckpoints(): Promise<string[]> {
+  const file = path.join(ledgerConfig().checkpointDir, "checkpoints.jsonl");
+  if (!existsSync(file)) return [];
+  const notes: string[] = [];
+  for (const line of (await readFile(file, "utf8")).split("\n")) {
+    if (!line.trim()) continue;
+    const parsed = JSON.parse(line) as { note?: unknown };
+    if (typeof parsed.note === "string") notes.push(parsed.note);
+  }
+  return notes;
+}

@@ -1,0 +1,168 @@
+import { appendFile, mkdir, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { desc, sql } from "drizzle-orm";
+import type { Db, Tx } from "@/db/client";
+import { ledgerCheckpoints, ledgerEntries, ledgerNodes } from "@/db/schema";
+import { signCheckpoint, type Signer } from "./checkpoint";
+import { type Frontier, leafHash, rangeHash } from "./merkle";
+import { ledgerSize, loadFrontier, withStoredNodes } from "./store";
+
+// Serialises integration across app instances: whoever holds it for a step is the leader for that step.
+const INTEGRATOR_LOCK = 7_412_002;
+
+export type IntegratorOptions = {
+  /** A connection as the ledger role (may delete from the inbox and insert into the log). */
+  db: Db;
+  signer: Signer;
+  origin: string;
+  /** Directory outside the database that receives a copy of every checkpoint. */
+  checkpointDir?: string | null;
+  batchSize?: number;
+  /** Sign at least this often while there is new data. */
+  checkpointEveryMs?: number;
+  log?: (message: string) => void;
+};
+
+export type StepResult = { leader: boolean; integrated: number; checkpointSize: number | null };
+
+export class LedgerIntegrator {
+  private frontier: Frontier | null = null;
+  private lastCheckpointSize = -1;
+  private lastCheckpointAt = 0;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(private readonly options: IntegratorOptions) {}
+
+  /**
+   * One integration step in one transaction: take a batch from the inbox in
+   * order, assign dense sequence numbers, store leaf and node hashes, and sign
+   * a checkpoint when due (or when `forceCheckpoint`).
+   */
+  async step(forceCheckpoint = false): Promise<StepResult> {
+    const { db, batchSize = 2000, checkpointEveryMs = 1000 } = this.options;
+    type Outcome = StepResult & { note: string | null };
+    const outcome = await db
+      .transaction(async (tx): Promise<Outcome> => {
+        const [lock] = await tx.execute<{ ok: boolean }>(
+          sql`select pg_try_advisory_xact_lock(${INTEGRATOR_LOCK}) as ok`,
+        );
+        if (!lock?.ok) return { leader: false, integrated: 0, checkpointSize: null, note: null };
+        const frontier = await this.currentFrontier(tx);
+        const rows = await tx.execute<{ id: string; entry_id: string; body: string }>(sql`
+        delete from ledger_inbox where id in (select id from ledger_inbox order by id limit ${batchSize})
+        returning id, entry_id, body`);
+        const batch = [...rows].sort((a, b) => Number(a.id) - Number(b.id));
+        const entries = [];
+        const nodes = [];
+        for (const row of batch) {
+          const seq = frontier.size;
+          const leaf = leafHash(Buffer.from(row.body, "utf8"));
+          for (const n of frontier.append(leaf))
+            if (n.level > 0) nodes.push({ level: n.level, idx: n.index, hash: n.hash });
+          entries.push({ seq, entryId: row.entry_id, body: row.body, leafHash: leaf });
+        }
+        for (let i = 0; i < entries.length; i += 5000)
+          await tx.insert(ledgerEntries).values(entries.slice(i, i + 5000));
+        for (let i = 0; i < nodes.length; i += 5000)
+          await tx.insert(ledgerNodes).values(nodes.slice(i, i + 5000));
+
+        const due = Date.now() - this.lastCheckpointAt >= checkpointEveryMs;
+        if (frontier.size > this.lastCheckpointSize && frontier.size > 0 && (forceCheckpoint || due)) {
+          const root = frontier.root();
+          const text = signCheckpoint(
+            { origin: this.options.origin, size: frontier.size, root },
+            this.options.signer,
+          );
+          await tx.insert(ledgerCheckpoints).values({ size: frontier.size, root, note: text });
+          return { leader: true, integrated: entries.length, checkpointSize: frontier.size, note: text };
+        }
+        return { leader: true, integrated: entries.length, checkpointSize: null, note: null };
+      })
+      .catch((error: unknown) => {
+        this.frontier = null; // the transaction rolled back: reload the stored state next time
+        throw error;
+      });
+    const { note, ...result } = outcome;
+    if (note && result.checkpointSize !== null) {
+      this.lastCheckpointSize = result.checkpointSize;
+      this.lastCheckpointAt = Date.now();
+      await this.writeOutside({ size: result.checkpointSize, text: note });
+    }
+    return result;
+  }
+
+  /** Integrates everything in the inbox now and signs a checkpoint (for tools and tests). */
+  async drain(): Promise<void> {
+    for (;;) {
+      const r = await this.step(true);
+      if (r.leader && r.integrated < (this.options.batchSize ?? 2000)) return;
+      if (!r.leader) await sleep(50);
+    }
+  }
+
+  start(pollMs = 100): void {
+    if (this.running) return;
+    this.stopped = false;
+    this.running = (async () => {
+      while (!this.stopped) {
+        try {
+          const r = await this.step();
+          const idle = r.integrated === 0;
+          await sleep(!r.leader ? 1000 : idle ? pollMs : 0);
+        } catch (error) {
+          this.options.log?.(`ledger integrator: ${error instanceof Error ? error.message : String(error)}`);
+          await sleep(1000);
+        }
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.running;
+    this.running = null;
+  }
+
+  /** The in-memory tree edge, reloaded when another instance integrated since (sizes differ). */
+  private async currentFrontier(tx: Tx): Promise<Frontier> {
+    if (this.frontier && this.frontier.size === (await ledgerSize(tx))) return this.frontier;
+    const frontier = await loadFrontier(tx);
+    const [latest] = await tx.select().from(ledgerCheckpoints).orderBy(desc(ledgerCheckpoints.size)).limit(1);
+    if (latest) {
+      // Refuse to extend a tree that no longer matches what was signed.
+      const root = await withStoredNodes(tx, (node) => rangeHash(0, latest.size, node));
+      if (!root.equals(latest.root) || latest.size > frontier.size) {
+        throw new Error(
+          `the stored ledger does not match its checkpoint of size ${latest.size}; run ledger:verify`,
+        );
+      }
+      this.lastCheckpointSize = latest.size;
+    } else {
+      this.lastCheckpointSize = 0;
+    }
+    this.frontier = frontier;
+    return frontier;
+  }
+
+  private async writeOutside(note: { size: number; text: string }): Promise<void> {
+    const dir = this.options.checkpointDir;
+    if (!dir) return;
+    try {
+      await mkdir(dir, { recursive: true });
+      await appendFile(
+        path.join(dir, "checkpoints.jsonl"),
+        JSON.stringify({ size: note.size, note: note.text }) + "\n",
+      );
+      const tmp = path.join(dir, `.latest-${process.pid}`);
+      await writeFile(tmp, note.text);
+      await rename(tmp, path.join(dir, "latest"));
+    } catch (error) {
+      this.options.log?.(`ledger integrator: could not copy checkpoint ${note.size}: ${String(error)}`);
+    }
+  }
+}
+
+function sleep(ms: number) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

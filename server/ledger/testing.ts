@@ -1,0 +1,25 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { Db } from "@/db/client";
+import { appendLedger } from "./append";
+import { generateSignerKey, parseSignerKey, parseVerifierKey } from "./checkpoint";
+import { LedgerIntegrator } from "./integrator";
+
+export const TEST_ORIGIN = "casefile.test/ledger";
+
+/** An integrator with a fresh key and its own checkpoint directory, for tests. */
+export async function testIntegrator(ledgerDb: Db) {
+  const signer = parseSignerKey(generateSignerKey(TEST_ORIGIN));
+  const checkpointDir = await mkdtemp(path.join(tmpdir(), "casefile-checkpoints-"));
+  const integrator = new LedgerIntegrator({ db: ledgerDb, signer, origin: TEST_ORIGIN, checkpointDir });
+  return { integrator, signer, verifier: parseVerifierKey(signer.verifierKey), checkpointDir };
+}
+
+/** Appends `count` entries, integrating and signing a checkpoint after each one. */
+export async function appendSigned(db: Db, integrator: LedgerIntegrator, count: number, type = "test.event") {
+  for (let i = 0; i < count; i++) {
+    await appendLedger(db, { type, actor: null, payload: { n: i } });
+    await integrator.drain();
+  }
+}

@@ -1,0 +1,43 @@
+import { asc, gt, sql } from "drizzle-orm";
+import type { Tx } from "@/db/client";
+import { ledgerCheckpoints, ledgerEntries } from "@/db/schema";
+import type { Verifier } from "./checkpoint";
+import { LedgerVerifier, type VerifyReport } from "./verify";
+
+export type VerifyProgress = { checked: number; total: number };
+
+/**
+ * Verifies the stored ledger page by page, yielding progress; the final value
+ * is the report. Checkpoints come from the database and from outside it.
+ */
+export async function* verifyStoredLedger(
+  db: Tx,
+  options: { verifier: Verifier; origin: string; outsideNotes: string[]; pageSize?: number },
+): AsyncGenerator<VerifyProgress, VerifyReport> {
+  const pageSize = options.pageSize ?? 10_000;
+  const stored = await db.select({ note: ledgerCheckpoints.note }).from(ledgerCheckpoints);
+  const verifier = new LedgerVerifier({
+    verifier: options.verifier,
+    origin: options.origin,
+    notes: [...stored.map((c) => c.note), ...options.outsideNotes],
+  });
+  const [size] = await db.execute<{ total: string }>(
+    sql`select coalesce(max(seq) + 1, 0) as total from ledger_entries`,
+  );
+  const total = Number(size?.total ?? 0);
+  let after = -1;
+  for (;;) {
+    const page = await db
+      .select({ seq: ledgerEntries.seq, body: ledgerEntries.body, leafHash: ledgerEntries.leafHash })
+      .from(ledgerEntries)
+      .where(gt(ledgerEntries.seq, after))
+      .orderBy(asc(ledgerEntries.seq))
+      .limit(pageSize);
+    for (const row of page) verifier.add(row.seq, row.body, row.leafHash);
+    const last = page.at(-1);
+    if (!last) break;
+    after = last.seq;
+    yield { checked: verifier.count, total };
+  }
+  return verifier.finish();
+}
