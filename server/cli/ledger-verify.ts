@@ -13,7 +13,7 @@ import { openDatabase } from "./database";
 const args = process.argv.slice(2);
 const keyAt = args.indexOf("--key");
 const trustedKey = keyAt >= 0 ? args[keyAt + 1] : undefined;
-const file = args.find((a, i) => !a.startsWith("--") && i !== keyAt + 1);
+const file = args.find((a, i) => !a.startsWith("--") && (keyAt < 0 || i !== keyAt + 1));
 
 function print(report: VerifyReport): never {
   console.log(`entries: ${report.entries}, checkpoints checked: ${report.checkpointsChecked}`);
@@ -32,34 +32,46 @@ function print(report: VerifyReport): never {
   process.exit(1);
 }
 
-if (file) {
-  const started = performance.now();
-  const report = await verifyExport(file, trustedKey ?? ledgerConfig().verifierKey);
-  if (report.keyFromFile) console.log(`warning: trusting the key inside the export: ${report.verifierKey}`);
-  console.log(`verified offline in ${((performance.now() - started) / 1000).toFixed(2)} s`);
-  print(report);
-} else {
-  const database = await openDatabase();
-  const { db, close } = createDb(database.url, { max: 1 });
-  let report: VerifyReport;
-  try {
-    const run = verifyStoredLedger(db, {
-      verifier: trustedKey ? parseVerifierKey(trustedKey) : (await loadVerifier()).verifier,
-      origin: ledgerConfig().origin,
-      outsideNotes: await readOutsideCheckpoints(),
-    });
-    for (;;) {
-      const step = await run.next();
-      if (step.done) {
-        report = step.value;
-        break;
+async function main() {
+  if (file) {
+    const started = performance.now();
+    // Trust, in order: --key, LEDGER_VERIFIER_KEY, this installation's own key; else the file's (with a warning).
+    const localKey = await loadVerifier().then(
+      (v) => v.verifierKey,
+      () => null,
+    );
+    const report = await verifyExport(file, trustedKey ?? localKey);
+    if (report.keyFromFile) console.log(`warning: trusting the key inside the export: ${report.verifierKey}`);
+    console.log(`verified offline in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+    print(report);
+  } else {
+    const database = await openDatabase();
+    const { db, close } = createDb(database.url, { max: 1 });
+    let report: VerifyReport;
+    try {
+      const run = verifyStoredLedger(db, {
+        verifier: trustedKey ? parseVerifierKey(trustedKey) : (await loadVerifier()).verifier,
+        origin: ledgerConfig().origin,
+        outsideNotes: await readOutsideCheckpoints(),
+      });
+      for (;;) {
+        const step = await run.next();
+        if (step.done) {
+          report = step.value;
+          break;
+        }
+        process.stderr.write(`\rchecked ${step.value.checked} / ${step.value.total}`);
       }
-      process.stderr.write(`\rchecked ${step.value.checked} / ${step.value.total}`);
+      process.stderr.write("\n");
+    } finally {
+      await close();
+      await database.stop();
     }
-    process.stderr.write("\n");
-  } finally {
-    await close();
-    await database.stop();
+    print(report);
   }
-  print(report);
 }
+
+main().catch((error: unknown) => {
+  console.error(`ledger:verify: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(2);
+});

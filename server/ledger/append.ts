@@ -22,23 +22,24 @@ export type LedgerEntryInput = {
 /** What a caller keeps: the entry id and its leaf hash, which later yield an inclusion proof. */
 export type Receipt = { entryId: string; leafHash: string };
 
+// The database clock, as the entry's `at` (UTC, microseconds).
+const DB_CLOCK = sql`to_char(now() at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
 /**
  * Writes an entry to the ledger inbox inside the caller's transaction, so the
  * entry exists exactly when the change commits. Takes no lock; the integrator
- * assigns the sequence number later.
+ * assigns the sequence number later. One statement: the database fills in the
+ * time between the canonical parts on either side of it.
  */
 export async function appendLedger(tx: Tx, input: LedgerEntryInput): Promise<Receipt> {
-  const [clock] = await tx.execute<{ at: string }>(
-    sql`select to_char(now() at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at`,
-  );
-  if (!clock) throw new Error("database clock unavailable");
   const entryId = randomUUID();
-  const body = canonicalize({
+  // RFC 8785 orders keys by UTF-16 code units: "actor" < "at" < every other key, so
+  // `at` sits between the canonical actor and the canonical rest.
+  const head = canonicalize({ actor: input.actor });
+  const rest = canonicalize({
     v: 1,
     id: entryId,
     type: input.type,
-    at: clock.at,
-    actor: input.actor,
     caseId: input.caseId ?? null,
     subjects: input.subjects ?? [],
     payload: input.payload ?? {},
@@ -46,6 +47,14 @@ export async function appendLedger(tx: Tx, input: LedgerEntryInput): Promise<Rec
       ? { id: input.request.requestId, ip: input.request.ip, userAgent: input.request.userAgent }
       : null,
   });
-  await tx.insert(ledgerInbox).values({ entryId, body });
+  const before = `${head.slice(0, -1)},"at":"`;
+  const after = `",${rest.slice(1)}`;
+  // RETURNING names no column, so the application role needs no SELECT on the inbox.
+  const [row] = await tx.execute<{ at: string }>(
+    sql`insert into ${ledgerInbox} (entry_id, body) values (${entryId}, ${before} || ${DB_CLOCK} || ${after})
+        returning ${DB_CLOCK} as at`,
+  );
+  if (!row) throw new Error("the ledger inbox did not accept the entry");
+  const body = before + row.at + after;
   return { entryId, leafHash: leafHash(Buffer.from(body, "utf8")).toString("hex") };
 }

@@ -25,7 +25,11 @@ export function ledgerConfig() {
 export async function loadSigner(create = true): Promise<Signer> {
   const { signingKeyFile, origin } = ledgerConfig();
   if (!existsSync(signingKeyFile)) {
-    if (!create) throw new Error(`no ledger signing key at ${signingKeyFile}`);
+    if (!create) {
+      throw new Error(
+        `no ledger signing key at ${signingKeyFile}: start the app once (npm start) to create it, or set LEDGER_VERIFIER_KEY`,
+      );
+    }
     await mkdir(path.dirname(signingKeyFile), { recursive: true });
     await writeFile(signingKeyFile, generateSignerKey(origin) + "\n", { mode: 0o600 });
   }

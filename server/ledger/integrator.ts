@@ -2,7 +2,7 @@ import { appendFile, mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { desc, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
-import { ledgerCheckpoints, ledgerEntries, ledgerNodes } from "@/db/schema";
+import { ledgerCheckpoints } from "@/db/schema";
 import { signCheckpoint, type Signer } from "./checkpoint";
 import { type Frontier, leafHash, rangeHash } from "./merkle";
 import { ledgerSize, loadFrontier, withStoredNodes } from "./store";
@@ -53,19 +53,41 @@ export class LedgerIntegrator {
         delete from ledger_inbox where id in (select id from ledger_inbox order by id limit ${batchSize})
         returning id, entry_id, body`);
         const batch = [...rows].sort((a, b) => Number(a.id) - Number(b.id));
-        const entries = [];
-        const nodes = [];
+        const entries = {
+          seq: [] as number[],
+          entryId: [] as string[],
+          body: [] as string[],
+          leaf: [] as string[],
+        };
+        const nodes = { level: [] as number[], idx: [] as number[], hash: [] as string[] };
         for (const row of batch) {
-          const seq = frontier.size;
           const leaf = leafHash(Buffer.from(row.body, "utf8"));
-          for (const n of frontier.append(leaf))
-            if (n.level > 0) nodes.push({ level: n.level, idx: n.index, hash: n.hash });
-          entries.push({ seq, entryId: row.entry_id, body: row.body, leafHash: leaf });
+          entries.seq.push(frontier.size);
+          entries.entryId.push(row.entry_id);
+          entries.body.push(row.body);
+          entries.leaf.push(leaf.toString("hex"));
+          for (const n of frontier.append(leaf)) {
+            if (n.level === 0) continue;
+            nodes.level.push(n.level);
+            nodes.idx.push(n.index);
+            nodes.hash.push(n.hash.toString("hex"));
+          }
         }
-        for (let i = 0; i < entries.length; i += 5000)
-          await tx.insert(ledgerEntries).values(entries.slice(i, i + 5000));
-        for (let i = 0; i < nodes.length; i += 5000)
-          await tx.insert(ledgerNodes).values(nodes.slice(i, i + 5000));
+        // Arrays bound as four parameters: one statement per table whatever the batch size.
+        if (batch.length) {
+          await tx.execute(sql`
+          insert into ledger_entries (seq, entry_id, body, leaf_hash)
+          select seq, entry_id, body, decode(leaf, 'hex')
+          from unnest(${pgArray(entries.seq)}::bigint[], ${pgArray(entries.entryId)}::uuid[],
+                      ${sql.param(entries.body)}::text[], ${pgArray(entries.leaf)}::text[]) as t(seq, entry_id, body, leaf)`);
+        }
+        if (nodes.level.length) {
+          await tx.execute(sql`
+          insert into ledger_nodes (level, idx, hash)
+          select level, idx, decode(hash, 'hex')
+          from unnest(${pgArray(nodes.level)}::smallint[], ${pgArray(nodes.idx)}::bigint[],
+                      ${pgArray(nodes.hash)}::text[]) as t(level, idx, hash)`);
+        }
 
         const due = Date.now() - this.lastCheckpointAt >= checkpointEveryMs;
         if (frontier.size > this.lastCheckpointSize && frontier.size > 0 && (forceCheckpoint || due)) {
@@ -75,9 +97,9 @@ export class LedgerIntegrator {
             this.options.signer,
           );
           await tx.insert(ledgerCheckpoints).values({ size: frontier.size, root, note: text });
-          return { leader: true, integrated: entries.length, checkpointSize: frontier.size, note: text };
+          return { leader: true, integrated: batch.length, checkpointSize: frontier.size, note: text };
         }
-        return { leader: true, integrated: entries.length, checkpointSize: null, note: null };
+        return { leader: true, integrated: batch.length, checkpointSize: null, note: null };
       })
       .catch((error: unknown) => {
         this.frontier = null; // the transaction rolled back: reload the stored state next time
@@ -161,6 +183,11 @@ export class LedgerIntegrator {
       this.options.log?.(`ledger integrator: could not copy checkpoint ${note.size}: ${String(error)}`);
     }
   }
+}
+
+/** A PostgreSQL array literal of plain tokens (numbers, uuids, hex): nothing in them needs quoting. */
+function pgArray(values: (string | number)[]): string {
+  return `{${values.join(",")}}`;
 }
 
 function sleep(ms: number) {

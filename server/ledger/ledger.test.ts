@@ -3,6 +3,8 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { testDatabase } from "../testing/db";
 import { appendLedger } from "./append";
+import { canonicalize, type JsonValue } from "./canonical";
+import { leafHash } from "./merkle";
 import { generateSignerKey, parseSignerKey, signCheckpoint } from "./checkpoint";
 import { proveConsistency, proveInclusion } from "./explorer";
 import { appendSigned, TEST_ORIGIN, testIntegrator } from "./testing";
@@ -42,6 +44,26 @@ describe("ledger append", () => {
     await ledger.integrator.drain();
     const [row] = await t.sql`select count(*)::int as n from ledger_entries where type = 'test.rolled_back'`;
     expect(row?.n).toBe(0);
+  });
+
+  it("writes canonical JSON stamped with the database's clock, matching its receipt", async () => {
+    const receipt = await appendLedger(t.db, {
+      type: "test.canonical",
+      actor: { id: "u-1", name: 'Zoë "Z" Ångström' },
+      caseId: "CASE-2026-0001",
+      subjects: ["b", "a"],
+      payload: { z: 1, a: [true, null, 1.5], é: "\u2028" },
+      request: { requestId: "r-1", ip: "10.0.0.1", userAgent: "test" },
+    });
+    const [row] = await t.ledger.sql<{ body: string; now: number }[]>`
+      select body, (extract(epoch from now()) * 1000)::float8 as now from ledger_inbox
+      where entry_id = ${receipt.entryId}`;
+    const body = row?.body ?? "";
+    expect(canonicalize(JSON.parse(body) as JsonValue)).toBe(body);
+    expect(leafHash(Buffer.from(body, "utf8")).toString("hex")).toBe(receipt.leafHash);
+    const at = Date.parse((JSON.parse(body) as { at: string }).at);
+    expect(Math.abs(at - (row?.now ?? 0))).toBeLessThan(60_000);
+    await ledger.integrator.drain();
   });
 
   it("gives each of 32 concurrent writers' commits exactly one entry, densely numbered", async () => {

@@ -18,7 +18,7 @@ const pair = Buffer.alloc(1 + 2 * HASH_SIZE);
 pair[0] = 0x01;
 
 export function leafHash(data: Uint8Array): Buffer {
-  return createHash("sha256").update(LEAF_PREFIX).update(data).digest();
+  return hash("sha256", Buffer.concat([LEAF_PREFIX, data]), "buffer");
 }
 
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
@@ -116,23 +116,33 @@ export class Frontier {
 
   /** appends one leaf hash; returns the perfect subtree nodes completed by this append, leaf first */
   append(leafHash: Uint8Array): CompletedNode[] {
+    const completed: CompletedNode[] = [];
+    this.#append(leafHash, completed);
+    return completed;
+  }
+
+  /** appends one leaf hash without reporting completed nodes (the verifier's hot path) */
+  push(leafHash: Uint8Array): void {
+    this.#append(leafHash, null);
+  }
+
+  #append(leafHash: Uint8Array, completed: CompletedNode[] | null): void {
     checkHash(leafHash, "leaf hash");
     if (this.#size >= Number.MAX_SAFE_INTEGER) throw new RangeError("frontier is full");
     let node: Buffer = Buffer.from(leafHash);
     let index = this.#size;
     let level = 0;
-    const completed: CompletedNode[] = [{ level, index, hash: node }];
+    completed?.push({ level, index, hash: node });
     while (isOdd(index)) {
       const left = this.#hashes.pop();
       if (left === undefined) throw new Error("unreachable: frontier underflow");
       node = nodeHash(left, node);
       index = half(index);
       level++;
-      completed.push({ level, index, hash: node });
+      completed?.push({ level, index, hash: node });
     }
     this.#hashes.push(node);
     this.#size++;
-    return completed;
   }
 
   /** MTH of all leaves so far (emptyRoot() when size 0) */

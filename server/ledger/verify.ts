@@ -66,7 +66,16 @@ export class LedgerVerifier {
     return this.next;
   }
 
+  /** Adds the entry `seq` by its canonical body (and the leaf hash stored with it, if any). */
   add(seq: number, body: string, storedLeafHash?: Uint8Array): void {
+    const leaf = leafHash(Buffer.from(body, "utf8"));
+    if (storedLeafHash && !this.broken && seq === this.next && !leaf.equals(storedLeafHash))
+      this.fail(seq, `entry ${seq} does not match its leaf hash`);
+    this.addLeaf(seq, leaf);
+  }
+
+  /** Adds the entry `seq` by the leaf hash recomputed from its bytes. */
+  addLeaf(seq: number, leaf: Buffer): void {
     if (this.broken) return;
     if (seq !== this.next) {
       this.fail(
@@ -76,10 +85,7 @@ export class LedgerVerifier {
       this.broken = true;
       return;
     }
-    const leaf = leafHash(Buffer.from(body, "utf8"));
-    if (storedLeafHash && !leaf.equals(storedLeafHash))
-      this.fail(seq, `entry ${seq} does not match its leaf hash`);
-    this.frontier.append(leaf);
+    this.frontier.push(leaf);
     this.next++;
     const cp = this.checkpoints[this.cpIndex];
     if (cp && cp.size === this.next) {
