@@ -10,6 +10,7 @@ export function makeQueryClient() {
         // Stream queries the server started but has not finished.
         shouldDehydrateQuery: (query) =>
           defaultShouldDehydrateQuery(query) || query.state.status === "pending",
+        shouldRedactErrors: () => false,
       },
       hydrate: { deserializeData: superjson.deserialize },
     },

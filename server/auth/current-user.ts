@@ -21,9 +21,9 @@ export async function requireUser(returnTo = "/"): Promise<SessionUser> {
 }
 
 /** For a console page: signed in (else sign-in) and allowed to open the section (else 404). */
-export async function requireSection(key: SectionKey): Promise<SessionUser> {
+export async function requireSection(key: SectionKey, returnTo?: string): Promise<SessionUser> {
   const section = SECTIONS.find((s) => s.key === key);
-  const user = await requireUser(section?.href);
+  const user = await requireUser(returnTo ?? section?.href);
   if (!canOpen(user.roles, key)) notFound();
   return user;
 }

@@ -95,6 +95,32 @@ export async function loadSessionUser(db: Tx, sessionId: string): Promise<Sessio
   };
 }
 
+/** A user acting outside a browser session (demo seeding, jobs): the same shape, no session behind it. */
+export async function loadUserForSystem(db: Tx, userId: string): Promise<SessionUser> {
+  const rows = await db
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      clearance: users.clearance,
+      role: userRoles.role,
+    })
+    .from(users)
+    .leftJoin(userRoles, eq(userRoles.userId, users.id))
+    .where(eq(users.id, userId));
+  const [first] = rows;
+  if (!first) throw new Error(`no user ${userId}`);
+  const roles = rows.flatMap((r) => (r.role ? [r.role] : [])).sort();
+  return {
+    id: first.id,
+    email: first.email,
+    name: first.name,
+    clearance: first.clearance,
+    roles,
+    sessionId: "system",
+  };
+}
+
 /** Revokes a live session; returns whose it was, or null when there was nothing to revoke. */
 export async function revokeSession(
   db: Tx,

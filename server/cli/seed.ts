@@ -1,5 +1,6 @@
 import { createDb } from "@/db/client";
 import { seedDemo } from "@/db/seed";
+import { seedDemoCases } from "../cases/demo";
 import { env } from "../env";
 import { openDatabase } from "./database";
 import { printDemoAccounts } from "./print-demo";
@@ -9,8 +10,11 @@ try {
   const { db, close } = createDb(database.url, { max: 1 });
   try {
     const created = await seedDemo(db, env().CASEFILE_DEMO_PASSWORD);
-    if (created.length === 0) console.log("Demo organisation already present; nothing changed.");
+    const seededCases = await seedDemoCases(db);
+    if (created.length === 0 && !seededCases)
+      console.log("Demo organisation already present; nothing changed.");
     printDemoAccounts(created);
+    if (seededCases) console.log("Seeded the demo incident cases.");
   } finally {
     await close();
   }

@@ -11,6 +11,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { createDb } from "@/db/client";
 import { isEmpty, seedDemo } from "@/db/seed";
+import { seedDemoCases } from "../cases/demo";
 import { childEnv, env } from "../env";
 import { LedgerIntegrator } from "../ledger/integrator";
 import { ledgerConfig, loadSigner } from "../ledger/config";
@@ -62,7 +63,10 @@ async function main() {
     if (seed) {
       const { db, close } = createDb(database.url, { max: 1 });
       try {
-        if (await isEmpty(db)) printDemoAccounts(await seedDemo(db, config.CASEFILE_DEMO_PASSWORD));
+        if (await isEmpty(db)) {
+          printDemoAccounts(await seedDemo(db, config.CASEFILE_DEMO_PASSWORD));
+          await seedDemoCases(db);
+        }
       } finally {
         await close();
       }

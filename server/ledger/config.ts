@@ -15,8 +15,13 @@ export function ledgerConfig() {
   const dir = path.resolve(config.CASEFILE_DATA_DIR, "ledger");
   return {
     origin: config.LEDGER_ORIGIN,
-    signingKeyFile: path.resolve(config.LEDGER_SIGNING_KEY_FILE ?? path.join(dir, "signing-key")),
-    checkpointDir: path.resolve(config.LEDGER_CHECKPOINT_DIR ?? path.join(dir, "checkpoints")),
+    // Runtime data, not build inputs: keep the bundler's file tracer out of these paths.
+    signingKeyFile: path.resolve(
+      /* turbopackIgnore: true */ config.LEDGER_SIGNING_KEY_FILE ?? path.join(dir, "signing-key"),
+    ),
+    checkpointDir: path.resolve(
+      /* turbopackIgnore: true */ config.LEDGER_CHECKPOINT_DIR ?? path.join(dir, "checkpoints"),
+    ),
     verifierKey: config.LEDGER_VERIFIER_KEY ?? null,
   };
 }
@@ -24,7 +29,7 @@ export function ledgerConfig() {
 /** The checkpoint signer; its key lives in a file outside the database, created on first use. */
 export async function loadSigner(create = true): Promise<Signer> {
   const { signingKeyFile, origin } = ledgerConfig();
-  if (!existsSync(signingKeyFile)) {
+  if (!existsSync(/* turbopackIgnore: true */ signingKeyFile)) {
     if (!create) {
       throw new Error(
         `no ledger signing key at ${signingKeyFile}: start the app once (npm start) to create it, or set LEDGER_VERIFIER_KEY`,
@@ -33,7 +38,7 @@ export async function loadSigner(create = true): Promise<Signer> {
     await mkdir(path.dirname(signingKeyFile), { recursive: true });
     await writeFile(signingKeyFile, generateSignerKey(origin) + "\n", { mode: 0o600 });
   }
-  return parseSignerKey((await readFile(signingKeyFile, "utf8")).trim());
+  return parseSignerKey((await readFile(/* turbopackIgnore: true */ signingKeyFile, "utf8")).trim());
 }
 
 /** The key checkpoints must verify with: LEDGER_VERIFIER_KEY, else the signing key's public half. */

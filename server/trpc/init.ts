@@ -4,6 +4,7 @@ import { z, ZodError } from "zod";
 import type { Db } from "@/db/client";
 import type { Role } from "@/db/schema";
 import type { SessionUser } from "../auth/sessions";
+import { openCase } from "../cases/access";
 import { DomainError } from "../errors";
 import type { RequestMeta } from "../request-meta";
 
@@ -75,5 +76,15 @@ export function roleProcedure(...roles: [Role, ...Role[]]) {
     return next();
   });
 }
+
+/**
+ * Case-scoped: the input names a case (`caseId`) the user may see, else NOT_FOUND
+ * (existence is need-to-know). `ctx.case` carries the access services re-check.
+ */
+export const caseProcedure = authedProcedure
+  .input(z.object({ caseId: z.uuid() }))
+  .use(async ({ ctx, input, next }) =>
+    next({ ctx: { case: await openCase(ctx.db, ctx.user, input.caseId) } }),
+  );
 
 export const zUuid = z.uuid();

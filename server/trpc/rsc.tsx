@@ -27,14 +27,21 @@ export function prefetch<T extends ReturnType<TRPCQueryOptions<any>>>(queryOptio
   void getQueryClient().prefetchQuery(queryOptions);
 }
 
-/** Fetches on the server (and seeds the client cache); a NOT_FOUND from the procedure becomes the 404 page. */
+/**
+ * Fetches on the server and seeds the client cache; a NOT_FOUND from the procedure becomes the 404
+ * page. The fetch runs on a client of its own so that a layout dehydrating the request's shared
+ * client meanwhile never streams a query that is about to fail.
+ */
 export async function fetchOrNotFound<TData, TError, TKey extends QueryKey>(
   queryOptions: FetchQueryOptions<TData, TError, TData, TKey>,
 ): Promise<TData> {
+  let data: TData;
   try {
-    return await getQueryClient().fetchQuery(queryOptions);
+    data = await makeQueryClient().fetchQuery(queryOptions);
   } catch (error) {
     if (error instanceof TRPCError && error.code === "NOT_FOUND") notFound();
     throw error;
   }
+  getQueryClient().setQueryData<TData>(queryOptions.queryKey, data);
+  return data;
 }

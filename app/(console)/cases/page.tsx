@@ -1,22 +1,30 @@
 import type { Metadata } from "next";
-import { NotBuilt } from "@/components/shell/not-built";
+import { CaseList } from "@/components/cases/case-list";
+import { NewCaseForm } from "@/components/cases/new-case-form";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireSection } from "@/server/auth/current-user";
 
 export const metadata: Metadata = { title: "Cases" };
 
 export default async function CasesPage() {
-  await requireSection("cases");
+  const user = await requireSection("cases");
+  const canOpen = user.roles.includes("investigator");
   return (
     <>
       <PageHeader
         title="Cases"
-        description="Incident cases you are a member of: timeline, suspects, evidence and notes."
+        description={
+          user.roles.includes("compliance") && !canOpen
+            ? "Every case, read-only, for review."
+            : "Incident cases you are a member of: timeline, suspects, evidence and notes."
+        }
       />
-      <NotBuilt>
-        Case workspaces — timeline, suspect entities, evidence and notes — arrive with the case workspace
-        feature.
-      </NotBuilt>
+      {canOpen ? (
+        <div className="mt-4">
+          <NewCaseForm />
+        </div>
+      ) : null}
+      <CaseList />
     </>
   );
 }

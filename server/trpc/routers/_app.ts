@@ -1,6 +1,7 @@
-import type { inferRouterOutputs } from "@trpc/server";
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { authedProcedure, createCallerFactory, router } from "../init";
 import { adminRouter } from "./admin";
+import { casesRouter } from "./cases";
 import { ledgerRouter } from "./ledger";
 
 export const appRouter = router({
@@ -9,9 +10,11 @@ export const appRouter = router({
     return me;
   }),
   admin: adminRouter,
+  cases: casesRouter,
   ledger: ledgerRouter,
 });
 
 export type AppRouter = typeof appRouter;
 export const createCaller = createCallerFactory(appRouter);
+export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;

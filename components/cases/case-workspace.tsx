@@ -1,0 +1,71 @@
+"use client";
+
+import { useSuspenseQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useTRPC } from "@/components/trpc/client";
+import { CaseHeader } from "./case-header";
+import { EntitiesPanel } from "./entities-panel";
+import { EvidencePanel } from "./evidence-panel";
+import { MembersPanel } from "./members-panel";
+import { NotesPanel } from "./notes-panel";
+import { TimelineView } from "@/components/timeline/timeline-view";
+
+export type WorkspaceTab = "timeline" | "entities" | "evidence" | "notes" | "members";
+
+const TAB_LABELS: Record<WorkspaceTab, string> = {
+  timeline: "Timeline",
+  entities: "Entities",
+  evidence: "Evidence",
+  notes: "Notes",
+  members: "Members",
+};
+
+export function CaseWorkspace({
+  caseKey,
+  tab,
+  entityId,
+}: {
+  caseKey: string;
+  tab: WorkspaceTab;
+  entityId: string | null;
+}) {
+  const trpc = useTRPC();
+  const { data: c } = useSuspenseQuery(trpc.cases.byKey.queryOptions({ key: caseKey }));
+  const canWrite = c.myAccess === "write";
+
+  return (
+    <>
+      <CaseHeader caseData={c} />
+      <nav aria-label="Case sections" className="mt-4 flex gap-1 border-b border-slate-200">
+        {(Object.keys(TAB_LABELS) as WorkspaceTab[]).map((t) => (
+          <Link
+            key={t}
+            href={`/cases/${c.key}?tab=${t}`}
+            aria-current={t === tab ? "page" : undefined}
+            className={`-mb-px border-b-2 px-3 py-2 text-sm font-medium ${
+              t === tab
+                ? "border-slate-900 text-slate-900"
+                : "border-transparent text-slate-500 hover:text-slate-800"
+            }`}
+          >
+            {TAB_LABELS[t]}
+          </Link>
+        ))}
+        {!canWrite ? (
+          <span className="ml-auto self-center rounded bg-slate-100 px-2 py-0.5 text-xs text-slate-600">
+            Read-only access
+          </span>
+        ) : null}
+      </nav>
+      <div className="mt-4">
+        {tab === "timeline" ? (
+          <TimelineView caseId={c.id} caseKey={c.key} canWrite={canWrite} entityId={entityId} />
+        ) : null}
+        {tab === "entities" ? <EntitiesPanel caseId={c.id} caseKey={c.key} canWrite={canWrite} /> : null}
+        {tab === "evidence" ? <EvidencePanel caseId={c.id} canWrite={canWrite} /> : null}
+        {tab === "notes" ? <NotesPanel caseId={c.id} canWrite={canWrite} /> : null}
+        {tab === "members" ? <MembersPanel caseId={c.id} isLead={c.isLead} /> : null}
+      </div>
+    </>
+  );
+}

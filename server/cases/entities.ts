@@ -1,0 +1,184 @@
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import type { Tx } from "@/db/client";
+import { entities, eventEntities, timelineEvents, type EntityKind, type EntityRole } from "@/db/schema";
+import { DomainError } from "../errors";
+import { appendLedger } from "../ledger/append";
+import type { RequestMeta } from "../request-meta";
+import { actorOf, type CaseAccess, requireWrite } from "./access";
+import { normaliseEntityValue } from "./normalise";
+
+export type NewEntity = { kind: EntityKind; value: string; role?: EntityRole; notes?: string };
+
+export async function listEntities(db: Tx, access: CaseAccess) {
+  return db
+    .select({
+      id: entities.id,
+      kind: entities.kind,
+      value: entities.value,
+      role: entities.role,
+      notes: entities.notes,
+      firstSeen: entities.firstSeen,
+      lastSeen: entities.lastSeen,
+      events: sql<number>`(select count(*)::int from ${eventEntities} where ${eventEntities.entityId} = ${entities.id})`,
+    })
+    .from(entities)
+    .where(eq(entities.caseId, access.caseId))
+    .orderBy(asc(entities.role), asc(entities.kind), asc(entities.value));
+}
+
+export async function getEntity(db: Tx, access: CaseAccess, entityId: string) {
+  const [row] = await db
+    .select()
+    .from(entities)
+    .where(and(eq(entities.caseId, access.caseId), eq(entities.id, entityId)));
+  if (!row) throw new DomainError("NOT_FOUND", "No such entity in this case", { field: "entityId" });
+  return row;
+}
+
+export async function addEntity(
+  db: Tx,
+  access: CaseAccess,
+  input: NewEntity,
+  request: RequestMeta | null = null,
+): Promise<{ id: string }> {
+  requireWrite(access);
+  const value = normaliseEntityValue(input.kind, input.value);
+  return db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(entities)
+      .values({
+        caseId: access.caseId,
+        kind: input.kind,
+        value,
+        role: input.role ?? "suspect",
+        notes: input.notes ?? "",
+        createdBy: access.user.id,
+      })
+      .onConflictDoNothing()
+      .returning({ id: entities.id });
+    if (!created) {
+      throw new DomainError("CONFLICT", `${value} is already an entity of this case`, { field: "value" });
+    }
+    await recordEntityAdded(
+      tx,
+      access,
+      [{ id: created.id, kind: input.kind, value, role: input.role ?? "suspect" }],
+      request,
+    );
+    return created;
+  });
+}
+
+export async function updateEntity(
+  db: Tx,
+  access: CaseAccess,
+  input: { entityId: string; role?: EntityRole; notes?: string },
+  request: RequestMeta | null = null,
+): Promise<void> {
+  requireWrite(access);
+  await db.transaction(async (tx) => {
+    const before = await getEntity(tx, access, input.entityId);
+    const changes = {
+      ...(input.role !== undefined && input.role !== before.role ? { role: input.role } : {}),
+      ...(input.notes !== undefined && input.notes !== before.notes ? { notes: input.notes } : {}),
+    };
+    if (Object.keys(changes).length === 0) return;
+    await tx
+      .update(entities)
+      .set(changes)
+      .where(and(eq(entities.caseId, access.caseId), eq(entities.id, input.entityId)));
+    await appendLedger(tx, {
+      type: "entity.updated",
+      actor: actorOf(access.user),
+      caseId: access.key,
+      subjects: [input.entityId],
+      payload: { kind: before.kind, value: before.value, changes },
+      request,
+    });
+  });
+}
+
+type EnsuredEntity = { id: string; kind: EntityKind; value: string; role: EntityRole; created: boolean };
+
+/**
+ * Finds or creates entities by (kind, normalised value) within the case, for
+ * events that name them inline. Values must already be normalised.
+ */
+export async function ensureEntities(
+  tx: Tx,
+  access: CaseAccess,
+  wanted: { kind: EntityKind; value: string; role?: EntityRole }[],
+): Promise<EnsuredEntity[]> {
+  const unique = new Map(wanted.map((w) => [`${w.kind}\u0000${w.value}`, w]));
+  if (unique.size === 0) return [];
+  const list = [...unique.values()];
+  const created = await tx
+    .insert(entities)
+    .values(
+      list.map((w) => ({
+        caseId: access.caseId,
+        kind: w.kind,
+        value: w.value,
+        role: w.role ?? "suspect",
+        createdBy: access.user.id,
+      })),
+    )
+    .onConflictDoNothing()
+    .returning({ id: entities.id });
+  const createdIds = new Set(created.map((c) => c.id));
+  const rows = await tx
+    .select({ id: entities.id, kind: entities.kind, value: entities.value, role: entities.role })
+    .from(entities)
+    .where(
+      and(
+        eq(entities.caseId, access.caseId),
+        sql`(${entities.kind}::text, ${entities.value}) in (select * from unnest(${sql.param(list.map((w) => w.kind))}::text[], ${sql.param(list.map((w) => w.value))}::text[]))`,
+      ),
+    );
+  return rows.map((r) => ({ ...r, created: createdIds.has(r.id) }));
+}
+
+/** Checks that entity ids belong to this case; returns them with their kind and value. */
+export async function caseEntitiesById(tx: Tx, access: CaseAccess, ids: string[]) {
+  if (ids.length === 0) return [];
+  const rows = await tx
+    .select({ id: entities.id, kind: entities.kind, value: entities.value, role: entities.role })
+    .from(entities)
+    .where(and(eq(entities.caseId, access.caseId), inArray(entities.id, ids)));
+  if (rows.length !== new Set(ids).size) {
+    throw new DomainError("BAD_REQUEST", "An entity is not part of this case", { field: "entities" });
+  }
+  return rows;
+}
+
+/** First and last seen follow the events an entity is linked to. */
+export async function refreshSeen(tx: Tx, access: CaseAccess, entityIds: string[]): Promise<void> {
+  if (entityIds.length === 0) return;
+  await tx.execute(sql`
+    update ${entities} e set first_seen = s.first, last_seen = s.last
+    from (
+      select ee.entity_id, min(t.occurred_at) as first, max(t.occurred_at) as last
+      from ${eventEntities} ee join ${timelineEvents} t on t.id = ee.event_id
+      where ee.entity_id = any(${sql.param(entityIds)}::uuid[])
+      group by ee.entity_id
+    ) s
+    where e.id = s.entity_id and e.case_id = ${access.caseId}`);
+}
+
+export async function recordEntityAdded(
+  tx: Tx,
+  access: CaseAccess,
+  added: { id: string; kind: EntityKind; value: string; role: EntityRole }[],
+  request: RequestMeta | null,
+): Promise<void> {
+  for (const entity of added) {
+    await appendLedger(tx, {
+      type: "entity.added",
+      actor: actorOf(access.user),
+      caseId: access.key,
+      subjects: [entity.id],
+      payload: { kind: entity.kind, value: entity.value, role: entity.role },
+      request,
+    });
+  }
+}

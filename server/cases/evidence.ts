@@ -1,0 +1,143 @@
+import { and, asc, desc, eq } from "drizzle-orm";
+import type { Tx } from "@/db/client";
+import { custodyEvents, evidence, users, type CustodyAction } from "@/db/schema";
+import { DomainError } from "../errors";
+import { appendLedger } from "../ledger/append";
+import type { RequestMeta } from "../request-meta";
+import { actorOf, type CaseAccess, requireWrite } from "./access";
+
+export type NewEvidence = {
+  name: string;
+  sha256: string;
+  sizeBytes: number;
+  source: string;
+  description?: string;
+  acquiredAt: Date;
+};
+
+export async function listEvidence(db: Tx, access: CaseAccess) {
+  const items = await db
+    .select({
+      id: evidence.id,
+      name: evidence.name,
+      sha256: evidence.sha256,
+      sizeBytes: evidence.sizeBytes,
+      source: evidence.source,
+      description: evidence.description,
+      acquiredAt: evidence.acquiredAt,
+      acquiredBy: users.name,
+      createdAt: evidence.createdAt,
+    })
+    .from(evidence)
+    .innerJoin(users, eq(users.id, evidence.acquiredBy))
+    .where(eq(evidence.caseId, access.caseId))
+    .orderBy(desc(evidence.createdAt));
+  const custody = await db
+    .select({
+      id: custodyEvents.id,
+      evidenceId: custodyEvents.evidenceId,
+      action: custodyEvents.action,
+      at: custodyEvents.at,
+      note: custodyEvents.note,
+      detail: custodyEvents.detail,
+      actorName: users.name,
+    })
+    .from(custodyEvents)
+    .innerJoin(evidence, eq(evidence.id, custodyEvents.evidenceId))
+    .innerJoin(users, eq(users.id, custodyEvents.actorId))
+    .where(eq(evidence.caseId, access.caseId))
+    .orderBy(asc(custodyEvents.at));
+  return items.map((item) => ({
+    ...item,
+    custody: custody
+      .filter((c) => c.evidenceId === item.id)
+      .map(({ evidenceId: _, detail, ...c }) => ({
+        ...c,
+        matched: (detail as { matched?: boolean } | null)?.matched ?? null,
+      })),
+  }));
+}
+
+export async function registerEvidence(
+  db: Tx,
+  access: CaseAccess,
+  input: NewEvidence,
+  request: RequestMeta | null = null,
+): Promise<{ id: string }> {
+  requireWrite(access);
+  const sha256 = input.sha256.toLowerCase();
+  return db.transaction(async (tx) => {
+    const [item] = await tx
+      .insert(evidence)
+      .values({
+        caseId: access.caseId,
+        name: input.name,
+        sha256,
+        sizeBytes: input.sizeBytes,
+        source: input.source,
+        description: input.description ?? "",
+        acquiredBy: access.user.id,
+        acquiredAt: input.acquiredAt,
+      })
+      .returning({ id: evidence.id });
+    if (!item) throw new Error("evidence not registered");
+    await tx
+      .insert(custodyEvents)
+      .values({ evidenceId: item.id, action: "collected", actorId: access.user.id });
+    await appendLedger(tx, {
+      type: "evidence.registered",
+      actor: actorOf(access.user),
+      caseId: access.key,
+      subjects: [item.id],
+      payload: { name: input.name, sha256, sizeBytes: input.sizeBytes, source: input.source },
+      request,
+    });
+    return item;
+  });
+}
+
+/**
+ * Appends to an item's chain of custody. `verified` carries the hash the
+ * verifier computed; a mismatch is recorded as such (it is a finding, not an error).
+ */
+export async function recordCustody(
+  db: Tx,
+  access: CaseAccess,
+  input: { evidenceId: string; action: Exclude<CustodyAction, "collected">; note?: string; sha256?: string },
+  request: RequestMeta | null = null,
+): Promise<{ matched: boolean | null }> {
+  requireWrite(access);
+  return db.transaction(async (tx) => {
+    const [item] = await tx
+      .select({ id: evidence.id, name: evidence.name, sha256: evidence.sha256 })
+      .from(evidence)
+      .where(and(eq(evidence.caseId, access.caseId), eq(evidence.id, input.evidenceId)));
+    if (!item) throw new DomainError("NOT_FOUND", "No such evidence in this case", { field: "evidenceId" });
+    let matched: boolean | null = null;
+    if (input.action === "verified") {
+      if (!input.sha256) {
+        throw new DomainError("BAD_REQUEST", "Verification needs the SHA-256 you computed", {
+          field: "sha256",
+        });
+      }
+      matched = input.sha256.toLowerCase() === item.sha256;
+    }
+    const detail = matched === null ? null : { presented: input.sha256?.toLowerCase() ?? null, matched };
+    await tx.insert(custodyEvents).values({
+      evidenceId: item.id,
+      action: input.action,
+      actorId: access.user.id,
+      note: input.note ?? "",
+      detail,
+    });
+    await appendLedger(tx, {
+      type: "evidence.custody",
+      actor: actorOf(access.user),
+      caseId: access.key,
+      subjects: [item.id],
+      payload: { name: item.name, action: input.action, note: input.note ?? "", ...(detail ?? {}) },
+      request,
+    });
+    return { matched };
+  });
+}
