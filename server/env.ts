@@ -39,6 +39,25 @@ const schema = z.object({
   LEDGER_CHECKPOINT_DIR: optionalString,
   /** Trusted verifier key for ledger:verify; default: derived from the signing key file. */
   LEDGER_VERIFIER_KEY: optionalString,
+  /** IANA time zone of the organisation: business hours are counted in it. */
+  CASEFILE_TIMEZONE: z.preprocess(
+    blank,
+    z
+      .string()
+      .refine((tz) => {
+        try {
+          new Intl.DateTimeFormat("en", { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      }, "not a known IANA time zone")
+      .default("UTC"),
+  ),
+  /** Minutes a request waits for its decision before it expires. */
+  CASEFILE_REQUEST_TTL_MINUTES: z.preprocess(blank, z.coerce.number().int().min(1).max(10080).default(60)),
+  /** Slack-compatible incoming-webhook URL told of new requests, decisions and break-glass. */
+  CASEFILE_NOTIFY_WEBHOOK_URL: z.preprocess(blank, z.url().optional()),
   CI: optionalString,
 });
 

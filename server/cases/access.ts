@@ -34,6 +34,16 @@ export async function openCase(db: Tx, user: SessionUser, caseId: string): Promi
   return { caseId: row.id, key: row.key, access, isLead: row.leadId === user.id, user };
 }
 
+/**
+ * Read-only access for someone who is not a member but must see the context of a
+ * request routed to them (an eligible approver). The caller has checked that.
+ */
+export async function reviewAccess(db: Tx, user: SessionUser, caseId: string): Promise<CaseAccess> {
+  const [row] = await db.select({ id: cases.id, key: cases.key }).from(cases).where(eq(cases.id, caseId));
+  if (!row) throw NOT_FOUND();
+  return { caseId: row.id, key: row.key, access: "read", isLead: false, user };
+}
+
 export function requireWrite(access: CaseAccess): void {
   if (access.access !== "write") {
     throw new DomainError("FORBIDDEN", `You have read-only access to ${access.key}`);

@@ -1,5 +1,6 @@
 import { createDb } from "@/db/client";
 import { seedDemo } from "@/db/seed";
+import { ensureActionTypes } from "../actions/types";
 import { seedDemoCases } from "../cases/demo";
 import { env } from "../env";
 import { openDatabase } from "./database";
@@ -9,6 +10,7 @@ const database = await openDatabase();
 try {
   const { db, close } = createDb(database.url, { max: 1 });
   try {
+    await ensureActionTypes(db);
     const created = await seedDemo(db, env().CASEFILE_DEMO_PASSWORD);
     const seededCases = await seedDemoCases(db);
     if (created.length === 0 && !seededCases)

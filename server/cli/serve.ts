@@ -11,7 +11,9 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { createDb } from "@/db/client";
 import { isEmpty, seedDemo } from "@/db/seed";
+import { ensureActionTypes } from "../actions/types";
 import { seedDemoCases } from "../cases/demo";
+import { expireDue } from "../requests/requests";
 import { childEnv, env } from "../env";
 import { LedgerIntegrator } from "../ledger/integrator";
 import { ledgerConfig, loadSigner } from "../ledger/config";
@@ -53,11 +55,17 @@ async function main() {
   const stopDatabase = async () => {
     if (stopping) return;
     stopping = true;
+    clearInterval(timers.sweeper);
     await integrator.stop().catch(() => undefined);
+    await appDb.close().catch(() => undefined);
     await ledgerDb.close().catch(() => undefined);
     await database.stop().catch(() => undefined);
   };
+  const appDb = createDb(database.url, { max: 2 });
+  const timers: { sweeper?: NodeJS.Timeout } = {};
   try {
+    const added = await ensureActionTypes(appDb.db);
+    if (added.length) console.log(`Action catalogue: added ${added.join(", ")}`);
     const seed =
       config.CASEFILE_SEED_DEMO === "true" || (config.CASEFILE_SEED_DEMO === "auto" && database.embedded);
     if (seed) {
@@ -77,6 +85,10 @@ async function main() {
   }
 
   integrator.start();
+  // Requests not decided in time expire (by the database clock); any instance may sweep.
+  timers.sweeper = setInterval(() => {
+    expireDue(appDb.db).catch((error: unknown) => console.error(`request expiry: ${String(error)}`));
+  }, 10_000);
   const port = String(config.PORT);
   const publicUrl = config.NEXTAUTH_URL ?? `http://localhost:${port}`;
   const child = spawn(

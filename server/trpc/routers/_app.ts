@@ -3,6 +3,7 @@ import { authedProcedure, createCallerFactory, router } from "../init";
 import { adminRouter } from "./admin";
 import { casesRouter } from "./cases";
 import { ledgerRouter } from "./ledger";
+import { grantsRouter, requestsRouter } from "./requests";
 
 export const appRouter = router({
   me: authedProcedure.query(({ ctx }) => {
@@ -12,6 +13,8 @@ export const appRouter = router({
   admin: adminRouter,
   cases: casesRouter,
   ledger: ledgerRouter,
+  requests: requestsRouter,
+  actions: grantsRouter,
 });
 
 export type AppRouter = typeof appRouter;

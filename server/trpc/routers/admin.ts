@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { listUsers, setUserDisabled } from "../../admin/users";
 import { roleProcedure, router } from "../init";
+import { actionTypesAdminRouter } from "./requests";
 
 const adminProcedure = roleProcedure("admin");
 
@@ -11,4 +12,5 @@ export const adminRouter = router({
       .input(z.object({ userId: z.uuid(), disabled: z.boolean() }))
       .mutation(({ ctx, input }) => setUserDisabled(ctx.db, ctx.user, input, ctx.meta)),
   }),
+  actionTypes: actionTypesAdminRouter,
 });

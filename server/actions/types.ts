@@ -1,0 +1,113 @@
+import { asc, eq, sql } from "drizzle-orm";
+import type { Tx } from "@/db/client";
+import { actionTypes, type ActionType, type Role } from "@/db/schema";
+import type { SessionUser } from "../auth/sessions";
+import { DomainError } from "../errors";
+import { appendLedger } from "../ledger/append";
+import type { RequestMeta } from "../request-meta";
+import { summary } from "../requests/policy";
+import { ACTIONS, definitionOf, paramsJsonSchema } from "./catalogue";
+
+/** Adds the catalogue's actions that the database does not have yet; admins' edits are kept. */
+export async function ensureActionTypes(db: Tx): Promise<string[]> {
+  return db.transaction(async (tx) => {
+    const added: string[] = [];
+    for (const def of Object.values(ACTIONS)) {
+      const [row] = await tx
+        .insert(actionTypes)
+        .values({ key: def.key, ...def.defaults })
+        .onConflictDoNothing()
+        .returning({ key: actionTypes.key });
+      if (!row) continue;
+      added.push(row.key);
+      await appendLedger(tx, {
+        type: "catalogue.action_type.created",
+        actor: null,
+        subjects: [],
+        payload: { key: def.key, ...def.defaults, approverRoles: [...def.defaults.approverRoles] },
+      });
+    }
+    return added;
+  });
+}
+
+export type CatalogueEntry = ActionType & {
+  paramsSchema: Record<string, unknown>;
+  policySummary: string;
+};
+
+export async function listActionTypes(db: Tx, options: { enabledOnly?: boolean } = {}) {
+  const rows = await db
+    .select()
+    .from(actionTypes)
+    .where(options.enabledOnly ? eq(actionTypes.enabled, true) : undefined)
+    .orderBy(asc(actionTypes.key));
+  return rows.flatMap((row): CatalogueEntry[] => {
+    const schema = paramsJsonSchema(row.key);
+    return schema ? [{ ...row, paramsSchema: schema, policySummary: summary(row) }] : [];
+  });
+}
+
+/** An action type that exists in the database and in code, else a BAD_REQUEST on `field`. */
+export async function loadActionType(tx: Tx, key: string, field = "actionKey") {
+  const def = definitionOf(key);
+  const [row] = def ? await tx.select().from(actionTypes).where(eq(actionTypes.key, key)) : [];
+  if (!def || !row) throw new DomainError("BAD_REQUEST", `No action ${key} in the catalogue`, { field });
+  return { def, type: row };
+}
+
+export type PolicyPatch = Partial<
+  Pick<
+    ActionType,
+    | "riskTier"
+    | "approvalsRequired"
+    | "approverRoles"
+    | "minClearance"
+    | "maxDurationMinutes"
+    | "maxUses"
+    | "businessHours"
+    | "breakGlassAllowed"
+    | "excludeCaseGrantees"
+    | "enabled"
+  >
+>;
+
+export async function updateActionType(
+  db: Tx,
+  admin: SessionUser,
+  input: { key: string; version: number; patch: PolicyPatch },
+  request: RequestMeta | null = null,
+): Promise<ActionType> {
+  if (!admin.roles.includes("admin")) throw new DomainError("FORBIDDEN", "Only admins edit the catalogue");
+  if (input.patch.approverRoles?.length === 0) {
+    throw new DomainError("BAD_REQUEST", "Name at least one approver role", { field: "patch.approverRoles" });
+  }
+  return db.transaction(async (tx) => {
+    const { type: before } = await loadActionType(tx, input.key, "key");
+    const [after] = await tx
+      .update(actionTypes)
+      .set({ ...input.patch, version: sql`${actionTypes.version} + 1`, updatedAt: sql`now()` })
+      .where(sql`${actionTypes.key} = ${input.key} and ${actionTypes.version} = ${input.version}`)
+      .returning();
+    if (!after) {
+      throw new DomainError("CONFLICT", `${input.key} was changed by someone else; reload and try again`);
+    }
+    const changes: Record<
+      string,
+      { from: string | number | boolean | Role[]; to: string | number | boolean | Role[] }
+    > = {};
+    for (const field of Object.keys(input.patch) as (keyof PolicyPatch)[]) {
+      if (JSON.stringify(before[field]) !== JSON.stringify(after[field])) {
+        changes[field] = { from: before[field], to: after[field] };
+      }
+    }
+    await appendLedger(tx, {
+      type: "admin.action_type.updated",
+      actor: { id: admin.id, name: admin.name },
+      subjects: [],
+      payload: { key: input.key, version: after.version, changes },
+      request,
+    });
+    return after;
+  });
+}
