@@ -9,11 +9,15 @@ import { EvidencePanel } from "./evidence-panel";
 import { MembersPanel } from "./members-panel";
 import { NotesPanel } from "./notes-panel";
 import { TimelineView } from "@/components/timeline/timeline-view";
+import { CaseRequests } from "@/components/approvals/case-requests";
+import { RequestForm } from "@/components/approvals/request-form";
+import { useLiveRequests } from "@/components/approvals/use-live";
 
-export type WorkspaceTab = "timeline" | "entities" | "evidence" | "notes" | "members";
+export type WorkspaceTab = "timeline" | "actions" | "entities" | "evidence" | "notes" | "members";
 
 const TAB_LABELS: Record<WorkspaceTab, string> = {
   timeline: "Timeline",
+  actions: "Actions",
   entities: "Entities",
   evidence: "Evidence",
   notes: "Notes",
@@ -24,12 +28,15 @@ export function CaseWorkspace({
   caseKey,
   tab,
   entityId,
+  trigger,
 }: {
   caseKey: string;
   tab: WorkspaceTab;
   entityId: string | null;
+  trigger: string | null;
 }) {
   const trpc = useTRPC();
+  useLiveRequests();
   const { data: c } = useSuspenseQuery(trpc.cases.byKey.queryOptions({ key: caseKey }));
   const canWrite = c.myAccess === "write";
 
@@ -60,6 +67,12 @@ export function CaseWorkspace({
       <div className="mt-4">
         {tab === "timeline" ? (
           <TimelineView caseId={c.id} caseKey={c.key} canWrite={canWrite} entityId={entityId} />
+        ) : null}
+        {tab === "actions" ? (
+          <div className="grid gap-4 lg:grid-cols-2">
+            {canWrite ? <RequestForm caseId={c.id} trigger={trigger} /> : null}
+            <CaseRequests caseId={c.id} canWrite={canWrite} />
+          </div>
         ) : null}
         {tab === "entities" ? <EntitiesPanel caseId={c.id} caseKey={c.key} canWrite={canWrite} /> : null}
         {tab === "evidence" ? <EvidencePanel caseId={c.id} canWrite={canWrite} /> : null}

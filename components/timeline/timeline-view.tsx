@@ -272,6 +272,18 @@ function EventRow({
         ) : null}
         <p className="mt-0.5 text-xs text-slate-400">
           {event.authorName} · recorded {formatUtc(event.recordedAt)}
+          {canWrite ? (
+            <>
+              {" · "}
+              <Link
+                href={`/cases/${caseKey}?tab=actions&trigger=${event.id}`}
+                className="text-sky-700 hover:underline"
+                aria-label={`Request an action triggered by: ${event.title}`}
+              >
+                Request an action
+              </Link>
+            </>
+          ) : null}
         </p>
         {event.raw ? (
           <details className="mt-1 text-xs">

@@ -29,7 +29,13 @@ const logsQuery = z
       .array(z.string())
       .min(1)
       .max(20)
-      .meta({ title: "Columns", optionsFrom: "table", description: "Only these columns are returned" }),
+      .meta({
+        title: "Columns",
+        description: "Only these columns are returned",
+        // The browser offers the columns of the chosen table.
+        optionsFrom: "table",
+        optionsByValue: EVIDENCE_TABLES,
+      }),
     subject: entity("Subject (user, IP or host)", ["user_account", "ip", "host"]),
     from: instant("From (UTC)"),
     to: instant("To (UTC)"),

@@ -1,19 +1,23 @@
 import type { Metadata } from "next";
-import { NotBuilt } from "@/components/shell/not-built";
+import { ApprovalQueue } from "@/components/approvals/queue";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireSection } from "@/server/auth/current-user";
+import { HydrateClient, prefetch, trpc } from "@/server/trpc/rsc";
 
 export const metadata: Metadata = { title: "Approvals" };
 
 export default async function ApprovalsPage() {
   await requireSection("approvals");
+  prefetch(trpc.requests.queue.queryOptions());
   return (
     <>
-      <PageHeader title="Approvals" description="Requests for response actions waiting for your decision." />
-      <NotBuilt>
-        The live approval queue, with each request's case context and policy explanation, arrives with the
-        just-in-time approvals feature.
-      </NotBuilt>
+      <PageHeader
+        title="Approvals"
+        description="Requests for response actions waiting for your decision, most urgent first. New ones appear here as they arrive."
+      />
+      <HydrateClient>
+        <ApprovalQueue />
+      </HydrateClient>
     </>
   );
 }

@@ -5,19 +5,20 @@ import { fetchOrNotFound, HydrateClient, prefetch, trpc } from "@/server/trpc/rs
 
 type Props = {
   params: Promise<{ key: string }>;
-  searchParams: Promise<{ tab?: string; entity?: string }>;
+  searchParams: Promise<{ tab?: string; entity?: string; trigger?: string }>;
 };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: decodeURIComponent((await params).key) };
 }
 
-const TABS: WorkspaceTab[] = ["timeline", "entities", "evidence", "notes", "members"];
+const UUID = /^[0-9a-f-]{36}$/i;
+const TABS: WorkspaceTab[] = ["timeline", "actions", "entities", "evidence", "notes", "members"];
 
 export default async function CasePage({ params, searchParams }: Props) {
   const { key } = await params;
   await requireSection("cases", `/cases/${key}`);
-  const { tab, entity } = await searchParams;
+  const { tab, entity, trigger } = await searchParams;
   // NOT_FOUND for a case that does not exist and for one the user may not see alike.
   const found = await fetchOrNotFound(trpc.cases.byKey.queryOptions({ key: decodeURIComponent(key) }));
   const current = TABS.find((t) => t === tab) ?? "timeline";
@@ -25,6 +26,10 @@ export default async function CasePage({ params, searchParams }: Props) {
   const caseId = found.id;
   if (current === "timeline" || current === "entities")
     prefetch(trpc.cases.entities.list.queryOptions({ caseId }));
+  if (current === "actions") {
+    prefetch(trpc.requests.ofCase.queryOptions({ caseId }));
+    prefetch(trpc.requests.catalogue.queryOptions());
+  }
   if (current === "evidence") prefetch(trpc.cases.evidence.list.queryOptions({ caseId }));
   if (current === "notes") prefetch(trpc.cases.notes.list.queryOptions({ caseId }));
   if (current === "members") prefetch(trpc.cases.members.list.queryOptions({ caseId }));
@@ -33,7 +38,8 @@ export default async function CasePage({ params, searchParams }: Props) {
       <CaseWorkspace
         caseKey={found.key}
         tab={current}
-        entityId={entity && /^[0-9a-f-]{36}$/i.test(entity) ? entity : null}
+        entityId={entity && UUID.test(entity) ? entity : null}
+        trigger={trigger && UUID.test(trigger) ? trigger : null}
       />
     </HydrateClient>
   );

@@ -1,0 +1,170 @@
+"use client";
+
+import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { formatUtc } from "@/components/cases/format";
+import { useTRPC } from "@/components/trpc/client";
+import { Button } from "@/components/ui/button";
+import { FormError } from "@/components/ui/field";
+import type { RouterOutputs } from "@/server/trpc/routers/_app";
+import { RequestStatusBadge, RiskBadge } from "./badges";
+import { ParamsTable } from "./params-table";
+
+type Data = RouterOutputs["requests"]["ofCase"];
+type Row = Data["requests"][number];
+
+/** Seconds left until `until`, ticking, by the server's clock (offset measured at fetch). */
+function useCountdown(until: Date | null, offsetMs: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  return until ? Math.max(0, Math.floor((until.getTime() - (now + offsetMs)) / 1000)) : 0;
+}
+
+export function CaseRequests({ caseId, canWrite }: { caseId: string; canWrite: boolean }) {
+  const trpc = useTRPC();
+  const { data, dataUpdatedAt } = useSuspenseQuery(trpc.requests.ofCase.queryOptions({ caseId }));
+  const offsetMs = data.now.getTime() - dataUpdatedAt;
+  if (data.requests.length === 0)
+    return <p className="text-slate-500">No actions requested on this case yet.</p>;
+  return (
+    <ul className="space-y-3" aria-label="Requests">
+      {data.requests.map((r) => (
+        <RequestItem key={r.id} row={r} caseId={caseId} canWrite={canWrite} offsetMs={offsetMs} />
+      ))}
+    </ul>
+  );
+}
+
+function RequestItem({
+  row,
+  caseId,
+  canWrite,
+  offsetMs,
+}: {
+  row: Row;
+  caseId: string;
+  canWrite: boolean;
+  offsetMs: number;
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const refresh = () => queryClient.invalidateQueries(trpc.requests.pathFilter());
+  const cancel = useMutation(trpc.requests.cancel.mutationOptions({ onSuccess: refresh }));
+  const execute = useMutation(
+    trpc.actions.execute.mutationOptions({
+      onSettled: async () => {
+        await refresh();
+        await queryClient.invalidateQueries(trpc.cases.timeline.pathFilter());
+      },
+    }),
+  );
+  const revoke = useMutation(trpc.actions.revokeGrant.mutationOptions({ onSuccess: refresh }));
+  const grant = row.grant;
+  const live = Boolean(grant?.live);
+  const left = useCountdown(
+    live && grant ? grant.expiresAt : row.status === "pending" ? row.expiresAt : null,
+    offsetMs,
+  );
+  const clock = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+
+  return (
+    <li
+      className="rounded-md border border-slate-200 bg-white p-4"
+      data-testid="request"
+      data-status={row.status}
+    >
+      <div className="flex flex-wrap items-center gap-2">
+        <span className="font-medium">{row.actionTitle}</span>
+        <RiskBadge tier={row.riskTier} />
+        <RequestStatusBadge status={row.status} />
+        {row.breakGlass ? (
+          <span className="rounded bg-red-700 px-1.5 py-0.5 text-xs font-bold text-white">BREAK-GLASS</span>
+        ) : null}
+        <span className="ml-auto text-xs text-slate-500">
+          {row.requesterName} · {formatUtc(row.createdAt)}
+        </span>
+      </div>
+      <p className="mt-1 text-sm text-slate-700">{row.justification}</p>
+      {row.triggerTitle ? <p className="text-xs text-slate-500">Trigger: {row.triggerTitle}</p> : null}
+      <ParamsTable
+        params={grant ? grant.scope : row.params}
+        caption={grant ? "Granted scope" : "Requested"}
+      />
+      {row.status === "pending" ? (
+        <p className="mt-2 text-sm text-slate-600">
+          Waiting for approval · expires in <span className="font-mono">{clock}</span>
+        </p>
+      ) : null}
+      {row.decisions.map((d) => (
+        <p key={`${d.approverName}-${d.createdAt.toISOString()}`} className="mt-1 text-sm">
+          <span className="font-medium">{d.approverName}</span>{" "}
+          {d.decision === "approve" ? "approved" : "denied"}
+          {d.narrowedParams || d.narrowedMinutes || d.narrowedUses ? " (narrowed)" : ""}
+          {d.comment ? `: ${d.comment}` : ""}
+        </p>
+      ))}
+      {row.status === "denied" && row.outcomeNote ? (
+        <p className="mt-1 text-sm text-red-800">Denied: {row.outcomeNote}</p>
+      ) : null}
+      {grant ? (
+        <div className="mt-2 rounded bg-slate-50 p-2 text-sm" data-testid="grant">
+          {live ? (
+            <span className="text-emerald-800">
+              Granted · <span className="font-mono">{clock}</span> left · {grant.maxUses - grant.uses} of{" "}
+              {grant.maxUses} use{grant.maxUses === 1 ? "" : "s"} left
+            </span>
+          ) : (
+            <span className="text-slate-600">
+              Grant ended ({grant.revokedAt ? "revoked" : grant.uses >= grant.maxUses ? "used" : "expired"}) ·
+              used {grant.uses} of {grant.maxUses}
+            </span>
+          )}
+          {canWrite && grant.mine ? (
+            <span className="ml-3 inline-flex gap-2">
+              <Button
+                type="button"
+                onClick={() => execute.mutate({ caseId, grantId: grant.id, params: grant.scope })}
+                disabled={execute.isPending}
+              >
+                Run now
+              </Button>
+              {live ? (
+                <Button
+                  type="button"
+                  variant="secondary"
+                  onClick={() => revoke.mutate({ grantId: grant.id, reason: "Done with it" })}
+                >
+                  I&apos;m done
+                </Button>
+              ) : null}
+            </span>
+          ) : null}
+          {execute.data ? (
+            <p role="status" className="mt-1 text-emerald-800">
+              {execute.data.summary}
+            </p>
+          ) : null}
+          <div className="mt-1">
+            <FormError error={execute.error ?? revoke.error} />
+          </div>
+          {row.executions.map((x) => (
+            <p key={x.id} className="mt-1 text-xs text-slate-600">
+              Ran {formatUtc(x.startedAt)} — {x.status}: {x.summary}
+            </p>
+          ))}
+        </div>
+      ) : null}
+      {row.status === "pending" && canWrite ? (
+        <div className="mt-2">
+          <Button type="button" variant="secondary" onClick={() => cancel.mutate({ requestId: row.id })}>
+            Cancel request
+          </Button>
+          <FormError error={cancel.error} />
+        </div>
+      ) : null}
+    </li>
+  );
+}

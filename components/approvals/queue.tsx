@@ -1,0 +1,51 @@
+"use client";
+
+import { useSuspenseQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { SeverityBadge } from "@/components/ui/badges";
+import { useTRPC } from "@/components/trpc/client";
+import { formatUtc } from "@/components/cases/format";
+import { RiskBadge } from "./badges";
+import { useLiveRequests } from "./use-live";
+
+/** Pending requests this approver may decide, most urgent first; new ones appear without reload. */
+export function ApprovalQueue() {
+  const trpc = useTRPC();
+  useLiveRequests();
+  const { data: queue } = useSuspenseQuery(trpc.requests.queue.queryOptions());
+  if (queue.length === 0) return <p className="mt-4 text-slate-500">Nothing waits for your decision.</p>;
+  return (
+    <table className="mt-4 w-full text-sm" aria-label="Approval queue">
+      <thead className="text-left text-xs text-slate-500">
+        <tr>
+          <th className="py-2">Case</th>
+          <th>Action</th>
+          <th>Requester</th>
+          <th>Asked</th>
+          <th>Expires</th>
+          <th>Policy</th>
+        </tr>
+      </thead>
+      <tbody className="divide-y divide-slate-100">
+        {queue.map((r) => (
+          <tr key={r.id} data-testid="queue-item">
+            <td className="py-2 pr-2">
+              <SeverityBadge severity={r.severity} /> <span className="font-mono text-xs">{r.caseKey}</span>
+              <div className="text-slate-600">{r.caseTitle}</div>
+            </td>
+            <td className="pr-2">
+              <Link href={`/approvals/${r.id}`} className="font-medium text-sky-700 hover:underline">
+                {r.actionTitle}
+              </Link>{" "}
+              <RiskBadge tier={r.riskTier} />
+            </td>
+            <td className="pr-2">{r.requesterName}</td>
+            <td className="pr-2 text-xs">{formatUtc(r.createdAt)}</td>
+            <td className="pr-2 text-xs">{formatUtc(r.expiresAt)}</td>
+            <td className="text-xs text-slate-600">{r.progress}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
