@@ -95,7 +95,7 @@ export function SchemaForm({
             <Field key={name} label={label} error={error}>
               <select
                 className={inputClass}
-                value={typeof value[name] === "string" ? (value[name]) : ""}
+                value={typeof value[name] === "string" ? value[name] : ""}
                 onChange={(e) => {
                   // A new table has other columns: the chosen ones no longer apply.
                   const dependants = Object.entries(schema.properties ?? {}).filter(
@@ -154,7 +154,7 @@ export function SchemaForm({
               <input
                 className={inputClass}
                 list={offered.length ? listId : undefined}
-                value={typeof value[name] === "string" ? (value[name]) : ""}
+                value={typeof value[name] === "string" ? value[name] : ""}
                 onChange={(e) => set(name, e.target.value)}
               />
             </Field>

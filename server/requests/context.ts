@@ -371,3 +371,27 @@ export async function requestsOfCase(db: Tx, access: CaseAccess) {
     }),
   };
 }
+
+/** Break-glass grants waiting for their post-hoc review, for approvers and compliance reviewers. */
+export async function openBreakGlassReviews(db: Tx, user: SessionUser) {
+  if (!user.roles.some((r) => r === "approver" || r === "compliance")) return [];
+  return db
+    .select({
+      requestId: actionRequests.id,
+      actionTitle: actionTypes.title,
+      caseKey: cases.key,
+      requesterName: users.name,
+      reason: actionRequests.outcomeNote,
+      openedAt: breakGlassReviews.openedAt,
+      uses: grants.uses,
+      maxUses: grants.maxUses,
+    })
+    .from(breakGlassReviews)
+    .innerJoin(actionRequests, eq(actionRequests.id, breakGlassReviews.requestId))
+    .innerJoin(actionTypes, eq(actionTypes.key, actionRequests.actionKey))
+    .innerJoin(cases, eq(cases.id, actionRequests.caseId))
+    .innerJoin(users, eq(users.id, actionRequests.requesterId))
+    .leftJoin(grants, eq(grants.requestId, actionRequests.id))
+    .where(and(sql`${breakGlassReviews.reviewedAt} is null`, ne(actionRequests.requesterId, user.id)))
+    .orderBy(asc(breakGlassReviews.openedAt));
+}

@@ -490,12 +490,15 @@ describe("expiry, cancellation and break-glass", () => {
     expect(
       (await failure(ines.requests.reviewBreakGlass({ requestId, verdict: "justified", note: "fine" }))).code,
     ).toBe("FORBIDDEN");
+    expect((await carla.requests.breakGlassReviews()).map((r) => r.requestId)).toContain(requestId);
+    expect((await ines.requests.breakGlassReviews()).map((r) => r.requestId)).not.toContain(requestId);
     await carla.requests.reviewBreakGlass({
       requestId,
       verdict: "justified",
       note: "On-call log confirms nobody answered.",
     });
     expect(await ledger("break_glass.reviewed", requestId)).toHaveLength(1);
+    expect((await carla.requests.breakGlassReviews()).map((r) => r.requestId)).not.toContain(requestId);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
+import { ActionCatalogue } from "@/components/admin/action-catalogue";
 import { UserTable } from "@/components/admin/user-table";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireSection } from "@/server/auth/current-user";
@@ -10,11 +11,18 @@ export const metadata: Metadata = { title: "Admin" };
 export default async function AdminPage() {
   await requireSection("admin");
   prefetch(trpc.admin.users.list.queryOptions());
+  prefetch(trpc.admin.actionTypes.list.queryOptions());
   return (
     <>
-      <PageHeader title="Admin" description="People who can use Casefile, their roles and clearance." />
+      <PageHeader
+        title="Admin"
+        description="People who can use Casefile, their roles and clearance, and the policy of each response action."
+      />
       <Suspense fallback={<p className="mt-6 text-slate-500">Loading users…</p>}>
         <UserTable />
+      </Suspense>
+      <Suspense fallback={<p className="mt-6 text-slate-500">Loading the action catalogue…</p>}>
+        <ActionCatalogue />
       </Suspense>
     </>
   );

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { BreakGlassReviews } from "@/components/approvals/break-glass-reviews";
 import { ApprovalQueue } from "@/components/approvals/queue";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireSection } from "@/server/auth/current-user";
@@ -9,6 +10,7 @@ export const metadata: Metadata = { title: "Approvals" };
 export default async function ApprovalsPage() {
   await requireSection("approvals");
   prefetch(trpc.requests.queue.queryOptions());
+  prefetch(trpc.requests.breakGlassReviews.queryOptions());
   return (
     <>
       <PageHeader
@@ -17,6 +19,7 @@ export default async function ApprovalsPage() {
       />
       <HydrateClient>
         <ApprovalQueue />
+        <BreakGlassReviews />
       </HydrateClient>
     </>
   );

@@ -1,12 +1,15 @@
 import type { Metadata } from "next";
+import { BreakGlassReviews } from "@/components/approvals/break-glass-reviews";
 import { NotBuilt } from "@/components/shell/not-built";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireSection } from "@/server/auth/current-user";
+import { HydrateClient, prefetch, trpc } from "@/server/trpc/rsc";
 
 export const metadata: Metadata = { title: "Compliance" };
 
 export default async function CompliancePage() {
   await requireSection("compliance");
+  prefetch(trpc.requests.breakGlassReviews.queryOptions());
   return (
     <>
       <PageHeader
@@ -16,6 +19,9 @@ export default async function CompliancePage() {
       <NotBuilt>
         Anomaly dashboards, review campaigns and reports arrive with the compliance feature.
       </NotBuilt>
+      <HydrateClient>
+        <BreakGlassReviews />
+      </HydrateClient>
     </>
   );
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { RISK_TIERS, ROLES } from "@/db/schema";
 import { listActionTypes, updateActionType } from "../../actions/types";
-import { approverQueue, reviewContext, requestsOfCase } from "../../requests/context";
+import { approverQueue, openBreakGlassReviews, reviewContext, requestsOfCase } from "../../requests/context";
 import { breakGlass, executeGrant, reviewBreakGlass, revokeGrant } from "../../requests/grants";
 import { cancelRequest, createRequest, decide } from "../../requests/requests";
 import { hears, liveHub } from "../../realtime/live";
@@ -61,6 +61,7 @@ export const requestsRouter = router({
         yield { kind: event.kind, requestId: event.requestId, caseId: event.caseId };
     }
   }),
+  breakGlassReviews: authedProcedure.query(({ ctx }) => openBreakGlassReviews(ctx.db, ctx.user)),
   reviewBreakGlass: roleProcedure("approver", "compliance")
     .input(
       z.object({
