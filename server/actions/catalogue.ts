@@ -25,17 +25,13 @@ const instant = (title: string) => z.iso.datetime({ offset: false }).meta({ titl
 const logsQuery = z
   .object({
     table: z.enum(TABLE_NAMES).meta({ title: "Table" }),
-    columns: z
-      .array(z.string())
-      .min(1)
-      .max(20)
-      .meta({
-        title: "Columns",
-        description: "Only these columns are returned",
-        // The browser offers the columns of the chosen table.
-        optionsFrom: "table",
-        optionsByValue: EVIDENCE_TABLES,
-      }),
+    columns: z.array(z.string()).min(1).max(20).meta({
+      title: "Columns",
+      description: "Only these columns are returned",
+      // The browser offers the columns of the chosen table.
+      optionsFrom: "table",
+      optionsByValue: EVIDENCE_TABLES,
+    }),
     subject: entity("Subject (user, IP or host)", ["user_account", "ip", "host"]),
     from: instant("From (UTC)"),
     to: instant("To (UTC)"),
