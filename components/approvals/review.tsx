@@ -127,6 +127,7 @@ export function RequestReview({ requestId }: { requestId: string }) {
           ))}
         </section>
         <DecisionForm data={data} />
+        {data.grant ? <GrantStatus grant={data.grant} /> : null}
         <section className={section} aria-label="Requester history">
           <h3 className="font-medium">{data.requester?.name}&apos;s recent requests</h3>
           <History rows={data.history.map((h) => ({ ...h, label: h.actionKey }))} />
@@ -278,5 +279,46 @@ function DecisionForm({ data }: { data: Review }) {
         </Button>
       </div>
     </form>
+  );
+}
+
+/** The grant this request produced; an approver of it (or an admin) may end it early. */
+function GrantStatus({ grant }: { grant: NonNullable<Review["grant"]> }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [reason, setReason] = useState("");
+  const revoke = useMutation(
+    trpc.actions.revokeGrant.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries(trpc.requests.pathFilter()),
+    }),
+  );
+  return (
+    <section className={section} aria-label="Grant">
+      <h3 className="font-medium">Grant</h3>
+      <p className="text-sm">
+        {grant.live ? "Live" : grant.revokedAt ? "Revoked" : "Ended"} · used {grant.uses} of {grant.maxUses} ·
+        expires {formatUtc(grant.expiresAt)}
+      </p>
+      {grant.live ? (
+        <form
+          className="mt-2 flex gap-2"
+          onSubmit={(e) => {
+            e.preventDefault();
+            revoke.mutate({ grantId: grant.id, reason });
+          }}
+        >
+          <input
+            aria-label="Reason to revoke"
+            className={inputClass}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+          />
+          <Button type="submit" variant="danger" disabled={revoke.isPending}>
+            Revoke
+          </Button>
+        </form>
+      ) : null}
+      <FormError error={revoke.error} />
+    </section>
   );
 }

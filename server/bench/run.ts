@@ -6,12 +6,17 @@ import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { env } from "../env";
+import { approvalsBench } from "./approvals";
 import { casesBench } from "./cases";
 import { ledgerBench } from "./ledger";
 import { type Figure, markdownReport, met, printFigure } from "./report";
 
 type Section = (context: { dataDir: string; log: (line: string) => void }) => Promise<Figure[]>;
-const SECTIONS: Record<string, Section> = { ledger: ledgerBench, cases: casesBench };
+const SECTIONS: Record<string, Section> = {
+  ledger: ledgerBench,
+  cases: casesBench,
+  approvals: approvalsBench,
+};
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 const unknown = requested.filter((name) => !(name in SECTIONS));
