@@ -7,6 +7,7 @@ import { Button } from "@/components/ui/button";
 
 const MESSAGES: Record<string, string> = {
   AccountDisabled: "This account is disabled. Contact an administrator.",
+  SignInLocked: "Too many failed attempts. Sign-in is locked for up to 15 minutes.",
   CredentialsSignin: "Email or password is incorrect.",
 };
 

@@ -70,3 +70,15 @@ export const userSessions = pgTable(
   },
   (t) => [index("user_sessions_user_idx").on(t.userId)],
 );
+
+/** Failed sign-in attempts, by account and by address, for temporary lockout. */
+export const signInFailures = pgTable(
+  "sign_in_failures",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    /** `account:<email>` or `ip:<address>`. */
+    key: text().notNull(),
+    at: tstz().notNull().defaultNow(),
+  },
+  (t) => [index("sign_in_failures_key_idx").on(t.key, t.at)],
+);

@@ -8,6 +8,7 @@ import { signInWithPassword, signOutSession } from "./sign-in";
 
 /** Error code the sign-in form turns into "this account is disabled". */
 export const ACCOUNT_DISABLED = "AccountDisabled";
+export const SIGN_IN_LOCKED = "SignInLocked";
 
 /** next-auth v4 hands authorize() the request headers as a plain object. */
 function metaFrom(headers: unknown): RequestMeta {
@@ -37,6 +38,7 @@ export const authOptions: NextAuthOptions = {
         const result = await signInWithPassword(getDb(), { email, password }, metaFrom(req.headers));
         if (!result.ok) {
           if (result.reason === "disabled") throw new Error(ACCOUNT_DISABLED);
+          if (result.reason === "locked") throw new Error(SIGN_IN_LOCKED);
           return null;
         }
         return { ...result.user, sessionId: result.sessionId, roles: [] };

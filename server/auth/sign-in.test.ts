@@ -67,3 +67,60 @@ describe("password sign-in", () => {
     });
   });
 });
+
+describe("lockout", () => {
+  const PASSWORD = "demo-password-for-tests";
+
+  it("locks an account after 5 wrong passwords, even against the right one, until the window passes", async () => {
+    const from = { ...request, ip: "198.51.100.7" };
+    for (let i = 0; i < 5; i++) {
+      expect(
+        await signInWithPassword(t.db, { email: "carla.nguyen@casefile.demo", password: `guess-${i}` }, from),
+      ).toEqual({
+        ok: false,
+        reason: "invalid",
+      });
+    }
+    const locked = await signInWithPassword(
+      t.db,
+      { email: "Carla.Nguyen@casefile.demo", password: PASSWORD },
+      from,
+    );
+    expect(locked).toMatchObject({ ok: false, reason: "locked" });
+    if (locked.ok || locked.reason !== "locked") throw new Error("expected a lockout");
+    expect(locked.retryAfterSeconds).toBeGreaterThan(800);
+    const [entry] = await inbox("auth.sign_in_locked");
+    expect(entry).toMatchObject({ payload: { email: "carla.nguyen@casefile.demo", scope: "account" } });
+    // Other accounts from the same address still sign in.
+    expect(
+      (await signInWithPassword(t.db, { email: "sam.okafor@casefile.demo", password: PASSWORD }, from)).ok,
+    ).toBe(true);
+    // Fifteen minutes later (by the database clock) the account opens again, and success clears its count.
+    await t.owner
+      .sql`update sign_in_failures set at = at - interval '16 minutes' where key = 'account:carla.nguyen@casefile.demo'`;
+    expect(
+      (await signInWithPassword(t.db, { email: "carla.nguyen@casefile.demo", password: PASSWORD }, from)).ok,
+    ).toBe(true);
+    const [left] = await t.owner
+      .sql`select count(*)::int as n from sign_in_failures where key = 'account:carla.nguyen@casefile.demo'`;
+    expect(left?.n).toBe(0);
+  });
+
+  it("locks an address after 20 failures across accounts", async () => {
+    const from = { ...request, ip: "192.0.2.200" };
+    for (let i = 0; i < 20; i++) {
+      await signInWithPassword(t.db, { email: `nobody-${i}@casefile.demo`, password: "x" }, from);
+    }
+    const result = await signInWithPassword(
+      t.db,
+      { email: "priya.raman@casefile.demo", password: PASSWORD },
+      from,
+    );
+    expect(result).toMatchObject({ ok: false, reason: "locked" });
+    const entries = await inbox("auth.sign_in_locked");
+    expect(entries.at(-1)).toMatchObject({
+      payload: { email: "priya.raman@casefile.demo", scope: "address" },
+    });
+    expect((await inbox("auth.sign_in_failed")).length).toBeGreaterThanOrEqual(25);
+  });
+});

@@ -1,11 +1,13 @@
 import type { Db } from "@/db/client";
 import { appendLedger } from "../ledger/append";
 import type { RequestMeta } from "../request-meta";
+import { clearAccountFailures, lockoutOf, recordFailure } from "./lockout";
 import { checkCredentials, openSession, revokeSession } from "./sessions";
 
 export type SignInResult =
   | { ok: true; user: { id: string; email: string; name: string }; sessionId: string }
-  | { ok: false; reason: "invalid" | "disabled" };
+  | { ok: false; reason: "invalid" | "disabled" }
+  | { ok: false; reason: "locked"; retryAfterSeconds: number };
 
 /** Password sign-in: opens a session and records the outcome, success or failure, in the ledger. */
 export async function signInWithPassword(
@@ -13,18 +15,34 @@ export async function signInWithPassword(
   input: { email: string; password: string },
   request: RequestMeta | null,
 ): Promise<SignInResult> {
-  const result = await checkCredentials(db, input.email, input.password);
-  if (!result.ok) {
+  const email = input.email.trim().toLowerCase().slice(0, 320);
+  // A locked account or address is refused before the password is even checked.
+  const lockout = await lockoutOf(db, email, request?.ip);
+  if (lockout.locked) {
     await appendLedger(db, {
-      type: "auth.sign_in_failed",
+      type: "auth.sign_in_locked",
       actor: null,
-      payload: { email: input.email.trim().toLowerCase().slice(0, 320), reason: result.reason },
+      payload: { email, scope: lockout.scope, retryAfterSeconds: lockout.retryAfterSeconds },
       request,
+    });
+    return { ok: false, reason: "locked", retryAfterSeconds: lockout.retryAfterSeconds };
+  }
+  const result = await checkCredentials(db, email, input.password);
+  if (!result.ok) {
+    await db.transaction(async (tx) => {
+      await recordFailure(tx, email, request?.ip);
+      await appendLedger(tx, {
+        type: "auth.sign_in_failed",
+        actor: null,
+        payload: { email, reason: result.reason },
+        request,
+      });
     });
     return result;
   }
   const { user } = result;
   const sessionId = await db.transaction(async (tx) => {
+    await clearAccountFailures(tx, email);
     const id = await openSession(tx, user.id, { ip: request?.ip, userAgent: request?.userAgent });
     await appendLedger(tx, {
       type: "auth.sign_in",
