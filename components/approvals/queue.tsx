@@ -12,40 +12,48 @@ import { useLiveRequests } from "./use-live";
 export function ApprovalQueue() {
   const trpc = useTRPC();
   useLiveRequests();
-  const { data: queue } = useSuspenseQuery(trpc.requests.queue.queryOptions());
+  const { data } = useSuspenseQuery(trpc.requests.queue.queryOptions());
+  const queue = data.items;
   if (queue.length === 0) return <p className="mt-4 text-slate-500">Nothing waits for your decision.</p>;
   return (
-    <table className="mt-4 w-full text-sm" aria-label="Approval queue">
-      <thead className="text-left text-xs text-slate-500">
-        <tr>
-          <th className="py-2">Case</th>
-          <th>Action</th>
-          <th>Requester</th>
-          <th>Asked</th>
-          <th>Expires</th>
-          <th>Policy</th>
-        </tr>
-      </thead>
-      <tbody className="divide-y divide-slate-100">
-        {queue.map((r) => (
-          <tr key={r.id} data-testid="queue-item">
-            <td className="py-2 pr-2">
-              <SeverityBadge severity={r.severity} /> <span className="font-mono text-xs">{r.caseKey}</span>
-              <div className="text-slate-600">{r.caseTitle}</div>
-            </td>
-            <td className="pr-2">
-              <Link href={`/approvals/${r.id}`} className="font-medium text-sky-700 hover:underline">
-                {r.actionTitle}
-              </Link>{" "}
-              <RiskBadge tier={r.riskTier} />
-            </td>
-            <td className="pr-2">{r.requesterName}</td>
-            <td className="pr-2 text-xs">{formatUtc(r.createdAt)}</td>
-            <td className="pr-2 text-xs">{formatUtc(r.expiresAt)}</td>
-            <td className="text-xs text-slate-600">{r.progress}</td>
+    <>
+      {data.total > queue.length ? (
+        <p className="mt-4 text-sm text-amber-800">
+          Showing the {queue.length} most urgent of {data.total} requests waiting for you.
+        </p>
+      ) : null}
+      <table className="mt-4 w-full text-sm" aria-label="Approval queue">
+        <thead className="text-left text-xs text-slate-500">
+          <tr>
+            <th className="py-2">Case</th>
+            <th>Action</th>
+            <th>Requester</th>
+            <th>Asked</th>
+            <th>Expires</th>
+            <th>Policy</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {queue.map((r) => (
+            <tr key={r.id} data-testid="queue-item">
+              <td className="py-2 pr-2">
+                <SeverityBadge severity={r.severity} /> <span className="font-mono text-xs">{r.caseKey}</span>
+                <div className="text-slate-600">{r.caseTitle}</div>
+              </td>
+              <td className="pr-2">
+                <Link href={`/approvals/${r.id}`} className="font-medium text-sky-700 hover:underline">
+                  {r.actionTitle}
+                </Link>{" "}
+                <RiskBadge tier={r.riskTier} />
+              </td>
+              <td className="pr-2">{r.requesterName}</td>
+              <td className="pr-2 text-xs">{formatUtc(r.createdAt)}</td>
+              <td className="pr-2 text-xs">{formatUtc(r.expiresAt)}</td>
+              <td className="text-xs text-slate-600">{r.progress}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
   );
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import { useSuspenseQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { signOut } from "next-auth/react";
 import { useEffect, useRef, useState } from "react";
 import { useTRPC } from "@/components/trpc/client";
@@ -55,6 +56,14 @@ export function UserMenu() {
               {me.roles.join(", ") || "no roles"} · clearance {me.clearance}
             </p>
           </div>
+          <Link
+            href="/account"
+            role="menuitem"
+            onClick={() => setOpen(false)}
+            className="mt-1 block w-full rounded px-3 py-1.5 text-left hover:bg-slate-100"
+          >
+            Your sessions
+          </Link>
           <button
             type="button"
             role="menuitem"

@@ -175,9 +175,12 @@ export async function approvalsBench({
       });
       if (!response.ok) throw new Error(`tRPC answered ${response.status}: ${await response.text()}`);
       // Parsed as JSON only, as cases.ts does: a browser's superjson decoding is not the server's time.
-      const body = (await response.json()) as { result: { data: { json: unknown[] } } };
-      const rows = body.result.data.json.length;
-      if (rows !== PENDING) throw new Error(`expected ${PENDING} pending, got ${rows}`);
+      const body = (await response.json()) as {
+        result: { data: { json: { items: unknown[]; total: number } } };
+      };
+      const { items, total } = body.result.data.json;
+      if (items.length !== 50 || total !== PENDING)
+        throw new Error(`expected 50 of ${PENDING}, got ${items.length} of ${total}`);
     };
     log(`  ${QUEUE_RUNS} queue requests through tRPC as Priya…`);
     const queueMs = await timed(QUEUE_RUNS, queue);

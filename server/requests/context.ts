@@ -55,22 +55,16 @@ export async function openRequest(db: Tx, user: SessionUser, requestId: string) 
   return { row, def, type, access, eligible, decided: Boolean(decided) };
 }
 
-export async function approverQueue(db: Tx, user: SessionUser) {
-  const rows = await db
+/**
+ * The approver's queue: pending requests they may decide, most urgent first (case
+ * severity, then nearest expiry). Eligibility is the policy's own function, applied to
+ * a lean list of every pending request; only the page shown is then loaded in full.
+ */
+export async function approverQueue(db: Tx, user: SessionUser, limit = 50) {
+  const candidates = await db
     .select({
       id: actionRequests.id,
-      actionKey: actionRequests.actionKey,
-      actionTitle: actionTypes.title,
-      riskTier: actionTypes.riskTier,
-      caseKey: cases.key,
-      caseTitle: cases.title,
-      severity: cases.severity,
       requesterId: actionRequests.requesterId,
-      requesterName: users.name,
-      breakGlass: actionRequests.breakGlass,
-      createdAt: actionRequests.createdAt,
-      expiresAt: actionRequests.expiresAt,
-      requestedMinutes: actionRequests.requestedMinutes,
       policy: {
         riskTier: actionTypes.riskTier,
         approvalsRequired: actionTypes.approvalsRequired,
@@ -82,7 +76,6 @@ export async function approverQueue(db: Tx, user: SessionUser) {
         breakGlassAllowed: actionTypes.breakGlassAllowed,
         excludeCaseGrantees: actionTypes.excludeCaseGrantees,
       },
-      given: sql<number>`(select count(*)::int from ${approvals} a where a.request_id = ${actionRequests.id} and a.decision = 'approve')`,
       caseGrantees: sql<string[]>`case when ${actionTypes.excludeCaseGrantees} then array(
           select distinct g.grantee_id::text from ${grants} g
           where g.case_id = ${actionRequests.caseId} and g.revoked_at is null and g.expires_at > now() and g.uses < g.max_uses)
@@ -91,7 +84,6 @@ export async function approverQueue(db: Tx, user: SessionUser) {
     .from(actionRequests)
     .innerJoin(actionTypes, eq(actionTypes.key, actionRequests.actionKey))
     .innerJoin(cases, eq(cases.id, actionRequests.caseId))
-    .innerJoin(users, eq(users.id, actionRequests.requesterId))
     .where(
       and(
         eq(actionRequests.status, "pending"),
@@ -106,16 +98,41 @@ export async function approverQueue(db: Tx, user: SessionUser) {
       ),
     )
     .orderBy(desc(cases.severity), asc(actionRequests.expiresAt), asc(actionRequests.createdAt));
+  const mine = candidates.filter(
+    (r) =>
+      eligibility(r.policy, user, { requesterId: r.requesterId, caseGranteeIds: r.caseGrantees }).eligible,
+  );
+  const page = mine.slice(0, limit);
+  if (page.length === 0) return { items: [], total: mine.length };
+  const policyOf = new Map(page.map((r) => [r.id, r.policy]));
+  const rows = await db
+    .select({
+      id: actionRequests.id,
+      actionKey: actionRequests.actionKey,
+      actionTitle: actionTypes.title,
+      riskTier: actionTypes.riskTier,
+      caseKey: cases.key,
+      caseTitle: cases.title,
+      severity: cases.severity,
+      requesterName: users.name,
+      breakGlass: actionRequests.breakGlass,
+      createdAt: actionRequests.createdAt,
+      expiresAt: actionRequests.expiresAt,
+      requestedMinutes: actionRequests.requestedMinutes,
+      given: sql<number>`(select count(*)::int from ${approvals} a where a.request_id = ${actionRequests.id} and a.decision = 'approve')`,
+    })
+    .from(actionRequests)
+    .innerJoin(actionTypes, eq(actionTypes.key, actionRequests.actionKey))
+    .innerJoin(cases, eq(cases.id, actionRequests.caseId))
+    .innerJoin(users, eq(users.id, actionRequests.requesterId))
+    .where(inArray(actionRequests.id, [...policyOf.keys()]));
+  const byId = new Map(rows.map((r) => [r.id, r]));
   const outsideHours = !isBusinessHours(await dbNow(db), env().CASEFILE_TIMEZONE);
-  return rows
-    .filter(
-      (r) =>
-        eligibility(r.policy, user, { requesterId: r.requesterId, caseGranteeIds: r.caseGrantees }).eligible,
-    )
-    .map(({ policy, caseGrantees: _, ...r }) => ({
-      ...r,
-      progress: progress(policy, r.given, outsideHours).explanation,
-    }));
+  const items = page.flatMap((c) => {
+    const row = byId.get(c.id);
+    return row ? [{ ...row, progress: progress(c.policy, row.given, outsideHours).explanation }] : [];
+  });
+  return { items, total: mine.length };
 }
 
 /** Everything an approver needs to decide, assembled server-side. */

@@ -224,9 +224,9 @@ describe("who sees a request", () => {
       triggerEventId: triggerId,
       minutes: 15,
     });
-    expect((await priya.requests.queue()).map((r) => r.id)).toContain(id);
+    expect((await priya.requests.queue()).items.map((r) => r.id)).toContain(id);
     // Tom's clearance (2) is below the high tier (3); Marcus is no approver and the outsider no member.
-    expect((await tom.requests.queue()).map((r) => r.id)).not.toContain(id);
+    expect((await tom.requests.queue()).items.map((r) => r.id)).not.toContain(id);
     expect((await failure(tom.requests.review({ requestId: id }))).code).toBe("NOT_FOUND");
     const outsider = await callerFor(t.db, "second.approver@casefile.demo");
     expect((await outsider.requests.review({ requestId: id })).me.canDecide).toBe(true);
@@ -265,7 +265,7 @@ describe("separation of duties", () => {
     );
     expect([error.code, error.message]).toEqual(["FORBIDDEN", "Nobody approves their own request"]);
     expect(await ledger("request.self_approval_refused", id)).toHaveLength(1);
-    expect((await allRoles.requests.queue()).map((r) => r.id)).not.toContain(id);
+    expect((await allRoles.requests.queue()).items.map((r) => r.id)).not.toContain(id);
   });
 
   it("counts one person once, and needs distinct approvers for a 2-approval policy", async () => {
@@ -439,7 +439,7 @@ describe("expiry, cancellation and break-glass", () => {
       (await failure(priya.requests.decide({ requestId: id, paramsHashSeen: hash, decision: "approve" })))
         .message,
     ).toMatch(/expired/);
-    expect((await priya.requests.queue()).map((r) => r.id)).not.toContain(id);
+    expect((await priya.requests.queue()).items.map((r) => r.id)).not.toContain(id);
     expect(await expireDue(t.db)).toBeGreaterThanOrEqual(1);
     expect((await ines.requests.ofCase({ caseId })).requests.find((r) => r.id === id)?.status).toBe(
       "expired",

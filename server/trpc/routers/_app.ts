@@ -1,5 +1,6 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { authedProcedure, createCallerFactory, router } from "../init";
+import { accountRouter } from "./account";
 import { adminRouter } from "./admin";
 import { casesRouter } from "./cases";
 import { ledgerRouter } from "./ledger";
@@ -10,6 +11,7 @@ export const appRouter = router({
     const { sessionId: _sessionId, ...me } = ctx.user;
     return me;
   }),
+  account: accountRouter,
   admin: adminRouter,
   cases: casesRouter,
   ledger: ledgerRouter,

@@ -29,7 +29,9 @@ export const requestsRouter = router({
   cancel: authedProcedure
     .input(z.object({ requestId: z.uuid(), reason: z.string().max(2000).optional() }))
     .mutation(({ ctx, input }) => cancelRequest(ctx.db, ctx.user, input, ctx.meta)),
-  queue: authedProcedure.query(({ ctx }) => approverQueue(ctx.db, ctx.user)),
+  queue: authedProcedure
+    .input(z.object({ limit: z.number().int().min(1).max(200).default(50) }).default({ limit: 50 }))
+    .query(({ ctx, input }) => approverQueue(ctx.db, ctx.user, input.limit)),
   review: authedProcedure
     .input(z.object({ requestId: z.uuid() }))
     .query(({ ctx, input }) => reviewContext(ctx.db, ctx.user, input.requestId)),
