@@ -12,18 +12,17 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { seedDemo } from "@/db/seed";
-import { executions } from "@/db/schema";
+import { executions, timelineEvents } from "@/db/schema";
 import { definitionOf } from "../actions/catalogue";
 import { runBuiltIn } from "../actions/executor";
 import { ensureActionTypes } from "../actions/types";
 import { loadUserForSystem } from "../auth/sessions";
 import { actorOf, type CaseAccess, openCase } from "../cases/access";
 import { createCase } from "../cases/cases";
-import { addEvent } from "../cases/timeline";
 import { appendLedger } from "../ledger/append";
 import { liveHub, publish } from "../realtime/live";
 import { executeGrant } from "../requests/grants";
-import { asJson, dbNow, parseParams } from "../requests/params";
+import { asJson, parseParams } from "../requests/params";
 import { createRequest, decide } from "../requests/requests";
 import { createContextInner } from "../trpc/init";
 import { appRouter } from "../trpc/routers/_app";
@@ -94,16 +93,33 @@ async function executeUnguarded(db: Tx, access: CaseAccess, grant: { id: string;
       .returning({ id: executions.id });
     if (!execution) throw new Error("execution not recorded");
     const { status, summary } = outcome;
+    const [event] = await tx
+      .insert(timelineEvents)
+      .values({
+        caseId,
+        occurredAt: sql`now()`,
+        source: "action",
+        title: "Ran logs.query",
+        description: `${def.describe(params)}\n\n${summary}`,
+        category: "response",
+        authorId: user.id,
+      })
+      .returning({ id: timelineEvents.id });
+    if (!event) throw new Error("timeline event not recorded");
     await appendLedger(tx, {
       type: "action.executed",
       actor: actorOf(user),
       caseId: access.key,
-      subjects: [execution.id, grant.id, grant.requestId],
-      payload: { actionKey: def.key, params: asJson(params), status, summary, use: "1 of 1" },
+      subjects: [execution.id, grant.id, grant.requestId, event.id],
+      payload: {
+        actionKey: def.key,
+        params: asJson(params),
+        status,
+        summary,
+        use: "1 of 1",
+        timelineEventId: event.id,
+      },
     });
-    const description = `${def.describe(params)}\n\n${summary}`;
-    const event = { occurredAt: await dbNow(tx), title: "Ran logs.query", description, category: "response" };
-    await addEvent(tx, access, event, null, "action");
     await publish(tx, {
       kind: "grant.used",
       requestId: grant.requestId,

@@ -5,12 +5,19 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { actionRequests, approvals, breakGlassReviews, executions, grants, type Grant } from "@/db/schema";
+import {
+  actionRequests,
+  approvals,
+  breakGlassReviews,
+  executions,
+  grants,
+  timelineEvents,
+  type Grant,
+} from "@/db/schema";
 import { definitionOf } from "../actions/catalogue";
 import { runBuiltIn } from "../actions/executor";
 import type { SessionUser } from "../auth/sessions";
 import { actorOf, type CaseAccess, requireWrite } from "../cases/access";
-import { addEvent } from "../cases/timeline";
 import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
 import { announce } from "../realtime/announce";
@@ -36,6 +43,17 @@ function whyNotLive(grant: Grant, userId: string, now: Date): string {
 
 export type ExecutionResult = { executionId: string; status: "succeeded" | "failed"; summary: string };
 
+/** A refusal found inside the consuming transaction: throwing it rolls the use back; then it is recorded. */
+class Refusal extends Error {
+  constructor(
+    readonly reason: string,
+    readonly grant: Pick<Grant, "id" | "requestId" | "actionKey">,
+    readonly params: unknown,
+  ) {
+    super(reason);
+  }
+}
+
 export async function executeGrant(
   db: Tx,
   access: CaseAccess,
@@ -44,110 +62,115 @@ export async function executeGrant(
 ): Promise<ExecutionResult> {
   requireWrite(access);
   const user = access.user;
-  const [grant] = await db
-    .select()
-    .from(grants)
-    .where(and(eq(grants.id, input.grantId), eq(grants.caseId, access.caseId)));
-  if (!grant) throw new DomainError("NOT_FOUND", "No such grant on this case");
-  const def = definitionOf(grant.actionKey);
-  if (!def) throw new DomainError("PRECONDITION_FAILED", `No executor for ${grant.actionKey}`);
-
-  const denied = async (reason: string, params: unknown) => {
+  try {
+    return await db.transaction(async (tx) => {
+      // The grant check and the use are one statement: live, the caller's, a use left — or no row.
+      const [grant] = await tx
+        .update(grants)
+        .set({ uses: sql`${grants.uses} + 1` })
+        .where(
+          and(
+            eq(grants.id, input.grantId),
+            eq(grants.caseId, access.caseId),
+            eq(grants.granteeId, user.id),
+            sql`${grants.revokedAt} is null`,
+            sql`${grants.notBefore} <= now()`,
+            sql`${grants.expiresAt} > now()`,
+            sql`${grants.uses} < ${grants.maxUses}`,
+          ),
+        )
+        .returning();
+      if (!grant) {
+        const [row] = await tx
+          .select()
+          .from(grants)
+          .where(and(eq(grants.id, input.grantId), eq(grants.caseId, access.caseId)));
+        if (!row) throw new DomainError("NOT_FOUND", "No such grant on this case");
+        throw new Refusal(whyNotLive(row, user.id, await dbNow(tx)), row, input.params);
+      }
+      const def = definitionOf(grant.actionKey);
+      if (!def) throw new Refusal(`no executor for ${grant.actionKey}`, grant, input.params);
+      let params: Params;
+      try {
+        params = parseParams(def, input.params);
+      } catch (error) {
+        if (error instanceof DomainError) throw new Refusal(error.message, grant, input.params);
+        throw error;
+      }
+      const outside = def.outside(params, grant.scope as Params);
+      if (outside) throw new Refusal(`outside the granted scope: ${outside}`, grant, params);
+      const outcome = runBuiltIn(grant.actionKey, params);
+      const [execution] = await tx
+        .insert(executions)
+        .values({
+          grantId: grant.id,
+          caseId: access.caseId,
+          actionKey: grant.actionKey,
+          params,
+          executorId: user.id,
+          status: outcome.status,
+          summary: outcome.summary,
+          result: outcome.result,
+          finishedAt: sql`now()`,
+        })
+        .returning({ id: executions.id });
+      if (!execution) throw new Error("execution not recorded");
+      // The run is also a timeline event of the case (source "action"); the execution's ledger entry names it.
+      const [event] = await tx
+        .insert(timelineEvents)
+        .values({
+          caseId: access.caseId,
+          occurredAt: sql`now()`,
+          source: "action",
+          title: `${outcome.status === "succeeded" ? "Ran" : "Failed to run"} ${grant.actionKey}`,
+          description: `${def.describe(params)}\n\n${outcome.summary}`,
+          category: "response",
+          authorId: user.id,
+        })
+        .returning({ id: timelineEvents.id });
+      if (!event) throw new Error("timeline event not recorded");
+      await appendLedger(tx, {
+        type: "action.executed",
+        actor: actorOf(user),
+        caseId: access.key,
+        subjects: [execution.id, grant.id, grant.requestId, event.id],
+        payload: {
+          actionKey: grant.actionKey,
+          params: asJson(params),
+          status: outcome.status,
+          summary: outcome.summary,
+          use: `${grant.uses} of ${grant.maxUses}`,
+          timelineEventId: event.id,
+        },
+        request,
+      });
+      await publish(tx, {
+        kind: "grant.used",
+        requestId: grant.requestId,
+        caseId: access.caseId,
+        userIds: [user.id],
+        roles: [],
+      });
+      return { executionId: execution.id, status: outcome.status, summary: outcome.summary };
+    });
+  } catch (error) {
+    if (!(error instanceof Refusal)) throw error;
     await db.transaction(async (tx) => {
       await appendLedger(tx, {
         type: "action.denied_attempt",
         actor: actorOf(user),
         caseId: access.key,
-        subjects: [grant.id, grant.requestId],
-        payload: { actionKey: grant.actionKey, reason, params: (params ?? null) as never },
+        subjects: [error.grant.id, error.grant.requestId],
+        payload: {
+          actionKey: error.grant.actionKey,
+          reason: error.reason,
+          params: (error.params ?? null) as never,
+        },
         request,
       });
     });
-    return new DomainError("FORBIDDEN", `Refused: ${reason}`);
-  };
-
-  let params: Params;
-  try {
-    params = parseParams(def, input.params);
-  } catch (error) {
-    if (error instanceof DomainError) throw await denied(error.message, input.params);
-    throw error;
+    throw new DomainError("FORBIDDEN", `Refused: ${error.reason}`);
   }
-  const outside = def.outside(params, grant.scope as Params);
-  if (outside) throw await denied(`outside the granted scope: ${outside}`, params);
-
-  const consumed = await db.transaction(async (tx) => {
-    const [used] = await tx
-      .update(grants)
-      .set({ uses: sql`${grants.uses} + 1` })
-      .where(
-        and(
-          eq(grants.id, grant.id),
-          eq(grants.granteeId, user.id),
-          sql`${grants.revokedAt} is null`,
-          sql`${grants.notBefore} <= now()`,
-          sql`${grants.expiresAt} > now()`,
-          sql`${grants.uses} < ${grants.maxUses}`,
-        ),
-      )
-      .returning({ uses: grants.uses, maxUses: grants.maxUses });
-    if (!used) {
-      const [fresh] = await tx.select().from(grants).where(eq(grants.id, grant.id));
-      return { ok: false as const, reason: whyNotLive(fresh ?? grant, user.id, await dbNow(tx)) };
-    }
-    const outcome = runBuiltIn(grant.actionKey, params);
-    const [execution] = await tx
-      .insert(executions)
-      .values({
-        grantId: grant.id,
-        caseId: access.caseId,
-        actionKey: grant.actionKey,
-        params,
-        executorId: user.id,
-        status: outcome.status,
-        summary: outcome.summary,
-        result: outcome.result,
-        finishedAt: sql`now()`,
-      })
-      .returning({ id: executions.id });
-    if (!execution) throw new Error("execution not recorded");
-    await appendLedger(tx, {
-      type: "action.executed",
-      actor: actorOf(user),
-      caseId: access.key,
-      subjects: [execution.id, grant.id, grant.requestId],
-      payload: {
-        actionKey: grant.actionKey,
-        params: asJson(params),
-        status: outcome.status,
-        summary: outcome.summary,
-        use: `${used.uses} of ${used.maxUses}`,
-      },
-      request,
-    });
-    await addEvent(
-      tx,
-      access,
-      {
-        occurredAt: await dbNow(tx),
-        title: `${outcome.status === "succeeded" ? "Ran" : "Failed to run"} ${grant.actionKey}`,
-        description: `${def.describe(params)}\n\n${outcome.summary}`,
-        category: "response",
-      },
-      request,
-      "action",
-    );
-    await publish(tx, {
-      kind: "grant.used",
-      requestId: grant.requestId,
-      caseId: access.caseId,
-      userIds: [user.id],
-      roles: [],
-    });
-    return { ok: true as const, executionId: execution.id, ...outcome };
-  });
-  if (!consumed.ok) throw await denied(consumed.reason, params);
-  return { executionId: consumed.executionId, status: consumed.status, summary: consumed.summary };
 }
 
 /** The grantee ("I'm done"), an approver of the request, or an admin ends a grant early. */
