@@ -8,6 +8,8 @@ import { Button } from "@/components/ui/button";
 const MESSAGES: Record<string, string> = {
   AccountDisabled: "This account is disabled. Contact an administrator.",
   SignInLocked: "Too many failed attempts. Sign-in is locked for up to 15 minutes.",
+  SecondFactorRequired: "Enter the code from your authenticator app (or a recovery code).",
+  SecondFactorInvalid: "That code is not right, or was already used.",
   CredentialsSignin: "Email or password is incorrect.",
 };
 
@@ -15,6 +17,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  const [needsCode, setNeedsCode] = useState(false);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -28,8 +31,11 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
     const result = await signIn("credentials", {
       email: field("email"),
       password: field("password"),
+      code: field("code"),
       redirect: false,
     });
+    if (result?.error === "SecondFactorRequired" || result?.error === "SecondFactorInvalid")
+      setNeedsCode(true);
     if (!result || result.error) {
       setPending(false);
       setError(MESSAGES[result?.error ?? ""] ?? "Sign-in failed. Try again.");
@@ -67,6 +73,19 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
           className="rounded-md border border-slate-300 px-3 py-2"
         />
       </label>
+      {needsCode ? (
+        <label className="flex flex-col gap-1">
+          <span className="font-medium">Authenticator code</span>
+          <input
+            name="code"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            required
+            autoFocus
+            className="rounded-md border border-slate-300 px-3 py-2 font-mono"
+          />
+        </label>
+      ) : null}
       <Button type="submit" disabled={pending} className="py-2">
         {pending ? "Signing in…" : "Sign in"}
       </Button>

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   check,
   index,
   pgEnum,
@@ -31,6 +32,12 @@ export const users = pgTable(
     clearance: smallint().notNull().default(1),
     disabledAt: tstz(),
     createdAt: tstz().notNull().defaultNow(),
+    /** RFC 6238 secret (base32) once enrolment is confirmed; the pending one until then. */
+    totpSecret: text(),
+    totpPendingSecret: text(),
+    totpEnabledAt: tstz(),
+    /** The last time step accepted: a code is good once. */
+    totpLastStep: bigint({ mode: "number" }),
   },
   (t) => [
     check("users_email_lower", sql`${t.email} = lower(${t.email})`),
@@ -65,6 +72,9 @@ export const userSessions = pgTable(
     createdAt: tstz().notNull().defaultNow(),
     expiresAt: tstz().notNull(),
     revokedAt: tstz(),
+    /** When and how this session last proved a second factor (sign-in or step-up). */
+    secondFactorAt: tstz(),
+    secondFactorMethod: text(),
     ip: text(),
     userAgent: text(),
   },
@@ -81,4 +91,18 @@ export const signInFailures = pgTable(
     at: tstz().notNull().defaultNow(),
   },
   (t) => [index("sign_in_failures_key_idx").on(t.key, t.at)],
+);
+
+/** One-time recovery codes, stored as SHA-256 hashes. */
+export const recoveryCodes = pgTable(
+  "recovery_codes",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    codeHash: text().notNull(),
+    usedAt: tstz(),
+  },
+  (t) => [index("recovery_codes_user_idx").on(t.userId)],
 );

@@ -9,6 +9,8 @@ import { signInWithPassword, signOutSession } from "./sign-in";
 /** Error code the sign-in form turns into "this account is disabled". */
 export const ACCOUNT_DISABLED = "AccountDisabled";
 export const SIGN_IN_LOCKED = "SignInLocked";
+export const SECOND_FACTOR_REQUIRED = "SecondFactorRequired";
+export const SECOND_FACTOR_INVALID = "SecondFactorInvalid";
 
 /** next-auth v4 hands authorize() the request headers as a plain object. */
 function metaFrom(headers: unknown): RequestMeta {
@@ -30,15 +32,18 @@ export const authOptions: NextAuthOptions = {
   providers: [
     CredentialsProvider({
       name: "Email and password",
-      credentials: { email: { type: "email" }, password: { type: "password" } },
+      credentials: { email: { type: "email" }, password: { type: "password" }, code: { type: "text" } },
       async authorize(credentials, req) {
         const email = credentials?.email ?? "";
         const password = credentials?.password ?? "";
         if (!email || !password || email.length > 320 || password.length > 1024) return null;
-        const result = await signInWithPassword(getDb(), { email, password }, metaFrom(req.headers));
+        const code = (credentials?.code ?? "").slice(0, 64);
+        const result = await signInWithPassword(getDb(), { email, password, code }, metaFrom(req.headers));
         if (!result.ok) {
           if (result.reason === "disabled") throw new Error(ACCOUNT_DISABLED);
           if (result.reason === "locked") throw new Error(SIGN_IN_LOCKED);
+          if (result.reason === "second_factor_required") throw new Error(SECOND_FACTOR_REQUIRED);
+          if (result.reason === "invalid_code") throw new Error(SECOND_FACTOR_INVALID);
           return null;
         }
         return { ...result.user, sessionId: result.sessionId, roles: [] };

@@ -46,6 +46,7 @@ export async function openSession(
   db: Tx,
   userId: string,
   meta: { ip?: string | null; userAgent?: string | null } = {},
+  secondFactor: string | null = null,
 ): Promise<string> {
   const [row] = await db
     .insert(userSessions)
@@ -54,6 +55,7 @@ export async function openSession(
       expiresAt: sql`now() + make_interval(secs => ${SESSION_TTL_SECONDS})`,
       ip: meta.ip ?? null,
       userAgent: meta.userAgent?.slice(0, 500) ?? null,
+      ...(secondFactor ? { secondFactorAt: sql`now()`, secondFactorMethod: secondFactor } : {}),
     })
     .returning({ id: userSessions.id });
   if (!row) throw new Error("session insert returned no row");

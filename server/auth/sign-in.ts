@@ -2,17 +2,18 @@ import type { Db } from "@/db/client";
 import { appendLedger } from "../ledger/append";
 import type { RequestMeta } from "../request-meta";
 import { clearAccountFailures, lockoutOf, recordFailure } from "./lockout";
+import { secondFactorStatus, useSecondFactor } from "./second-factor";
 import { checkCredentials, openSession, revokeSession } from "./sessions";
 
 export type SignInResult =
   | { ok: true; user: { id: string; email: string; name: string }; sessionId: string }
-  | { ok: false; reason: "invalid" | "disabled" }
+  | { ok: false; reason: "invalid" | "disabled" | "second_factor_required" | "invalid_code" }
   | { ok: false; reason: "locked"; retryAfterSeconds: number };
 
 /** Password sign-in: opens a session and records the outcome, success or failure, in the ledger. */
 export async function signInWithPassword(
   db: Db,
-  input: { email: string; password: string },
+  input: { email: string; password: string; code?: string },
   request: RequestMeta | null,
 ): Promise<SignInResult> {
   const email = input.email.trim().toLowerCase().slice(0, 320);
@@ -41,18 +42,36 @@ export async function signInWithPassword(
     return result;
   }
   const { user } = result;
+  const enrolled = (await secondFactorStatus(db, user.id)).enabled;
+  // The password was right; the second factor, once enrolled, is asked for every sign-in.
+  if (enrolled && !input.code?.trim()) return { ok: false, reason: "second_factor_required" };
   const sessionId = await db.transaction(async (tx) => {
+    const method = enrolled ? await useSecondFactor(tx, user.id, user.email, input.code ?? "") : null;
+    if (enrolled && !method) return null;
     await clearAccountFailures(tx, email);
-    const id = await openSession(tx, user.id, { ip: request?.ip, userAgent: request?.userAgent });
+    const id = await openSession(tx, user.id, { ip: request?.ip, userAgent: request?.userAgent }, method);
     await appendLedger(tx, {
       type: "auth.sign_in",
       actor: { id: user.id, name: user.name },
       subjects: [user.id],
-      payload: { method: "password", sessionId: id },
+      payload: { method: method ? `password+${method}` : "password", sessionId: id },
       request,
     });
     return id;
   });
+  if (!sessionId) {
+    await db.transaction(async (tx) => {
+      await recordFailure(tx, email, request?.ip);
+      await appendLedger(tx, {
+        type: "auth.second_factor_failed",
+        actor: { id: user.id, name: user.name },
+        subjects: [user.id],
+        payload: { during: "sign-in" },
+        request,
+      });
+    });
+    return { ok: false, reason: "invalid_code" };
+  }
   return { ok: true, user, sessionId };
 }
 

@@ -7,6 +7,7 @@ import { ensureActionTypes } from "../actions/types";
 import { type LiveEvent, liveHub } from "../realtime/live";
 import { callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
+import { totpCode } from "../testing/totp";
 import { expireDue } from "./requests";
 
 const t = await testDatabase();
@@ -33,6 +34,10 @@ const tom = await callerFor(t.db, "tom.becker@casefile.demo"); // approver, clea
 const second = await callerFor(t.db, "second.approver@casefile.demo");
 const allRoles = await callerFor(t.db, "all.roles@casefile.demo");
 const carla = await callerFor(t.db, "carla.nguyen@casefile.demo"); // compliance
+
+// Priya proves a second factor in this session (enrolment counts): high-risk approvals need one.
+const priyaTotp = await priya.account.secondFactor.begin();
+await priya.account.secondFactor.confirm({ code: totpCode(priyaTotp.secret) });
 
 const { id: caseId, key: caseKey } = await ines.cases.create({
   title: "Exfiltration from the orders database",
@@ -287,6 +292,48 @@ describe("separation of duties", () => {
     ).toBe("CONFLICT");
     const review = await second.requests.review({ requestId: id });
     expect(review.policy.progress.given).toBe(1);
+  });
+});
+
+describe("step-up for high-risk approvals", () => {
+  it("is required, taken with a code, and recorded on the approval", async () => {
+    const { id } = await ines.requests.create({
+      caseId,
+      actionKey: "db.session.terminate",
+      params: { database: "orders", pid: 48213 },
+      justification: "Backend 48213 is the attacker's live session; end it before more rows leave.",
+      triggerEventId: triggerId,
+      minutes: 15,
+    });
+    const hash = (await second.requests.review({ requestId: id })).request.paramsHash;
+    const approve = (code?: string) =>
+      second.requests.decide({
+        requestId: id,
+        paramsHashSeen: hash,
+        decision: "approve",
+        secondFactorCode: code,
+      });
+    const notEnrolled = await failure(approve());
+    expect([notEnrolled.code, notEnrolled.message]).toEqual([
+      "PRECONDITION_FAILED",
+      "High-risk approvals need a second factor: set one up under Your account first",
+    ]);
+    const { secret } = await second.account.secondFactor.begin();
+    await second.account.secondFactor.confirm({ code: totpCode(secret) });
+    // Proof older than five minutes (by the database clock) no longer counts.
+    await t.owner.sql`update user_sessions set second_factor_at = now() - interval '6 minutes'
+      where user_id = (select id from users where email = 'second.approver@casefile.demo')`;
+    expect((await failure(approve())).message).toMatch(/^Confirm with your authenticator code/);
+    const wrong = await failure(approve("000000"));
+    expect([wrong.code, fieldOf(wrong)]).toEqual(["BAD_REQUEST", "secondFactorCode"]);
+    const decision = await approve(totpCode(secret, 1));
+    expect(decision.status).toBe("approved");
+    const [row] = await t.sql<{ method: string; fresh: boolean }[]>`
+      select step_up_method as method, step_up_at > now() - interval '1 minute' as fresh
+      from approvals where request_id = ${id}`;
+    expect(row).toEqual({ method: "totp", fresh: true });
+    const [entry] = await ledger("request.approved", id);
+    expect(entry?.payload).toMatchObject({ secondFactor: { method: "totp" } });
   });
 });
 

@@ -7,6 +7,7 @@ import { and, eq, isNull, lte, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { actionRequests, approvals, grants, timelineEvents, type ActionRequest } from "@/db/schema";
 import { loadActionType } from "../actions/types";
+import { requireFreshSecondFactor, stepUp } from "../auth/second-factor";
 import type { SessionUser } from "../auth/sessions";
 import { actorOf, type CaseAccess, requireWrite } from "../cases/access";
 import { env } from "../env";
@@ -241,6 +242,8 @@ export type Decision =
       paramsHashSeen: string;
       decision: "approve";
       comment?: string;
+      /** A code to step up with now, if this session has not proved its second factor lately. */
+      secondFactorCode?: string;
       /** Narrowing: a smaller scope, a shorter window or fewer uses than asked for. */
       params?: unknown;
       minutes?: number;
@@ -270,6 +273,9 @@ export async function decide(
   request: RequestMeta | null = null,
 ): Promise<{ status: ActionRequest["status"]; grantId: string | null; explanation: string }> {
   const refused = { reason: "" };
+  if (input.decision === "approve" && input.secondFactorCode?.trim()) {
+    await stepUp(db, user, input.secondFactorCode, request);
+  }
   try {
     return await db.transaction(async (tx) => {
       const row = await lockRequest(tx, input.requestId);
@@ -365,6 +371,11 @@ export async function decide(
         });
       }
       const narrowed = narrowedParams !== null || narrowedMinutes !== null || narrowedUses !== null;
+      // High-risk approvals need a second factor proved within the last few minutes.
+      const proof =
+        type.riskTier === "high" || type.riskTier === "critical"
+          ? await requireFreshSecondFactor(tx, user)
+          : null;
       await tx.insert(approvals).values({
         requestId: row.id,
         approverId: user.id,
@@ -374,6 +385,8 @@ export async function decide(
         narrowedMinutes,
         narrowedUses,
         paramsHashSeen: input.paramsHashSeen,
+        stepUpAt: proof?.at ?? null,
+        stepUpMethod: proof?.method ?? null,
       });
       const after = effectiveAsk(row, [...prior, { narrowedParams, narrowedMinutes, narrowedUses }]);
       const outsideHours = !isBusinessHours(await dbNow(tx), env().CASEFILE_TIMEZONE);
@@ -396,6 +409,7 @@ export async function decide(
               }
             : null,
           approvals: `${state.given} of ${state.needed}`,
+          secondFactor: proof ? { at: proof.at.toISOString(), method: proof.method } : null,
         },
         request,
       });

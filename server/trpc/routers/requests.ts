@@ -49,6 +49,7 @@ export const requestsRouter = router({
           paramsHashSeen: z.string().length(64),
           decision: z.literal("approve"),
           comment: z.string().max(4000).optional(),
+          secondFactorCode: z.string().max(64).optional(),
           params: params.optional(),
           minutes: minutes.optional(),
           uses: uses.optional(),

@@ -1,0 +1,215 @@
+/**
+ * The second factor: TOTP (RFC 6238, 30-second steps, 6 digits, SHA-1 as authenticator
+ * apps expect) with one-time recovery codes, and step-up — proof within the last five
+ * minutes — for high-risk decisions. Every code is good once: the last accepted time
+ * step is kept, and recovery codes are marked used.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { and, count, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { Secret, TOTP } from "otpauth";
+import QRCode from "qrcode";
+import type { Tx } from "@/db/client";
+import { recoveryCodes, users, userSessions } from "@/db/schema";
+import { DomainError } from "../errors";
+import { appendLedger } from "../ledger/append";
+import type { RequestMeta } from "../request-meta";
+import { recordFailure } from "./lockout";
+import type { SessionUser } from "./sessions";
+
+export const STEP_UP_MINUTES = 5;
+const ISSUER = "Casefile";
+const RECOVERY_CODES = 10;
+
+const totp = (secret: string, label: string) =>
+  new TOTP({
+    issuer: ISSUER,
+    label,
+    algorithm: "SHA1",
+    digits: 6,
+    period: 30,
+    secret: Secret.fromBase32(secret),
+  });
+
+const hashCode = (code: string) =>
+  createHash("sha256").update(code.replace(/[\s-]/g, "").toLowerCase()).digest("hex");
+
+/** Starts enrolment: a new secret, shown once as a QR code and as text, confirmed by a code. */
+export async function beginEnrolment(db: Tx, user: SessionUser) {
+  const secret = new Secret({ size: 20 }).base32;
+  await db.update(users).set({ totpPendingSecret: secret }).where(eq(users.id, user.id));
+  const uri = totp(secret, user.email).toString();
+  return { secret, uri, qrSvg: await QRCode.toString(uri, { type: "svg", margin: 1 }) };
+}
+
+/** The time step `code` is valid for, now, or null. */
+function acceptedStep(secret: string, label: string, code: string, nowMs: number): number | null {
+  if (!/^\d{6}$/.test(code)) return null;
+  const delta = totp(secret, label).validate({ token: code, timestamp: nowMs, window: 1 });
+  return delta === null ? null : Math.floor(nowMs / 30_000) + delta;
+}
+
+export async function confirmEnrolment(
+  db: Tx,
+  user: SessionUser,
+  code: string,
+  request: RequestMeta | null = null,
+): Promise<{ recoveryCodes: string[] }> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ pending: users.totpPendingSecret })
+      .from(users)
+      .where(eq(users.id, user.id))
+      .for("update");
+    if (!row?.pending) throw new DomainError("CONFLICT", "Start the set-up again");
+    const step = acceptedStep(row.pending, user.email, code.trim(), Date.now());
+    if (step === null)
+      throw new DomainError("BAD_REQUEST", "That code is not right; check the time on your device", {
+        field: "code",
+      });
+    await tx
+      .update(users)
+      .set({
+        totpSecret: row.pending,
+        totpPendingSecret: null,
+        totpEnabledAt: sql`now()`,
+        totpLastStep: step,
+      })
+      .where(eq(users.id, user.id));
+    const codes = Array.from({ length: RECOVERY_CODES }, () => {
+      const raw = randomBytes(5).toString("hex");
+      return `${raw.slice(0, 5)}-${raw.slice(5)}`;
+    });
+    await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, user.id));
+    await tx.insert(recoveryCodes).values(codes.map((c) => ({ userId: user.id, codeHash: hashCode(c) })));
+    await tx
+      .update(userSessions)
+      .set({ secondFactorAt: sql`now()`, secondFactorMethod: "totp" })
+      .where(eq(userSessions.id, user.sessionId));
+    await appendLedger(tx, {
+      type: "auth.second_factor_enrolled",
+      actor: { id: user.id, name: user.name },
+      subjects: [user.id],
+      payload: { method: "totp", recoveryCodes: RECOVERY_CODES },
+      request,
+    });
+    return { recoveryCodes: codes };
+  });
+}
+
+export async function secondFactorStatus(db: Tx, userId: string) {
+  const [row] = await db.select({ enabledAt: users.totpEnabledAt }).from(users).where(eq(users.id, userId));
+  const [left] = await db
+    .select({ n: count() })
+    .from(recoveryCodes)
+    .where(and(eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedAt)));
+  return { enabled: Boolean(row?.enabledAt), enabledAt: row?.enabledAt ?? null, recoveryLeft: left?.n ?? 0 };
+}
+
+/**
+ * Checks a TOTP or recovery code for the user and uses it up. Returns the method, or null
+ * for a wrong, replayed or spent code. Runs in the caller's transaction.
+ */
+export async function useSecondFactor(
+  tx: Tx,
+  userId: string,
+  email: string,
+  code: string,
+): Promise<"totp" | "recovery" | null> {
+  const input = code.trim();
+  const [row] = await tx.select({ secret: users.totpSecret }).from(users).where(eq(users.id, userId));
+  if (!row?.secret) return null;
+  const step = acceptedStep(row.secret, email, input, Date.now());
+  if (step !== null) {
+    // Conditional on a later step than any accepted before: a replayed code changes no row.
+    const [ok] = await tx
+      .update(users)
+      .set({ totpLastStep: step })
+      .where(and(eq(users.id, userId), or(isNull(users.totpLastStep), lt(users.totpLastStep, step))))
+      .returning({ id: users.id });
+    return ok ? "totp" : null;
+  }
+  const [spent] = await tx
+    .update(recoveryCodes)
+    .set({ usedAt: sql`now()` })
+    .where(
+      and(
+        eq(recoveryCodes.userId, userId),
+        eq(recoveryCodes.codeHash, hashCode(input)),
+        isNull(recoveryCodes.usedAt),
+      ),
+    )
+    .returning({ id: recoveryCodes.id });
+  return spent ? "recovery" : null;
+}
+
+/** Step-up: proves the second factor now, for this session; a wrong code counts towards lockout. */
+export async function stepUp(
+  db: Tx,
+  user: SessionUser,
+  code: string,
+  request: RequestMeta | null = null,
+): Promise<{ method: "totp" | "recovery" }> {
+  const method = await db.transaction(async (tx) => {
+    const used = await useSecondFactor(tx, user.id, user.email, code);
+    if (used) {
+      await tx
+        .update(userSessions)
+        .set({ secondFactorAt: sql`now()`, secondFactorMethod: used })
+        .where(eq(userSessions.id, user.sessionId));
+      await appendLedger(tx, {
+        type: "auth.step_up",
+        actor: { id: user.id, name: user.name },
+        subjects: [user.id],
+        payload: { method: used, sessionId: user.sessionId },
+        request,
+      });
+    }
+    return used;
+  });
+  if (!method) {
+    await db.transaction(async (tx) => {
+      await recordFailure(tx, user.email, request?.ip);
+      await appendLedger(tx, {
+        type: "auth.second_factor_failed",
+        actor: { id: user.id, name: user.name },
+        subjects: [user.id],
+        payload: { during: "step-up" },
+        request,
+      });
+    });
+    throw new DomainError("BAD_REQUEST", "That code is not right, or was already used", {
+      field: "secondFactorCode",
+    });
+  }
+  return { method };
+}
+
+/** When and how this session proved the second factor within the last five minutes; else a clear refusal. */
+export async function requireFreshSecondFactor(
+  tx: Tx,
+  user: SessionUser,
+): Promise<{ at: Date; method: string }> {
+  const [row] = await tx
+    .select({
+      at: userSessions.secondFactorAt,
+      method: userSessions.secondFactorMethod,
+      enrolled: users.totpEnabledAt,
+    })
+    .from(userSessions)
+    .innerJoin(users, eq(users.id, userSessions.userId))
+    .where(
+      and(
+        eq(userSessions.id, user.sessionId),
+        sql`${userSessions.secondFactorAt} > now() - make_interval(mins => ${STEP_UP_MINUTES})`,
+      ),
+    );
+  if (row?.at && row.method) return { at: row.at, method: row.method };
+  const status = await secondFactorStatus(tx, user.id);
+  throw new DomainError(
+    "PRECONDITION_FAILED",
+    status.enabled
+      ? `Confirm with your authenticator code: high-risk approvals need a second factor from the last ${STEP_UP_MINUTES} minutes`
+      : "High-risk approvals need a second factor: set one up under Your account first",
+    { field: "secondFactorCode" },
+  );
+}
