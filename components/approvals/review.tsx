@@ -122,6 +122,7 @@ export function RequestReview({ requestId }: { requestId: string }) {
           {data.decisions.map((d) => (
             <p key={`${d.approverName}-${d.createdAt.toISOString()}`} className="mt-1 text-sm">
               {d.approverName} {d.decision === "approve" ? "approved" : "denied"}
+              {d.stepUpMethod ? ` (second factor: ${d.stepUpMethod})` : ""}
               {d.comment ? `: ${d.comment}` : ""}
             </p>
           ))}
@@ -170,6 +171,8 @@ function DecisionForm({ data }: { data: Review }) {
   const [params, setParams] = useState<Params>(r.params);
   const [minutes, setMinutes] = useState(r.requestedMinutes);
   const [uses, setUses] = useState(r.requestedUses);
+  const [secondFactorCode, setSecondFactorCode] = useState("");
+  const highRisk = r.riskTier === "high" || r.riskTier === "critical";
   const decide = useMutation(
     trpc.requests.decide.mutationOptions({
       onSuccess: () => queryClient.invalidateQueries(trpc.requests.pathFilter()),
@@ -206,10 +209,11 @@ function DecisionForm({ data }: { data: Review }) {
       className={`${section} space-y-3`}
       onSubmit={(e) => {
         e.preventDefault();
+        const code = secondFactorCode.trim() || undefined;
         decide.mutate(
           narrow
-            ? { ...base, decision: "approve", comment, params, minutes, uses }
-            : { ...base, decision: "approve", comment },
+            ? { ...base, decision: "approve", comment, params, minutes, uses, secondFactorCode: code }
+            : { ...base, decision: "approve", comment, secondFactorCode: code },
         );
       }}
     >
@@ -263,6 +267,21 @@ function DecisionForm({ data }: { data: Review }) {
             </Field>
           </div>
         </div>
+      ) : null}
+      {highRisk ? (
+        <Field
+          label="Authenticator code"
+          hint="High-risk: approving needs your second factor (not needed if you confirmed one in the last 5 minutes)"
+          error={fieldError(decide.error, "secondFactorCode")}
+        >
+          <input
+            className={inputClass}
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            value={secondFactorCode}
+            onChange={(e) => setSecondFactorCode(e.target.value)}
+          />
+        </Field>
       ) : null}
       <FormError error={decide.error} />
       <div className="flex gap-2">

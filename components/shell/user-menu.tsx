@@ -62,7 +62,7 @@ export function UserMenu() {
             onClick={() => setOpen(false)}
             className="mt-1 block w-full rounded px-3 py-1.5 text-left hover:bg-slate-100"
           >
-            Your sessions
+            Your account
           </Link>
           <button
             type="button"

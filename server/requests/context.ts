@@ -291,6 +291,7 @@ async function decisionsOf(db: Tx, requestIds: string[]) {
       narrowedParams: approvals.narrowedParams,
       narrowedMinutes: approvals.narrowedMinutes,
       narrowedUses: approvals.narrowedUses,
+      stepUpMethod: approvals.stepUpMethod,
       createdAt: approvals.createdAt,
     })
     .from(approvals)

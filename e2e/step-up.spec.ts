@@ -1,0 +1,75 @@
+import { totpCode } from "@/server/testing/totp";
+import { demo, expect, formAlert, signInViaApi, signInViaForm, test } from "./fixtures";
+
+// Priya stays enrolled after this test, so no later spec may sign her in with a password alone:
+// keep this file last in the run (files run in name order).
+test("[AUTH] a high-risk approval needs a second factor, which is recorded with it", async ({
+  page,
+  browser,
+  signInAs,
+}, testInfo) => {
+  await signInAs(demo("investigator", 0).email);
+  await page.goto("/cases");
+  await page.getByRole("row").filter({ hasText: "northwind" }).first().getByRole("link").first().click();
+  await page.getByRole("link", { name: "Actions" }).click();
+  const form = page.getByRole("form", { name: "Request an action" });
+  await form.getByLabel("Action").selectOption("db.session.terminate");
+  await form.getByLabel("Target database").fill("customers");
+  await form.getByLabel("Backend pid (optional)").fill("48213");
+  await form
+    .getByLabel("Justification")
+    .fill("Backend 48213 on db-cust-01 is the attacker's open session; end it now.");
+  await form.getByRole("button", { name: "Send request" }).click();
+  await expect(page.getByTestId("request").first()).toContainText("Waiting for approval");
+
+  const context = await browser.newContext();
+  const approver = await context.newPage();
+  await signInViaApi(approver, demo("approver", 0).email);
+  await approver.goto("/approvals");
+  await approver.getByRole("link", { name: "Terminate a database session" }).click();
+  await approver.waitForURL(/\/approvals\/[0-9a-f-]{36}$/);
+  const reviewUrl = approver.url();
+  const decide = approver.getByRole("form", { name: "Decide" });
+  await decide.getByRole("button", { name: "Approve as requested" }).click();
+  await expect(decide.getByRole("alert")).toHaveText(
+    "High-risk approvals need a second factor: set one up under Your account first",
+  );
+
+  // Enrol: the key shown with the QR code, a code computed from it.
+  await approver.goto("/account");
+  await approver.getByRole("button", { name: "Set up two-factor authentication" }).click();
+  const secret = (await approver.getByTestId("totp-secret").textContent()) ?? "";
+  await approver.getByLabel("Code from the app").fill(totpCode(secret));
+  await approver.getByRole("button", { name: "Turn on" }).click();
+  const recoveryCodes = approver.getByRole("list", { name: "Recovery codes" }).getByRole("listitem");
+  await expect(recoveryCodes).toHaveCount(10);
+  const recovery = (await recoveryCodes.first().textContent()) ?? "";
+
+  await approver.goto(reviewUrl);
+  await decide.getByLabel("Authenticator code").fill("000000");
+  await decide.getByRole("button", { name: "Approve as requested" }).click();
+  await expect(decide.getByLabel("Authenticator code")).toHaveAccessibleDescription(/not right/);
+  await decide.getByLabel("Authenticator code").fill(totpCode(secret, 1));
+  await decide.getByRole("button", { name: "Approve as requested" }).click();
+  await expect(approver.getByRole("status")).toContainText("Approved");
+  await approver.reload();
+  await expect(approver.getByRole("region", { name: "Policy" })).toContainText(
+    "Priya Raman approved (second factor: totp)",
+  );
+  await approver.screenshot({ path: testInfo.outputPath("step-up.png"), fullPage: true });
+  await expect(page.getByTestId("request").first().getByTestId("grant")).toContainText("Granted");
+  await context.close();
+
+  // Sign-in now asks for a code too; the time codes above are spent, so a recovery code it is.
+  const fresh = await browser.newContext();
+  const signIn = await fresh.newPage();
+  await signIn.goto("/sign-in");
+  await signInViaForm(signIn, demo("approver", 0).email);
+  await expect(formAlert(signIn)).toHaveText(
+    "Enter the code from your authenticator app (or a recovery code).",
+  );
+  await signIn.getByLabel("Authenticator code").fill(recovery);
+  await signIn.getByRole("button", { name: "Sign in" }).click();
+  await expect(signIn.getByRole("link", { name: "Approvals" })).toBeVisible();
+  await fresh.close();
+});
