@@ -63,6 +63,7 @@ test("[CASES] an investigator opens a case, builds its timeline around a new sus
   await events
     .first()
     .getByRole("link", { name: /198\.51\.100\.23/ })
+    .and(page.getByTitle("IP address · suspect"))
     .click();
   await expect(page.getByText("Events involving ip address 198.51.100.23")).toBeVisible();
   await expect(events).toHaveCount(2);
