@@ -5,7 +5,7 @@ import type { SessionUser } from "../auth/sessions";
 import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
 import type { RequestMeta } from "../request-meta";
-import { summary } from "../requests/policy";
+import { type Policy, summary } from "../requests/policy";
 import { ACTIONS, definitionOf, paramsJsonSchema } from "./catalogue";
 
 /** Adds the catalogue's actions that the database does not have yet; admins' edits are kept. */
@@ -56,21 +56,8 @@ export async function loadActionType(tx: Tx, key: string, field = "actionKey") {
   return { def, type: row };
 }
 
-export type PolicyPatch = Partial<
-  Pick<
-    ActionType,
-    | "riskTier"
-    | "approvalsRequired"
-    | "approverRoles"
-    | "minClearance"
-    | "maxDurationMinutes"
-    | "maxUses"
-    | "businessHours"
-    | "breakGlassAllowed"
-    | "excludeCaseGrantees"
-    | "enabled"
-  >
->;
+/** What an admin may change: the policy, and whether the action is offered at all. */
+export type PolicyPatch = Partial<Policy & Pick<ActionType, "enabled">>;
 
 export async function updateActionType(
   db: Tx,
