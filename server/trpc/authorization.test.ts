@@ -1,0 +1,238 @@
+/**
+ * The authorization matrix: every procedure of the router, declared once here with the
+ * guard it must enforce, probed as anonymous and as someone the guard must keep out.
+ * A procedure added without a row here fails this suite.
+ */
+import { TRPCError } from "@trpc/server";
+import { describe, expect, it } from "vitest";
+import { seedDemo } from "@/db/seed";
+import { ensureActionTypes } from "../actions/types";
+import { callerFor } from "../testing/callers";
+import { testDatabase } from "../testing/db";
+import { appRouter } from "./routers/_app";
+
+const t = await testDatabase();
+await seedDemo(t.db, "demo-password-for-tests");
+await ensureActionTypes(t.db);
+
+const anonymous = await callerFor(t.db, null);
+const ines = await callerFor(t.db, "ines.ortega@casefile.demo"); // lead of the case below
+const marcus = await callerFor(t.db, "marcus.webb@casefile.demo"); // investigator, no member, no approver
+const priya = await callerFor(t.db, "priya.raman@casefile.demo");
+
+const { id: caseId, key: caseKey } = await ines.cases.create({
+  title: "Authorization matrix case",
+  summary: "",
+  severity: 2,
+  tlp: "amber",
+});
+const { id: entityId } = await ines.cases.entities.add({ caseId, kind: "ip", value: "203.0.113.9" });
+const { id: evidenceId } = await ines.cases.evidence.register({
+  caseId,
+  name: "x.csv",
+  sha256: "b".repeat(64),
+  sizeBytes: 1,
+  source: "test",
+  acquiredAt: new Date("2026-11-20T00:00:00Z"),
+});
+const logs = {
+  table: "auth_logs",
+  columns: ["ts"],
+  subject: "203.0.113.9",
+  from: "2026-11-19T00:00:00Z",
+  to: "2026-11-20T00:00:00Z",
+  rowCap: 10,
+};
+const ask = {
+  caseId,
+  actionKey: "logs.query",
+  params: logs,
+  justification: "Sign-ins of the address on the night of the incident, for the timeline.",
+  minutes: 10,
+};
+const { id: requestId } = await ines.requests.create(ask);
+const { id: grantedId } = await ines.requests.create(ask);
+const hash = (await priya.requests.review({ requestId: grantedId })).request.paramsHash;
+const { grantId } = await priya.requests.decide({
+  requestId: grantedId,
+  paramsHashSeen: hash,
+  decision: "approve",
+});
+const userId = (await ines.me()).id;
+
+type Caller = typeof ines;
+/**
+ * `guard`: who is kept out — "signed-in" (anyone signed in may call), a list of roles (others get
+ * FORBIDDEN), "case" (non-members get NOT_FOUND), "request" / "grant" (someone with no part in it
+ * gets NOT_FOUND).
+ */
+type Row = {
+  guard: "signed-in" | "case" | "request" | "grant" | string[];
+  call: (c: Caller) => Promise<unknown>;
+};
+const MATRIX: Record<string, Row> = {
+  me: { guard: "signed-in", call: (c) => c.me() },
+  "account.sessions": { guard: "signed-in", call: (c) => c.account.sessions() },
+  "account.signOutOthers": {
+    guard: "signed-in",
+    call: (c) => c.account.signOutOthers({ sessionId: userId }),
+  },
+  "account.secondFactor.status": { guard: "signed-in", call: (c) => c.account.secondFactor.status() },
+  "account.secondFactor.begin": { guard: "signed-in", call: (c) => c.account.secondFactor.begin() },
+  "account.secondFactor.confirm": {
+    guard: "signed-in",
+    call: (c) => c.account.secondFactor.confirm({ code: "000000" }),
+  },
+  "account.secondFactor.stepUp": {
+    guard: "signed-in",
+    call: (c) => c.account.secondFactor.stepUp({ code: "000000" }),
+  },
+  "admin.users.list": { guard: ["admin"], call: (c) => c.admin.users.list() },
+  "admin.users.setDisabled": {
+    guard: ["admin"],
+    call: (c) => c.admin.users.setDisabled({ userId, disabled: false }),
+  },
+  "admin.actionTypes.list": { guard: ["admin"], call: (c) => c.admin.actionTypes.list() },
+  "admin.actionTypes.update": {
+    guard: ["admin"],
+    call: (c) => c.admin.actionTypes.update({ key: "logs.query", version: 1, patch: {} }),
+  },
+  "cases.list": { guard: "signed-in", call: (c) => c.cases.list({}) },
+  "cases.byKey": { guard: "case", call: (c) => c.cases.byKey({ key: caseKey }) },
+  "cases.get": { guard: "case", call: (c) => c.cases.get({ caseId }) },
+  "cases.create": {
+    guard: ["investigator"],
+    call: (c) => c.cases.create({ title: "Another case", summary: "", severity: 1, tlp: "green" }),
+  },
+  "cases.update": { guard: "case", call: (c) => c.cases.update({ caseId, version: 1, title: "Renamed" }) },
+  "cases.setStatus": {
+    guard: "case",
+    call: (c) => c.cases.setStatus({ caseId, version: 1, status: "triage" }),
+  },
+  "cases.members.list": { guard: "case", call: (c) => c.cases.members.list({ caseId }) },
+  "cases.members.candidates": { guard: "case", call: (c) => c.cases.members.candidates({ caseId }) },
+  "cases.members.add": {
+    guard: "case",
+    call: (c) => c.cases.members.add({ caseId, userId, access: "read" }),
+  },
+  "cases.members.remove": { guard: "case", call: (c) => c.cases.members.remove({ caseId, userId }) },
+  "cases.entities.list": { guard: "case", call: (c) => c.cases.entities.list({ caseId }) },
+  "cases.entities.get": { guard: "case", call: (c) => c.cases.entities.get({ caseId, entityId }) },
+  "cases.entities.add": {
+    guard: "case",
+    call: (c) => c.cases.entities.add({ caseId, kind: "host", value: "ws-1" }),
+  },
+  "cases.entities.update": {
+    guard: "case",
+    call: (c) => c.cases.entities.update({ caseId, entityId, notes: "x" }),
+  },
+  "cases.timeline.list": { guard: "case", call: (c) => c.cases.timeline.list({ caseId }) },
+  "cases.timeline.add": {
+    guard: "case",
+    call: (c) => c.cases.timeline.add({ caseId, occurredAt: new Date(), title: "Event" }),
+  },
+  "cases.timeline.star": {
+    guard: "case",
+    call: (c) => c.cases.timeline.star({ caseId, eventId: entityId, starred: true }),
+  },
+  "cases.timeline.import": {
+    guard: "case",
+    call: (c) => c.cases.timeline.import({ caseId, format: "csv", content: "occurred_at,title\n" }),
+  },
+  "cases.notes.list": { guard: "case", call: (c) => c.cases.notes.list({ caseId }) },
+  "cases.notes.add": { guard: "case", call: (c) => c.cases.notes.add({ caseId, body: "A note" }) },
+  "cases.evidence.list": { guard: "case", call: (c) => c.cases.evidence.list({ caseId }) },
+  "cases.evidence.register": {
+    guard: "case",
+    call: (c) =>
+      c.cases.evidence.register({
+        caseId,
+        name: "y",
+        sha256: "c".repeat(64),
+        sizeBytes: 1,
+        source: "s",
+        acquiredAt: new Date(),
+      }),
+  },
+  "cases.evidence.custody": {
+    guard: "case",
+    call: (c) => c.cases.evidence.custody({ caseId, evidenceId, action: "accessed", note: "looked" }),
+  },
+  "ledger.entries": { guard: ["compliance", "admin"], call: (c) => c.ledger.entries({}) },
+  "ledger.types": { guard: ["compliance", "admin"], call: (c) => c.ledger.types() },
+  "ledger.actors": { guard: ["compliance", "admin"], call: (c) => c.ledger.actors() },
+  "ledger.entry": { guard: ["compliance", "admin"], call: (c) => c.ledger.entry({ seq: 1 }) },
+  "ledger.latestCheckpoint": { guard: ["compliance", "admin"], call: (c) => c.ledger.latestCheckpoint() },
+  "ledger.inclusionProof": {
+    guard: ["compliance", "admin"],
+    call: (c) => c.ledger.inclusionProof({ seq: 1 }),
+  },
+  "ledger.consistencyProof": {
+    guard: ["compliance", "admin"],
+    call: (c) => c.ledger.consistencyProof({ size1: 1, size2: 1 }),
+  },
+  "ledger.verify": { guard: ["compliance", "admin"], call: (c) => c.ledger.verify() },
+  "requests.catalogue": { guard: "signed-in", call: (c) => c.requests.catalogue() },
+  "requests.create": { guard: "case", call: (c) => c.requests.create(ask) },
+  "requests.breakGlass": {
+    guard: "case",
+    call: (c) => c.requests.breakGlass({ ...ask, reason: ask.justification }),
+  },
+  "requests.ofCase": { guard: "case", call: (c) => c.requests.ofCase({ caseId }) },
+  "requests.cancel": { guard: "request", call: (c) => c.requests.cancel({ requestId }) },
+  "requests.queue": { guard: "signed-in", call: (c) => c.requests.queue() },
+  "requests.review": { guard: "request", call: (c) => c.requests.review({ requestId }) },
+  "requests.decide": {
+    guard: "request",
+    call: (c) =>
+      c.requests.decide({ requestId, paramsHashSeen: hash, decision: "deny", comment: "Not this way." }),
+  },
+  "requests.live": { guard: "signed-in", call: (c) => c.requests.live() },
+  "requests.breakGlassReviews": { guard: "signed-in", call: (c) => c.requests.breakGlassReviews() },
+  "requests.reviewBreakGlass": {
+    guard: ["approver", "compliance"],
+    call: (c) => c.requests.reviewBreakGlass({ requestId, verdict: "justified", note: "fine by me" }),
+  },
+  "actions.execute": {
+    guard: "case",
+    call: (c) => c.actions.execute({ caseId, grantId: grantId ?? "", params: logs }),
+  },
+  "actions.revokeGrant": { guard: "grant", call: (c) => c.actions.revokeGrant({ grantId: grantId ?? "" }) },
+};
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  return promise.then(
+    () => "OK",
+    (e: unknown) => (e instanceof TRPCError ? e.code : `not a TRPCError: ${String(e)}`),
+  );
+}
+
+const procedures = Object.keys(
+  (appRouter._def as unknown as { procedures: Record<string, unknown> }).procedures,
+);
+
+describe("the authorization matrix", () => {
+  it("declares every procedure of the router, and nothing else", () => {
+    expect(Object.keys(MATRIX).sort()).toEqual([...procedures].sort());
+  });
+
+  it.each(procedures)("%s refuses an anonymous caller", async (path) => {
+    const row = MATRIX[path];
+    if (!row) throw new Error(`no row for ${path}`);
+    expect(await codeOf(row.call(anonymous))).toBe("UNAUTHORIZED");
+  });
+
+  it.each(procedures.filter((p) => MATRIX[p]?.guard !== "signed-in"))(
+    "%s keeps out an investigator with no part in it",
+    async (path) => {
+      const row = MATRIX[path];
+      if (!row) throw new Error(`no row for ${path}`);
+      const expected = Array.isArray(row.guard)
+        ? row.guard.includes("investigator")
+          ? "OK"
+          : "FORBIDDEN"
+        : "NOT_FOUND";
+      expect(await codeOf(row.call(marcus))).toBe(expected);
+    },
+  );
+});
