@@ -72,6 +72,8 @@ export const userSessions = pgTable(
     createdAt: tstz().notNull().defaultNow(),
     expiresAt: tstz().notNull(),
     revokedAt: tstz(),
+    /** Last request seen; a session idle longer than the idle timeout ends. */
+    lastSeenAt: tstz().notNull().defaultNow(),
     /** When and how this session last proved a second factor (sign-in or step-up). */
     secondFactorAt: tstz(),
     secondFactorMethod: text(),

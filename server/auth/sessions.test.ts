@@ -87,6 +87,28 @@ describe("sessions", () => {
     expect(await loadSessionUser(db, live)).toBeNull();
   });
 
+  it("end after 30 idle minutes, and each request keeps them alive", async () => {
+    const id = await makeUser("hana@example.test", "s3cret-pass");
+    const active = await openSession(db, id);
+    await db
+      .update(userSessions)
+      .set({ lastSeenAt: dsql`now() - interval '29 minutes'` })
+      .where(eq(userSessions.id, active));
+    expect(await loadSessionUser(db, active)).not.toBeNull();
+    const [seen] = await db
+      .select({ recent: dsql<boolean>`${userSessions.lastSeenAt} > now() - interval '1 minute'` })
+      .from(userSessions)
+      .where(eq(userSessions.id, active));
+    expect(seen?.recent).toBe(true);
+
+    const idle = await openSession(db, id);
+    await db
+      .update(userSessions)
+      .set({ lastSeenAt: dsql`now() - interval '31 minutes'` })
+      .where(eq(userSessions.id, idle));
+    expect(await loadSessionUser(db, idle)).toBeNull();
+  });
+
   it("ignore ids that are not session ids", async () => {
     expect(await loadSessionUser(db, "'; drop table users; --")).toBeNull();
     expect(await loadSessionUser(db, "00000000-0000-0000-0000-000000000000")).toBeNull();

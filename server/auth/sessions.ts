@@ -14,6 +14,8 @@ export type SessionUser = {
 };
 
 export const SESSION_TTL_SECONDS = 8 * 60 * 60;
+/** A session with no request for this long ends, whatever its expiry. */
+export const SESSION_IDLE_MINUTES = 30;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -62,7 +64,10 @@ export async function openSession(
   return row.id;
 }
 
-/** Null unless the session exists, is neither revoked nor expired (database clock) and its user is enabled. */
+/**
+ * Null unless the session exists, is neither revoked, expired nor idle too long (database
+ * clock) and its user is enabled. Marks the session as seen (at most once a minute).
+ */
 export async function loadSessionUser(db: Tx, sessionId: string): Promise<SessionUser | null> {
   if (!UUID.test(sessionId)) return null;
   const rows = await db
@@ -81,11 +86,18 @@ export async function loadSessionUser(db: Tx, sessionId: string): Promise<Sessio
         eq(userSessions.id, sessionId),
         isNull(userSessions.revokedAt),
         gt(userSessions.expiresAt, sql`now()`),
+        gt(userSessions.lastSeenAt, sql`now() - make_interval(mins => ${SESSION_IDLE_MINUTES})`),
         isNull(users.disabledAt),
       ),
     );
   const [first] = rows;
   if (!first) return null;
+  await db
+    .update(userSessions)
+    .set({ lastSeenAt: sql`now()` })
+    .where(
+      and(eq(userSessions.id, sessionId), sql`${userSessions.lastSeenAt} < now() - interval '1 minute'`),
+    );
   const roles = rows.flatMap((r) => (r.role ? [r.role] : [])).sort();
   return {
     id: first.id,
