@@ -96,7 +96,7 @@ test("[AUTH] a section outside the user's roles is not found", async ({ page, si
 });
 
 test("[SHELL] an unknown address shows the 404 page", async ({ page, signInAs }) => {
-  await signInAs(demo("admin").email);
+  await signInAs(demo("compliance").email);
   const response = await page.goto("/no-such-page");
   expect(response?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();

@@ -1,8 +1,8 @@
 import { totpCode } from "@/server/testing/totp";
 import { demo, expect, formAlert, signInViaApi, signInViaForm, test } from "./fixtures";
 
-// Priya stays enrolled after this test, so no later spec may sign her in with a password alone:
-// keep this file last in the run (files run in name order).
+// These tests leave Priya (approver) and Sam (admin) enrolled in a second factor, so no later spec
+// may sign them in with a password alone: keep this file last in the run (files run in name order).
 test("[AUTH] a high-risk approval needs a second factor, which is recorded with it", async ({
   page,
   browser,
@@ -72,4 +72,48 @@ test("[AUTH] a high-risk approval needs a second factor, which is recorded with 
   await signIn.getByRole("button", { name: "Sign in" }).click();
   await expect(signIn.getByRole("link", { name: "Approvals" })).toBeVisible();
   await fresh.close();
+});
+
+test("[ADMIN] disabling a user needs a second factor, ends their open session and blocks sign-in", async ({
+  page,
+  browser,
+  signInAs,
+}, testInfo) => {
+  const target = demo("approver", 1);
+
+  const targetContext = await browser.newContext();
+  const targetPage = await targetContext.newPage();
+  await signInViaApi(targetPage, target.email);
+  await targetPage.goto("/approvals");
+  await expect(targetPage.getByRole("heading", { name: "Approvals" })).toBeVisible();
+
+  await signInAs(demo("admin").email);
+  await page.goto("/admin");
+  const row = page.getByRole("row").filter({ hasText: target.email });
+  // Admin changes need a second factor: the admin sets one up first.
+  await row.getByRole("button", { name: "Disable" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "second factor" })).toHaveText(
+    "Admin changes need a second factor: set one up under Your account first",
+  );
+  await page.getByRole("link", { name: "Set up two-factor authentication" }).click();
+  await page.getByRole("button", { name: "Set up two-factor authentication" }).click();
+  const secret = (await page.getByTestId("totp-secret").textContent()) ?? "";
+  await page.getByLabel("Code from the app").fill(totpCode(secret));
+  await page.getByRole("button", { name: "Turn on" }).click();
+  await expect(page.getByRole("list", { name: "Recovery codes" })).toBeVisible();
+  await page.goto("/admin");
+  await row.getByRole("button", { name: "Disable" }).click();
+  await expect(row.getByText("Disabled", { exact: true })).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath("admin-users.png") });
+
+  await targetPage.reload();
+  await expect(targetPage).toHaveURL(/\/sign-in\?callbackUrl=%2Fapprovals$/);
+  await signInViaForm(targetPage, target.email);
+  await expect(formAlert(targetPage)).toHaveText("This account is disabled. Contact an administrator.");
+
+  await row.getByRole("button", { name: "Enable" }).click();
+  await expect(row.getByText("Active", { exact: true })).toBeVisible();
+  await signInViaForm(targetPage, target.email);
+  await expect(targetPage).toHaveURL(/\/approvals$/);
+  await targetContext.close();
 });

@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { RiskBadge } from "@/components/approvals/badges";
+import { StepUpPrompt } from "@/components/auth/step-up-prompt";
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Field, fieldError, FormError, inputClass } from "@/components/ui/field";
@@ -167,6 +168,12 @@ function PolicyEditor({ entry }: { entry: Entry }) {
           </div>
           <div className="md:col-span-3">
             <FormError error={update.error} />
+            <StepUpPrompt
+              error={update.error}
+              retry={(secondFactorCode) =>
+                update.variables && update.mutate({ ...update.variables, secondFactorCode })
+              }
+            />
             <Button type="submit" disabled={update.isPending}>
               Save policy
             </Button>

@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
+import { StepUpPrompt } from "@/components/auth/step-up-prompt";
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 
@@ -22,6 +23,12 @@ export function UserTable() {
           {setDisabled.error.message}
         </p>
       ) : null}
+      <StepUpPrompt
+        error={setDisabled.error}
+        retry={(secondFactorCode) =>
+          setDisabled.variables && setDisabled.mutate({ ...setDisabled.variables, secondFactorCode })
+        }
+      />
       <table className="w-full text-left">
         <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
           <tr>

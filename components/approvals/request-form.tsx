@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { StepUpPrompt } from "@/components/auth/step-up-prompt";
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Field, fieldError, FormError, inputClass } from "@/components/ui/field";
@@ -144,6 +145,14 @@ export function RequestForm({ caseId, trigger }: { caseId: string; trigger: stri
             </label>
           ) : null}
           <FormError error={error} />
+          {breakGlass ? (
+            <StepUpPrompt
+              error={glass.error}
+              retry={(secondFactorCode) =>
+                glass.variables && glass.mutate({ ...glass.variables, secondFactorCode })
+              }
+            />
+          ) : null}
           <Button type="submit" variant={breakGlass ? "danger" : "primary"} disabled={pending}>
             {breakGlass ? "Break glass" : "Send request"}
           </Button>

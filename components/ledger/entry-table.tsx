@@ -4,6 +4,7 @@ import { useInfiniteQuery, useSuspenseQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { useTRPC } from "@/components/trpc/client";
+import { Field } from "@/components/ui/field";
 import { Button } from "@/components/ui/button";
 
 type Filters = { type: string; actorId: string; caseId: string; from: string; to: string };
@@ -37,17 +38,15 @@ export function EntryTable() {
         className="flex flex-wrap items-end gap-3 border-b border-slate-200 p-3"
         onSubmit={(e) => e.preventDefault()}
       >
-        <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
-          Type
+        <Field label="Type">
           <select className={field} value={filters.type} onChange={set("type")}>
             <option value="">All types</option>
             {types.map((t) => (
               <option key={t}>{t}</option>
             ))}
           </select>
-        </label>
-        <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
-          Actor
+        </Field>
+        <Field label="Actor">
           <select className={field} value={filters.actorId} onChange={set("actorId")}>
             <option value="">Anyone</option>
             {actors.map((a) => (
@@ -56,19 +55,16 @@ export function EntryTable() {
               </option>
             ))}
           </select>
-        </label>
-        <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
-          Case id
+        </Field>
+        <Field label="Case id">
           <input className={field} value={filters.caseId} onChange={set("caseId")} placeholder="any" />
-        </label>
-        <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
-          From
+        </Field>
+        <Field label="From">
           <input className={field} type="datetime-local" value={filters.from} onChange={set("from")} />
-        </label>
-        <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
-          To
+        </Field>
+        <Field label="To">
           <input className={field} type="datetime-local" value={filters.to} onChange={set("to")} />
-        </label>
+        </Field>
         <Button type="button" variant="secondary" onClick={() => setFilters(EMPTY)}>
           Clear
         </Button>

@@ -1,6 +1,7 @@
 import { asc, eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { actionTypes, type ActionType, type Role } from "@/db/schema";
+import { freshSecondFactor } from "../auth/second-factor";
 import type { SessionUser } from "../auth/sessions";
 import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
@@ -62,10 +63,11 @@ export type PolicyPatch = Partial<Policy & Pick<ActionType, "enabled">>;
 export async function updateActionType(
   db: Tx,
   admin: SessionUser,
-  input: { key: string; version: number; patch: PolicyPatch },
+  input: { key: string; version: number; patch: PolicyPatch; secondFactorCode?: string },
   request: RequestMeta | null = null,
 ): Promise<ActionType> {
   if (!admin.roles.includes("admin")) throw new DomainError("FORBIDDEN", "Only admins edit the catalogue");
+  await freshSecondFactor(db, admin, input.secondFactorCode, "Admin changes", request);
   if (input.patch.approverRoles?.length === 0) {
     throw new DomainError("BAD_REQUEST", "Name at least one approver role", { field: "patch.approverRoles" });
   }

@@ -3,6 +3,7 @@ import type { Tx } from "@/db/client";
 import { userRoles, users, userSessions, type Role } from "@/db/schema";
 import { DomainError } from "../errors";
 import type { SessionUser } from "../auth/sessions";
+import { freshSecondFactor } from "../auth/second-factor";
 import { appendLedger } from "../ledger/append";
 import type { RequestMeta } from "../request-meta";
 
@@ -38,12 +39,13 @@ export async function listUsers(db: Tx): Promise<UserSummary[]> {
 export async function setUserDisabled(
   db: Tx,
   actor: SessionUser,
-  input: { userId: string; disabled: boolean },
+  input: { userId: string; disabled: boolean; secondFactorCode?: string },
   request: RequestMeta | null = null,
 ): Promise<void> {
   if (input.userId === actor.id && input.disabled) {
     throw new DomainError("BAD_REQUEST", "You cannot disable your own account", { field: "userId" });
   }
+  await freshSecondFactor(db, actor, input.secondFactorCode, "Admin changes", request);
   await db.transaction(async (tx) => {
     const [before] = await tx
       .select({ disabledAt: users.disabledAt, email: users.email })

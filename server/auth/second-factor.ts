@@ -184,10 +184,27 @@ export async function stepUp(
   return { method };
 }
 
+/**
+ * For steps that need a fresh second factor: steps up with `code` when one is given,
+ * then returns the proof (or refuses clearly). The code is checked in its own
+ * transaction, so a code spent on a step that then fails is still spent.
+ */
+export async function freshSecondFactor(
+  db: Tx,
+  user: SessionUser,
+  code: string | undefined,
+  what: string,
+  request: RequestMeta | null = null,
+): Promise<{ at: Date; method: string }> {
+  if (code?.trim()) await stepUp(db, user, code, request);
+  return requireFreshSecondFactor(db, user, what);
+}
+
 /** When and how this session proved the second factor within the last five minutes; else a clear refusal. */
 export async function requireFreshSecondFactor(
   tx: Tx,
   user: SessionUser,
+  what = "High-risk approvals",
 ): Promise<{ at: Date; method: string }> {
   const [row] = await tx
     .select({
@@ -208,8 +225,8 @@ export async function requireFreshSecondFactor(
   throw new DomainError(
     "PRECONDITION_FAILED",
     status.enabled
-      ? `Confirm with your authenticator code: high-risk approvals need a second factor from the last ${STEP_UP_MINUTES} minutes`
-      : "High-risk approvals need a second factor: set one up under Your account first",
+      ? `Confirm with your authenticator code: ${what.toLowerCase()} need a second factor from the last ${STEP_UP_MINUTES} minutes`
+      : `${what} need a second factor: set one up under Your account first`,
     { field: "secondFactorCode" },
   );
 }

@@ -24,6 +24,7 @@ import { announce } from "../realtime/announce";
 import { publish } from "../realtime/live";
 import type { RequestMeta } from "../request-meta";
 import { loadActionType } from "../actions/types";
+import { freshSecondFactor } from "../auth/second-factor";
 import { asJson, dbNow, type Params, paramsHash, parseParams } from "./params";
 import { durationProblem } from "./policy";
 import { caseKeyOf, createGrant, type NewRequest, requireTrigger } from "./requests";
@@ -233,7 +234,7 @@ export async function revokeGrant(
 export async function breakGlass(
   db: Tx,
   access: CaseAccess,
-  input: Omit<NewRequest, "justification"> & { reason: string },
+  input: Omit<NewRequest, "justification"> & { reason: string; secondFactorCode?: string },
   request: RequestMeta | null = null,
 ): Promise<{ requestId: string; grantId: string }> {
   requireWrite(access);
@@ -245,6 +246,13 @@ export async function breakGlass(
       field: "reason",
     });
   }
+  const proof = await freshSecondFactor(
+    db,
+    access.user,
+    input.secondFactorCode,
+    "Break-glass grants",
+    request,
+  );
   const result = await db.transaction(async (tx) => {
     const { def, type } = await loadActionType(tx, input.actionKey);
     if (!type.enabled || !type.breakGlassAllowed) {

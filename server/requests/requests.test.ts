@@ -127,6 +127,17 @@ describe("the catalogue", () => {
 
   it("is edited by admins only, with a ledger entry naming the change", async () => {
     const admin = await callerFor(t.db, "sam.okafor@casefile.demo");
+    // Admin changes need a fresh second factor.
+    const refused = await failure(
+      admin.admin.actionTypes.update({ key: "evidence.export", version: 1, patch: { maxUses: 2 } }),
+    );
+    expect([refused.code, refused.message]).toEqual([
+      "PRECONDITION_FAILED",
+      "Admin changes need a second factor: set one up under Your account first",
+    ]);
+    await admin.account.secondFactor.confirm({
+      code: totpCode((await admin.account.secondFactor.begin()).secret),
+    });
     expect(
       (
         await failure(
@@ -510,6 +521,12 @@ describe("expiry, cancellation and break-glass", () => {
       triggerEventId: triggerId,
       reason: "Active exfiltration at 03:00 and no approver answers the phone.",
     };
+    expect((await failure(ines.requests.breakGlass({ ...ask, minutes: 10 }))).message).toBe(
+      "Break-glass grants need a second factor: set one up under Your account first",
+    );
+    await ines.account.secondFactor.confirm({
+      code: totpCode((await ines.account.secondFactor.begin()).secret),
+    });
     expect((await failure(ines.requests.breakGlass({ ...ask, minutes: 30 }))).message).toMatch(
       /At most 15 minutes/,
     );

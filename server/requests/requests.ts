@@ -276,6 +276,7 @@ export async function decide(
   if (input.decision === "approve" && input.secondFactorCode?.trim()) {
     await stepUp(db, user, input.secondFactorCode, request);
   }
+  // (The freshness itself is checked inside the decision, once the request's risk is known.)
   try {
     return await db.transaction(async (tx) => {
       const row = await lockRequest(tx, input.requestId);

@@ -9,7 +9,13 @@ export const adminRouter = router({
   users: router({
     list: adminProcedure.query(({ ctx }) => listUsers(ctx.db)),
     setDisabled: adminProcedure
-      .input(z.object({ userId: z.uuid(), disabled: z.boolean() }))
+      .input(
+        z.object({
+          userId: z.uuid(),
+          disabled: z.boolean(),
+          secondFactorCode: z.string().max(64).optional(),
+        }),
+      )
       .mutation(({ ctx, input }) => setUserDisabled(ctx.db, ctx.user, input, ctx.meta)),
   }),
   actionTypes: actionTypesAdminRouter,

@@ -23,7 +23,9 @@ export const requestsRouter = router({
     .input(z.object({ ...ask, justification: z.string().max(4000), uses: uses.optional() }))
     .mutation(({ ctx, input }) => createRequest(ctx.db, ctx.case, input, ctx.meta)),
   breakGlass: caseProcedure
-    .input(z.object({ ...ask, reason: z.string().max(4000) }))
+    .input(
+      z.object({ ...ask, reason: z.string().max(4000), secondFactorCode: z.string().max(64).optional() }),
+    )
     .mutation(({ ctx, input }) => breakGlass(ctx.db, ctx.case, input, ctx.meta)),
   ofCase: caseProcedure.query(({ ctx }) => requestsOfCase(ctx.db, ctx.case)),
   cancel: authedProcedure
@@ -93,6 +95,7 @@ export const actionTypesAdminRouter = router({
       z.object({
         key: z.string().max(100),
         version: z.number().int().positive(),
+        secondFactorCode: z.string().max(64).optional(),
         patch: z
           .object({
             riskTier: z.enum(RISK_TIERS),
