@@ -296,6 +296,7 @@ export async function breakGlass(
         reason,
         minutes: input.minutes,
         description: def.describe(params),
+        secondFactor: { at: proof.at.toISOString(), method: proof.method },
       },
       request,
     });

@@ -549,7 +549,8 @@ describe("expiry, cancellation and break-glass", () => {
       status: "approved",
       grant: { breakGlass: true, live: true },
     });
-    expect(await ledger("request.break_glass", requestId)).toHaveLength(1);
+    const [glassEntry] = await ledger("request.break_glass", requestId);
+    expect(glassEntry?.payload).toMatchObject({ secondFactor: { method: "totp" } });
     await ines.actions.execute({ caseId, grantId, params: logsParams });
     expect(
       (await failure(ines.requests.reviewBreakGlass({ requestId, verdict: "justified", note: "fine" }))).code,
