@@ -87,4 +87,3 @@ export const caseProcedure = authedProcedure
     next({ ctx: { case: await openCase(ctx.db, ctx.user, input.caseId) } }),
   );
 
-export const zUuid = z.uuid();
