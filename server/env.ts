@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ROLES } from "@/db/schema/users";
 
 // The only module that reads process.env. Empty strings count as unset, so a
 // variable can be cleared for a child process (the e2e server does this).
@@ -58,6 +59,20 @@ const schema = z.object({
   CASEFILE_REQUEST_TTL_MINUTES: z.preprocess(blank, z.coerce.number().int().min(1).max(10080).default(60)),
   /** Slack-compatible incoming-webhook URL told of new requests, decisions and break-glass. */
   CASEFILE_NOTIFY_WEBHOOK_URL: z.preprocess(blank, z.url().optional()),
+  /** Roles that must set up a second factor before they can do anything else (comma-separated, e.g. "approver,admin"). */
+  CASEFILE_REQUIRE_SECOND_FACTOR: z.preprocess(
+    blank,
+    z
+      .string()
+      .default("")
+      .transform((v) =>
+        v
+          .split(",")
+          .map((r) => r.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.enum(ROLES))),
+  ),
   CI: optionalString,
 });
 

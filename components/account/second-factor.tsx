@@ -12,10 +12,14 @@ export function SecondFactor() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { data: status } = useSuspenseQuery(trpc.account.secondFactor.status.queryOptions());
+  const { data: me } = useSuspenseQuery(trpc.me.queryOptions());
   const begin = useMutation(trpc.account.secondFactor.begin.mutationOptions());
   const confirm = useMutation(
     trpc.account.secondFactor.confirm.mutationOptions({
-      onSuccess: () => queryClient.invalidateQueries(trpc.account.pathFilter()),
+      onSuccess: async () => {
+        await queryClient.invalidateQueries(trpc.account.pathFilter());
+        await queryClient.invalidateQueries(trpc.me.queryFilter());
+      },
     }),
   );
   const [code, setCode] = useState("");
@@ -26,6 +30,14 @@ export function SecondFactor() {
       aria-label="Two-factor authentication"
     >
       <h2 className="font-semibold">Two-factor authentication</h2>
+      {me.mustEnrolFirst && !confirm.data ? (
+        <p
+          role="alert"
+          className="mt-1 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+        >
+          Your role requires two-factor authentication. Set it up here before you do anything else.
+        </p>
+      ) : null}
       {confirm.data ? (
         <div className="mt-2" role="status">
           <p className="text-sm text-emerald-800">

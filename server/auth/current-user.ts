@@ -3,7 +3,9 @@ import { getServerSession } from "next-auth";
 import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import { getDb } from "../db";
+import { env } from "../env";
 import { authOptions } from "./options";
+import { mustEnrolFirst } from "./second-factor";
 import { canOpen, SECTIONS, type SectionKey } from "./sections";
 import { loadSessionUser, type SessionUser } from "./sessions";
 
@@ -20,10 +22,15 @@ export async function requireUser(returnTo = "/"): Promise<SessionUser> {
   return user;
 }
 
-/** For a console page: signed in (else sign-in) and allowed to open the section (else 404). */
+/**
+ * For a console page: signed in (else sign-in), with a second factor where policy requires
+ * one for the user's role (else Your account, to set it up), and allowed to open the
+ * section (else 404).
+ */
 export async function requireSection(key: SectionKey, returnTo?: string): Promise<SessionUser> {
   const section = SECTIONS.find((s) => s.key === key);
   const user = await requireUser(returnTo ?? section?.href);
+  if (mustEnrolFirst(user, env().CASEFILE_REQUIRE_SECOND_FACTOR)) redirect("/account");
   if (!canOpen(user.roles, key)) notFound();
   return user;
 }

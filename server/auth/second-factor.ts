@@ -230,3 +230,11 @@ export async function requireFreshSecondFactor(
     { field: "secondFactorCode" },
   );
 }
+
+/** Whether policy keeps this user from everything but setting up a second factor. */
+export function mustEnrolFirst(
+  user: Pick<SessionUser, "roles" | "secondFactorEnrolled">,
+  requiredFor: readonly string[],
+): boolean {
+  return !user.secondFactorEnrolled && user.roles.some((r) => requiredFor.includes(r));
+}

@@ -11,6 +11,8 @@ export type SessionUser = {
   clearance: number;
   roles: Role[];
   sessionId: string;
+  /** Has a confirmed second factor (TOTP). */
+  secondFactorEnrolled: boolean;
 };
 
 export const SESSION_TTL_SECONDS = 8 * 60 * 60;
@@ -76,6 +78,7 @@ export async function loadSessionUser(db: Tx, sessionId: string): Promise<Sessio
       email: users.email,
       name: users.name,
       clearance: users.clearance,
+      totpEnabledAt: users.totpEnabledAt,
       role: userRoles.role,
     })
     .from(userSessions)
@@ -106,6 +109,7 @@ export async function loadSessionUser(db: Tx, sessionId: string): Promise<Sessio
     clearance: first.clearance,
     roles,
     sessionId,
+    secondFactorEnrolled: first.totpEnabledAt !== null,
   };
 }
 
@@ -117,6 +121,7 @@ export async function loadUserForSystem(db: Tx, userId: string): Promise<Session
       email: users.email,
       name: users.name,
       clearance: users.clearance,
+      totpEnabledAt: users.totpEnabledAt,
       role: userRoles.role,
     })
     .from(users)
@@ -132,6 +137,7 @@ export async function loadUserForSystem(db: Tx, userId: string): Promise<Session
     clearance: first.clearance,
     roles,
     sessionId: "system",
+    secondFactorEnrolled: first.totpEnabledAt !== null,
   };
 }
 

@@ -4,7 +4,9 @@ import { z, ZodError } from "zod";
 import type { Db } from "@/db/client";
 import type { Role } from "@/db/schema";
 import type { SessionUser } from "../auth/sessions";
+import { mustEnrolFirst } from "../auth/second-factor";
 import { openCase } from "../cases/access";
+import { env } from "../env";
 import { DomainError } from "../errors";
 import type { RequestMeta } from "../request-meta";
 
@@ -62,8 +64,19 @@ const domainErrors = t.middleware(async ({ next }) => {
 
 export const publicProcedure = t.procedure.use(domainErrors);
 
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+export const authedProcedure = publicProcedure.use(({ ctx, path, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
+  // Where policy requires a second factor for the user's role, setting it up comes first.
+  if (
+    mustEnrolFirst(ctx.user, env().CASEFILE_REQUIRE_SECOND_FACTOR) &&
+    path !== "me" &&
+    !path.startsWith("account.")
+  ) {
+    throw new TRPCError({
+      code: "FORBIDDEN",
+      message: "Your role requires two-factor authentication: set it up under Your account first.",
+    });
+  }
   return next({ ctx: { ...ctx, user: ctx.user } });
 });
 
@@ -86,4 +99,3 @@ export const caseProcedure = authedProcedure
   .use(async ({ ctx, input, next }) =>
     next({ ctx: { case: await openCase(ctx.db, ctx.user, input.caseId) } }),
   );
-

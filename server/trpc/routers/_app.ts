@@ -1,4 +1,6 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { mustEnrolFirst } from "../../auth/second-factor";
+import { env } from "../../env";
 import { authedProcedure, createCallerFactory, router } from "../init";
 import { accountRouter } from "./account";
 import { adminRouter } from "./admin";
@@ -9,7 +11,7 @@ import { grantsRouter, requestsRouter } from "./requests";
 export const appRouter = router({
   me: authedProcedure.query(({ ctx }) => {
     const { sessionId: _sessionId, ...me } = ctx.user;
-    return me;
+    return { ...me, mustEnrolFirst: mustEnrolFirst(ctx.user, env().CASEFILE_REQUIRE_SECOND_FACTOR) };
   }),
   account: accountRouter,
   admin: adminRouter,
