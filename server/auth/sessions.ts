@@ -80,6 +80,7 @@ export async function loadSessionUser(db: Tx, sessionId: string): Promise<Sessio
       clearance: users.clearance,
       totpEnabledAt: users.totpEnabledAt,
       role: userRoles.role,
+      seenLongAgo: sql<boolean>`${userSessions.lastSeenAt} < now() - interval '1 minute'`,
     })
     .from(userSessions)
     .innerJoin(users, eq(users.id, userSessions.userId))
@@ -95,12 +96,13 @@ export async function loadSessionUser(db: Tx, sessionId: string): Promise<Sessio
     );
   const [first] = rows;
   if (!first) return null;
-  await db
-    .update(userSessions)
-    .set({ lastSeenAt: sql`now()` })
-    .where(
-      and(eq(userSessions.id, sessionId), sql`${userSessions.lastSeenAt} < now() - interval '1 minute'`),
-    );
+  // Only a session not marked for a minute is written to: most requests just read.
+  if (first.seenLongAgo) {
+    await db
+      .update(userSessions)
+      .set({ lastSeenAt: sql`now()` })
+      .where(eq(userSessions.id, sessionId));
+  }
   const roles = rows.flatMap((r) => (r.role ? [r.role] : [])).sort();
   return {
     id: first.id,

@@ -27,7 +27,7 @@ import { createRequest, decide } from "../requests/requests";
 import { createContextInner } from "../trpc/init";
 import { appRouter } from "../trpc/routers/_app";
 import { benchDatabase } from "./database";
-import type { Figure } from "./report";
+import { type Figure, percentile, timed } from "./report";
 
 const HISTORY = 100_000;
 const PENDING = 1_000;
@@ -46,21 +46,6 @@ const PARAMS = {
   rowCap: 1000,
 };
 const JUSTIFICATION = "Check the attacker address against the authentication logs of that night";
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
-async function timed(runs: number, fn: () => Promise<unknown>): Promise<number[]> {
-  for (let i = 0; i < 20; i++) await fn(); // warm-up
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    await fn();
-    samples.push(performance.now() - start);
-  }
-  return samples.sort((a, b) => a - b);
-}
 
 /** Runs `count` jobs over `workers` concurrent loops; returns elapsed seconds. */
 async function concurrently(count: number, workers: number, job: (i: number) => Promise<unknown>) {

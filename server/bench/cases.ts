@@ -14,25 +14,10 @@ import { loadUserForSystem } from "../auth/sessions";
 import { createContextInner } from "../trpc/init";
 import { appRouter } from "../trpc/routers/_app";
 import { benchDatabase } from "./database";
-import type { Figure } from "./report";
+import { type Figure, percentile, timed } from "./report";
 
 const EVENTS = 100_000;
 const RUNS = 300;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
-async function timed(runs: number, fn: () => Promise<unknown>): Promise<number[]> {
-  for (let i = 0; i < 20; i++) await fn(); // warm-up
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    await fn();
-    samples.push(performance.now() - start);
-  }
-  return samples.sort((a, b) => a - b);
-}
 
 export async function casesBench({
   dataDir,

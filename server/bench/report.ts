@@ -8,6 +8,23 @@ export type Figure = {
   note?: string;
 };
 
+/** The p-th percentile of ascending samples (nearest rank). */
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+/** Milliseconds of `runs` sequential calls after 20 warm-up calls, ascending. */
+export async function timed(runs: number, fn: () => Promise<unknown>): Promise<number[]> {
+  for (let i = 0; i < 20; i++) await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await fn();
+    samples.push(performance.now() - start);
+  }
+  return samples.sort((a, b) => a - b);
+}
+
 export function met(f: Figure): boolean | null {
   if (!f.target) return null;
   return f.target.op === ">=" ? f.value >= f.target.value : f.value <= f.target.value;

@@ -23,11 +23,17 @@ import { appendLedger } from "../ledger/append";
 import { announce } from "../realtime/announce";
 import { publish } from "../realtime/live";
 import type { RequestMeta } from "../request-meta";
-import { loadActionType } from "../actions/types";
 import { freshSecondFactor } from "../auth/second-factor";
 import { asJson, dbNow, type Params, paramsHash, parseParams } from "./params";
-import { durationProblem } from "./policy";
-import { caseKeyOf, createGrant, type NewRequest, requireTrigger } from "./requests";
+import {
+  caseKeyOf,
+  checkAsk,
+  createGrant,
+  MIN_JUSTIFICATION,
+  type NewRequest,
+  requireAsker,
+  requireJustification,
+} from "./requests";
 
 /** Why a grant cannot be used now, in the words the investigator sees. */
 function whyNotLive(grant: Grant, userId: string, now: Date): string {
@@ -237,15 +243,12 @@ export async function breakGlass(
   input: Omit<NewRequest, "justification"> & { reason: string; secondFactorCode?: string },
   request: RequestMeta | null = null,
 ): Promise<{ requestId: string; grantId: string }> {
-  requireWrite(access);
-  if (!access.user.roles.includes("investigator"))
-    throw new DomainError("FORBIDDEN", "Only investigators request actions");
-  const reason = input.reason.trim();
-  if (reason.length < 20 || reason.split(/\s+/).length < 4) {
-    throw new DomainError("BAD_REQUEST", "Break-glass needs a reason of at least 4 words (20 characters)", {
-      field: "reason",
-    });
-  }
+  requireAsker(access);
+  const reason = requireJustification(
+    input.reason,
+    "reason",
+    `Break-glass needs a reason of at least ${MIN_JUSTIFICATION.words} words (${MIN_JUSTIFICATION.chars} characters)`,
+  );
   const proof = await freshSecondFactor(
     db,
     access.user,
@@ -254,16 +257,12 @@ export async function breakGlass(
     request,
   );
   const result = await db.transaction(async (tx) => {
-    const { def, type } = await loadActionType(tx, input.actionKey);
-    if (!type.enabled || !type.breakGlassAllowed) {
-      throw new DomainError(
-        "FORBIDDEN",
-        `Break-glass is not allowed for ${type.title}; request an approval instead`,
-      );
-    }
-    const params = parseParams(def, input.params);
-    const duration = durationProblem(type, input.minutes, true);
-    if (duration) throw new DomainError("BAD_REQUEST", duration, { field: "minutes" });
+    const { def, type, params, triggerEventId } = await checkAsk(
+      tx,
+      access,
+      { ...input, justification: reason },
+      true,
+    );
     const [row] = await tx
       .insert(actionRequests)
       .values({
@@ -272,7 +271,7 @@ export async function breakGlass(
         params,
         paramsHash: paramsHash(params),
         justification: reason,
-        triggerEventId: await requireTrigger(tx, access, input.triggerEventId),
+        triggerEventId,
         requestedMinutes: input.minutes,
         requestedUses: 1,
         requesterId: access.user.id,

@@ -31,20 +31,23 @@ export type NewRequest = {
 /** A justification says what and why: a few words at least, not "pls" or "needed". */
 export const MIN_JUSTIFICATION = { chars: 20, words: 4 } as const;
 
-function requireJustification(text: string, field: string): string {
+/** A justification (or break-glass reason) of a few words at least, trimmed; else BAD_REQUEST on `field`. */
+export function requireJustification(
+  text: string,
+  field: string,
+  message = `Say what you need and why, in at least ${MIN_JUSTIFICATION.words} words (${MIN_JUSTIFICATION.chars} characters)`,
+): string {
   const trimmed = text.trim();
   if (trimmed.length < MIN_JUSTIFICATION.chars || trimmed.split(/\s+/).length < MIN_JUSTIFICATION.words) {
-    throw new DomainError(
-      "BAD_REQUEST",
-      `Say what you need and why, in at least ${MIN_JUSTIFICATION.words} words (${MIN_JUSTIFICATION.chars} characters)`,
-      { field },
-    );
+    throw new DomainError("BAD_REQUEST", message, { field });
   }
   return trimmed;
 }
 
-function requireInvestigator(user: SessionUser): void {
-  if (!user.roles.includes("investigator"))
+/** Who may ask for an action on a case: an investigator with write access to it. */
+export function requireAsker(access: CaseAccess): void {
+  requireWrite(access);
+  if (!access.user.roles.includes("investigator"))
     throw new DomainError("FORBIDDEN", "Only investigators request actions");
 }
 
@@ -63,10 +66,15 @@ export async function requireTrigger(tx: Tx, access: CaseAccess, eventId: string
 }
 
 /** Validates everything a request (or break-glass) asks for, against the catalogue and policy. */
-async function checkAsk(tx: Tx, access: CaseAccess, input: NewRequest, breakGlass: boolean) {
-  requireWrite(access);
-  requireInvestigator(access.user);
+export async function checkAsk(tx: Tx, access: CaseAccess, input: NewRequest, breakGlass: boolean) {
+  requireAsker(access);
   const { def, type } = await loadActionType(tx, input.actionKey);
+  if (breakGlass && (!type.enabled || !type.breakGlassAllowed)) {
+    throw new DomainError(
+      "FORBIDDEN",
+      `Break-glass is not allowed for ${type.title}; request an approval instead`,
+    );
+  }
   if (!type.enabled)
     throw new DomainError("BAD_REQUEST", `${type.title} is disabled`, { field: "actionKey" });
   const params = parseParams(def, input.params);
