@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
 
-const PORT = 3100;
+// E2E_PORT lets two checkouts run their suites side by side.
+const PORT = Number(process.env.E2E_PORT ?? 3100);
 export const baseURL = `http://localhost:${PORT}`;
 
 // Prefer the system's Chromium (CI installs Debian's); otherwise Playwright's own browser.
@@ -45,7 +46,7 @@ export default defineConfig({
     env: {
       PORT: String(PORT),
       NEXTAUTH_URL: baseURL,
-      CASEFILE_DATA_DIR: ".data/e2e",
+      CASEFILE_DATA_DIR: `.data/e2e-${PORT}`,
       CASEFILE_SEED_DEMO: "true",
       CASEFILE_DEMO_PASSWORD: "casefile-demo",
       DATABASE_URL: "",
