@@ -232,6 +232,8 @@ export const evidence = pgTable(
       .notNull()
       .references(() => users.id),
     acquiredAt: tstz().notNull(),
+    /** Set when an action's execution produced it (its bytes are in evidence_contents). */
+    executionId: uuid(),
     createdAt: tstz().notNull().defaultNow(),
   },
   (t) => [

@@ -2,3 +2,4 @@ export * from "./users";
 export * from "./ledger";
 export * from "./cases";
 export * from "./requests";
+export * from "./connectors";

@@ -23,7 +23,8 @@ export type RiskTier = (typeof RISK_TIERS)[number];
 export const REQUEST_STATUSES = ["pending", "approved", "denied", "cancelled", "expired"] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 export const DECISIONS = ["approve", "deny"] as const;
-export const EXECUTION_STATUSES = ["running", "succeeded", "failed"] as const;
+export const EXECUTION_STATUSES = ["pending", "running", "succeeded", "failed"] as const;
+export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 
 export const riskTierEnum = pgEnum("risk_tier", RISK_TIERS);
 export const requestStatusEnum = pgEnum("request_status", REQUEST_STATUSES);
@@ -178,7 +179,12 @@ export const executions = pgTable(
     executorId: uuid()
       .notNull()
       .references(() => users.id),
+    /** pending (queued for a webhook) → running → succeeded / failed. */
     status: executionStatusEnum().notNull().default("running"),
+    /** Connector that carries it out; null for the built-in "recorded only" executor. */
+    connectorName: text(),
+    /** A running execution not finished by then was interrupted (the process died): it is failed by the sweep. */
+    leaseUntil: tstz(),
     /** What the executor reported: a summary for people, plus its details. */
     summary: text(),
     result: jsonb(),
@@ -206,3 +212,4 @@ export const breakGlassReviews = pgTable("break_glass_reviews", {
 export type ActionType = typeof actionTypes.$inferSelect;
 export type ActionRequest = typeof actionRequests.$inferSelect;
 export type Grant = typeof grants.$inferSelect;
+export type Execution = typeof executions.$inferSelect;

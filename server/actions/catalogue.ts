@@ -14,7 +14,7 @@ export const EVIDENCE_TABLES = {
   process_events: ["ts", "host", "username", "pid", "process", "command_line", "parent"],
   db_audit: ["ts", "database", "username", "client_ip", "statement", "rows"],
 } as const;
-type EvidenceTable = keyof typeof EVIDENCE_TABLES;
+export type EvidenceTable = keyof typeof EVIDENCE_TABLES;
 const TABLE_NAMES = Object.keys(EVIDENCE_TABLES) as [EvidenceTable, ...EvidenceTable[]];
 
 const text = (title: string, max = 200) => z.string().trim().min(1).max(max).meta({ title });
@@ -50,9 +50,12 @@ const logsQuery = z
       ctx.addIssue({ code: "custom", path: ["to"], message: "The end must be after the start" });
   });
 
+const database = () =>
+  text("Target database", 63).meta({ title: "Target database", description: "The connector's name, e.g. db-cust-01" });
+
 const sessionTerminate = z
   .object({
-    database: text("Target database", 63),
+    database: database(),
     pid: z
       .int()
       .min(1)
@@ -152,7 +155,7 @@ export const ACTIONS: Record<string, Definition> = {
   "db.role.disable": {
     key: "db.role.disable",
     params: z
-      .object({ database: text("Target database", 63), role: entity("Role", ["db_role"], 63) })
+      .object({ database: database(), role: entity("Role", ["db_role"], 63) })
       .strict(),
     outside: sameTarget(["database", "role"]),
     describe: (p) => `Disable login for role ${String(p.role)} on database ${String(p.database)} (NOLOGIN).`,
@@ -163,6 +166,28 @@ export const ACTIONS: Record<string, Definition> = {
       approvalsRequired: 1,
       approverRoles: approvers("approver"),
       minClearance: 3,
+      maxDurationMinutes: 30,
+      maxUses: 1,
+      businessHours: false,
+      breakGlassAllowed: false,
+      excludeCaseGrantees: false,
+    },
+  },
+  "db.role.enable": {
+    key: "db.role.enable",
+    params: z
+      .object({ database: database(), role: entity("Role", ["db_role"], 63) })
+      .strict(),
+    outside: sameTarget(["database", "role"]),
+    describe: (p) =>
+      `Restore login for role ${String(p.role)} on database ${String(p.database)} to what it was before Casefile disabled it.`,
+    defaults: {
+      title: "Re-enable a database login",
+      description: "Undo a disable: put a role's login back to the state recorded before it was disabled.",
+      riskTier: "medium",
+      approvalsRequired: 1,
+      approverRoles: approvers("approver"),
+      minClearance: 2,
       maxDurationMinutes: 30,
       maxUses: 1,
       businessHours: false,

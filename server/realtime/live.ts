@@ -20,6 +20,7 @@ export type LiveEvent = {
     | "grant.created"
     | "grant.revoked"
     | "grant.used"
+    | "execution.updated"
     | "break_glass";
   requestId: string;
   caseId: string;

@@ -9,13 +9,13 @@ import {
   actionRequests,
   approvals,
   breakGlassReviews,
-  executions,
   grants,
-  timelineEvents,
   type Grant,
 } from "@/db/schema";
 import { definitionOf } from "../actions/catalogue";
-import { runBuiltIn } from "../actions/executor";
+import { type Outcome, preflight, runBuiltIn, runOnPostgres } from "../actions/executor";
+import { connectorFor, type LoadedConnector } from "../connectors/connectors";
+import { deliverDue, enqueueWebhook } from "../connectors/outbox";
 import type { SessionUser } from "../auth/sessions";
 import { actorOf, type CaseAccess, requireWrite } from "../cases/access";
 import { DomainError } from "../errors";
@@ -24,6 +24,7 @@ import { announce } from "../realtime/announce";
 import { publish } from "../realtime/live";
 import type { RequestMeta } from "../request-meta";
 import { freshSecondFactor } from "../auth/second-factor";
+import { finishExecution, loginBeforeDisable, startExecution } from "./executions";
 import { asJson, dbNow, type Params, paramsHash, parseParams } from "./params";
 import {
   caseKeyOf,
@@ -48,7 +49,12 @@ function whyNotLive(grant: Grant, userId: string, now: Date): string {
   return "This grant is not live";
 }
 
-export type ExecutionResult = { executionId: string; status: "succeeded" | "failed"; summary: string };
+export type ExecutionResult = {
+  executionId: string;
+  status: "pending" | "succeeded" | "failed";
+  summary: string;
+  evidenceId: string | null;
+};
 
 /** A refusal found inside the consuming transaction: throwing it rolls the use back; then it is recorded. */
 class Refusal extends Error {
@@ -56,11 +62,24 @@ class Refusal extends Error {
     readonly reason: string,
     readonly grant: Pick<Grant, "id" | "requestId" | "actionKey">,
     readonly params: unknown,
+    /** The grant was fine, but the connector cannot carry this out: nothing ran, the use is kept. */
+    readonly unrunnable = false,
   ) {
     super(reason);
   }
 }
 
+type Started =
+  | { mode: "built-in"; executionId: string; outcome: Outcome }
+  | { mode: "postgres"; executionId: string; connector: LoadedConnector; actionKey: string; params: Params; restore: boolean | null }
+  | { mode: "webhook"; executionId: string; summary: string };
+
+/**
+ * Runs a granted action. The grant check and the use are one statement inside the
+ * transaction that also records the execution as started, so a use never exists
+ * without its execution. The connector's work happens after that commits, and its
+ * outcome is recorded by `finishExecution` (or by the sweep, if the process dies).
+ */
 export async function executeGrant(
   db: Tx,
   access: CaseAccess,
@@ -69,8 +88,9 @@ export async function executeGrant(
 ): Promise<ExecutionResult> {
   requireWrite(access);
   const user = access.user;
+  let started: Started;
   try {
-    return await db.transaction(async (tx) => {
+    started = await db.transaction(async (tx): Promise<Started> => {
       // The grant check and the use are one statement: live, the caller's, a use left — or no row.
       const [grant] = await tx
         .update(grants)
@@ -106,65 +126,55 @@ export async function executeGrant(
       }
       const outside = def.outside(params, grant.scope as Params);
       if (outside) throw new Refusal(`outside the granted scope: ${outside}`, grant, params);
-      const outcome = runBuiltIn(grant.actionKey, params);
-      const [execution] = await tx
-        .insert(executions)
-        .values({
-          grantId: grant.id,
-          caseId: access.caseId,
+      let connector: LoadedConnector | null;
+      try {
+        connector = await connectorFor(tx, grant.actionKey, params);
+      } catch (error) {
+        if (error instanceof DomainError) throw new Refusal(error.message, grant, params, true);
+        throw error;
+      }
+      const unrunnable = connector ? await preflight(connector, grant.actionKey, params) : null;
+      if (unrunnable) throw new Refusal(unrunnable, grant, params, true);
+
+      const subject = {
+        caseId: access.caseId,
+        caseKey: access.key,
+        grantId: grant.id,
+        requestId: grant.requestId,
+        actionKey: grant.actionKey,
+        params,
+        executorId: user.id,
+        connectorName: connector?.name ?? null,
+      };
+      const use = `${grant.uses} of ${grant.maxUses}`;
+      const actor = actorOf(user);
+      if (connector?.kind === "webhook") {
+        const summary = `Queued for ${connector.name}`;
+        const executionId = await startExecution(tx, subject, "pending", { summary, actor, use, request });
+        await enqueueWebhook(tx, connector, {
+          executionId,
+          caseKey: access.key,
           actionKey: grant.actionKey,
           params,
-          executorId: user.id,
-          status: outcome.status,
-          summary: outcome.summary,
-          result: outcome.result,
-          finishedAt: sql`now()`,
-        })
-        .returning({ id: executions.id });
-      if (!execution) throw new Error("execution not recorded");
-      // The run is also a timeline event of the case (source "action"); the execution's ledger entry names it.
-      const [event] = await tx
-        .insert(timelineEvents)
-        .values({
-          caseId: access.caseId,
-          occurredAt: sql`now()`,
-          source: "action",
-          title: `${outcome.status === "succeeded" ? "Ran" : "Failed to run"} ${grant.actionKey}`,
-          description: `${def.describe(params)}\n\n${outcome.summary}`,
-          category: "response",
-          authorId: user.id,
-        })
-        .returning({ id: timelineEvents.id });
-      if (!event) throw new Error("timeline event not recorded");
-      await appendLedger(tx, {
-        type: "action.executed",
-        actor: actorOf(user),
-        caseId: access.key,
-        subjects: [execution.id, grant.id, grant.requestId, event.id],
-        payload: {
-          actionKey: grant.actionKey,
-          params: asJson(params),
-          status: outcome.status,
-          summary: outcome.summary,
-          use: `${grant.uses} of ${grant.maxUses}`,
-          timelineEventId: event.id,
-        },
-        request,
-      });
-      await publish(tx, {
-        kind: "grant.used",
-        requestId: grant.requestId,
-        caseId: access.caseId,
-        userIds: [user.id],
-        roles: [],
-      });
-      return { executionId: execution.id, status: outcome.status, summary: outcome.summary };
+          grant,
+          executor: { id: user.id, name: user.name, email: user.email },
+        });
+        return { mode: "webhook", executionId, summary };
+      }
+      const summary = connector ? `Running on ${connector.name}` : "Recording the use (no connector)";
+      const executionId = await startExecution(tx, subject, "running", { summary, actor, use, request });
+      if (!connector) return { mode: "built-in", executionId, outcome: runBuiltIn(grant.actionKey, params) };
+      const restore =
+        grant.actionKey === "db.role.enable"
+          ? await loginBeforeDisable(tx, connector.name, String(params.role))
+          : null;
+      return { mode: "postgres", executionId, connector, actionKey: grant.actionKey, params, restore };
     });
   } catch (error) {
     if (!(error instanceof Refusal)) throw error;
     await db.transaction(async (tx) => {
       await appendLedger(tx, {
-        type: "action.denied_attempt",
+        type: error.unrunnable ? "action.not_runnable" : "action.denied_attempt",
         actor: actorOf(user),
         caseId: access.key,
         subjects: [error.grant.id, error.grant.requestId],
@@ -176,8 +186,20 @@ export async function executeGrant(
         request,
       });
     });
+    if (error.unrunnable)
+      throw new DomainError("PRECONDITION_FAILED", `Not run: ${error.reason}. The grant's use was not spent.`);
     throw new DomainError("FORBIDDEN", `Refused: ${error.reason}`);
   }
+  if (started.mode === "webhook") {
+    void deliverDue(db).catch((error: unknown) => console.error(`webhook outbox: ${String(error)}`));
+    return { executionId: started.executionId, status: "pending", summary: started.summary, evidenceId: null };
+  }
+  const outcome =
+    started.mode === "built-in"
+      ? started.outcome
+      : await runOnPostgres(started.connector, started.actionKey, started.params, started.restore);
+  const { evidenceId } = await finishExecution(db, started.executionId, outcome, actorOf(user), request);
+  return { executionId: started.executionId, status: outcome.status, summary: outcome.summary, evidenceId };
 }
 
 /** The grantee ("I'm done"), an approver of the request, or an admin ends a grant early. */
