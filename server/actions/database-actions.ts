@@ -14,13 +14,17 @@ type Session = {
   client_addr: string | null;
   backend_start: Date;
   state: string | null;
+  query: string | null;
 };
 
 async function matchingSessions(sql: postgres.Sql, p: { pid?: number; username?: string }): Promise<Session[]> {
   return sql<Session[]>`
-    select pid, usename, application_name, client_addr::text as client_addr, backend_start, state
+    select pid, usename, application_name, client_addr::text as client_addr, backend_start, state,
+      left(query, 300) as query
     from pg_stat_activity
-    where datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend'
+    where datname = current_database() and pid <> pg_backend_pid() and usename is not null
+      -- Without pg_read_all_stats other roles' backend_type reads as null.
+      and coalesce(backend_type, 'client backend') = 'client backend'
       and (${p.pid ?? null}::int is null or pid = ${p.pid ?? null}::int)
       and (${p.username ?? null}::text is null or usename = ${p.username ?? null}::text)
     order by pid`;

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { custodyEvents, evidence, users, type CustodyAction } from "@/db/schema";
+import { parse } from "csv-parse/sync";
+import { custodyEvents, evidence, evidenceContents, users, type CustodyAction } from "@/db/schema";
 import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
 import type { RequestMeta } from "../request-meta";
@@ -19,6 +20,7 @@ export async function listEvidence(db: Tx, access: CaseAccess) {
   const items = await db
     .select({
       id: evidence.id,
+      executionId: evidence.executionId,
       name: evidence.name,
       sha256: evidence.sha256,
       sizeBytes: evidence.sizeBytes,
@@ -140,4 +142,33 @@ export async function recordCustody(
     });
     return { matched };
   });
+}
+
+/** Rows shown in the browser; the whole file is downloadable and hashes to the recorded SHA-256. */
+export const SHOWN_ROWS = 500;
+
+/** The stored bytes of an item Casefile collected itself (a query's CSV), parsed for display. */
+export async function evidenceContent(db: Tx, access: CaseAccess, evidenceId: string) {
+  const [row] = await db
+    .select({
+      name: evidence.name,
+      sha256: evidence.sha256,
+      sizeBytes: evidence.sizeBytes,
+      mediaType: evidenceContents.mediaType,
+      content: evidenceContents.content,
+    })
+    .from(evidence)
+    .innerJoin(evidenceContents, eq(evidenceContents.evidenceId, evidence.id))
+    .where(and(eq(evidence.caseId, access.caseId), eq(evidence.id, evidenceId)));
+  if (!row) throw new DomainError("NOT_FOUND", "No stored content for this evidence in this case", { field: "evidenceId" });
+  const [columns = [], ...rows] = parse(row.content, { relax_column_count: false }) as string[][];
+  return {
+    name: row.name,
+    sha256: row.sha256,
+    sizeBytes: row.sizeBytes,
+    mediaType: row.mediaType,
+    columns,
+    rows: rows.slice(0, SHOWN_ROWS),
+    totalRows: rows.length,
+  };
 }

@@ -10,9 +10,15 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { createDb } from "@/db/client";
+import { readOrCreateSecret } from "@/db/embedded";
+import { setUpDemoSystems } from "@/db/demo-systems";
 import { isEmpty, seedDemo } from "@/db/seed";
 import { ensureActionTypes } from "../actions/types";
 import { seedDemoCases } from "../cases/demo";
+import { deliverDue } from "../connectors/outbox";
+import { newConnectorKey, useConnectorKey } from "../connectors/seal";
+import { runSuspiciousSession, seedDemoConnectors } from "../demo/systems";
+import { failInterrupted } from "../requests/executions";
 import { expireDue } from "../requests/requests";
 import { childEnv, env } from "../env";
 import { LedgerIntegrator } from "../ledger/integrator";
@@ -32,6 +38,17 @@ async function authSecret(dataDir: string): Promise<string> {
   const secret = randomBytes(32).toString("base64url");
   await writeFile(file, secret + "\n", { mode: 0o600 });
   return secret;
+}
+
+/** Seals connector secrets; lives in the data directory unless CASEFILE_CONNECTOR_KEY is set. */
+async function connectorKey(dataDir: string): Promise<string> {
+  const configured = env().CASEFILE_CONNECTOR_KEY;
+  if (configured) return configured;
+  const file = path.join(dataDir, "connector-key");
+  if (existsSync(file)) return (await readFile(file, "utf8")).trim();
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(file, newConnectorKey() + "\n", { mode: 0o600 });
+  return (await readFile(file, "utf8")).trim();
 }
 
 async function main() {
@@ -56,13 +73,19 @@ async function main() {
     if (stopping) return;
     stopping = true;
     clearInterval(timers.sweeper);
+    clearInterval(timers.outbox);
+    await demoSession?.stop();
     await integrator.stop().catch(() => undefined);
     await appDb.close().catch(() => undefined);
     await ledgerDb.close().catch(() => undefined);
     await database.stop().catch(() => undefined);
   };
   const appDb = createDb(database.url, { max: 2 });
-  const timers: { sweeper?: NodeJS.Timeout } = {};
+  const timers: { sweeper?: NodeJS.Timeout; outbox?: NodeJS.Timeout } = {};
+  let demoSession: { stop: () => Promise<void> } | undefined;
+  const dataDir = path.resolve(config.CASEFILE_DATA_DIR);
+  const keyForConnectors = await connectorKey(dataDir);
+  useConnectorKey(keyForConnectors);
   try {
     const added = await ensureActionTypes(appDb.db);
     if (added.length) console.log(`Action catalogue: added ${added.join(", ")}`);
@@ -71,9 +94,24 @@ async function main() {
     if (seed) {
       const { db, close } = createDb(database.url, { max: 1 });
       try {
-        if (await isEmpty(db)) {
+        const first = await isEmpty(db);
+        if (first) {
           printDemoAccounts(await seedDemo(db, config.CASEFILE_DEMO_PASSWORD));
           await seedDemoCases(db);
+        }
+        // The systems the demo's actions reach live on the embedded server only.
+        if (database.embedded) {
+          const secret = (name: string) => readOrCreateSecret(path.join(dataDir, `postgres-${name}-password`));
+          const started = Date.now();
+          const systems = await setUpDemoSystems(database.ownerUrl, {
+            passwords: { reader: await secret("reader"), responder: await secret("responder"), suspect: await secret("suspect") },
+            backgroundRows: config.CASEFILE_DEMO_EVIDENCE_ROWS,
+          });
+          if (first) {
+            const added = await seedDemoConnectors(db, systems);
+            console.log(`Demo connectors: ${added.join(", ")} (${Math.round((Date.now() - started) / 1000)} s)`);
+          }
+          demoSession = runSuspiciousSession(systems.suspectUrl, (line) => console.log(line));
         }
       } finally {
         await close();
@@ -86,9 +124,16 @@ async function main() {
 
   integrator.start();
   // Requests not decided in time expire (by the database clock); any instance may sweep.
-  timers.sweeper = setInterval(() => {
+  // Interrupted runs (a process died mid-execution) are failed; any instance may sweep.
+  const sweep = () => {
     expireDue(appDb.db).catch((error: unknown) => console.error(`request expiry: ${String(error)}`));
-  }, 10_000);
+    failInterrupted(appDb.db).catch((error: unknown) => console.error(`execution sweep: ${String(error)}`));
+  };
+  sweep();
+  timers.sweeper = setInterval(sweep, 10_000);
+  timers.outbox = setInterval(() => {
+    deliverDue(appDb.db).catch((error: unknown) => console.error(`webhook outbox: ${String(error)}`));
+  }, 2_000);
   const port = String(config.PORT);
   const publicUrl = config.NEXTAUTH_URL ?? `http://localhost:${port}`;
   const child = spawn(
@@ -98,7 +143,8 @@ async function main() {
       stdio: "inherit",
       env: childEnv({
         DATABASE_URL: database.url,
-        AUTH_SECRET: await authSecret(path.resolve(config.CASEFILE_DATA_DIR)),
+        AUTH_SECRET: await authSecret(dataDir),
+        CASEFILE_CONNECTOR_KEY: keyForConnectors,
         NEXTAUTH_URL: publicUrl,
         // The web process verifies checkpoints; it never holds the signing key.
         LEDGER_VERIFIER_KEY: ledger.verifierKey ?? signer.verifierKey,

@@ -155,6 +155,36 @@ export async function saveConnector(
   });
 }
 
+/** For installation and demo setup (no session): a connector created with a ledger entry, if its name is free. */
+export async function seedConnector(
+  db: Tx,
+  input: { name: string; kind: ConnectorKind; serves: string[]; config: ConnectorConfig },
+  createdBy: string,
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(connectors)
+      .values({
+        name: input.name,
+        kind: input.kind,
+        serves: input.serves,
+        sealedConfig: seal(input.config),
+        display: displayOf(input.kind, input.config),
+        createdBy,
+      })
+      .onConflictDoNothing()
+      .returning({ id: connectors.id });
+    if (!row) return false;
+    await appendLedger(tx, {
+      type: "admin.connector.created",
+      actor: null,
+      subjects: [row.id],
+      payload: { name: input.name, kind: input.kind, serves: input.serves, configReplaced: true, display: displayOf(input.kind, input.config), by: "setup" },
+    });
+    return true;
+  });
+}
+
 export type LoadedConnector = { id: string; name: string; kind: ConnectorKind; config: ConnectorConfig };
 
 async function loadConnector(tx: Tx, where: ReturnType<typeof eq>): Promise<LoadedConnector | null> {

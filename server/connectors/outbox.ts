@@ -99,14 +99,17 @@ async function claim(db: Tx): Promise<Claimed | null> {
 }
 
 /** Sends every due delivery once; returns how many attempts were made. */
-export async function deliverDue(db: Tx, options: { baseMs?: number; limit?: number } = {}): Promise<number> {
+export async function deliverDue(
+  db: Tx,
+  options: { baseMs?: number; limit?: number; timeoutMs?: number } = {},
+): Promise<number> {
   let made = 0;
   for (let i = 0; i < (options.limit ?? 50); i++) {
     const row = await claim(db);
     if (!row) break;
     made++;
     const config = CONFIG_SCHEMAS.webhook.parse(unseal(row.sealed));
-    const sent = await sendWebhook(config, { body: row.body, idempotencyKey: row.executionId });
+    const sent = await sendWebhook(config, { body: row.body, idempotencyKey: row.executionId }, options.timeoutMs);
     if (sent.ok) {
       // The delivery and the execution's outcome are one transaction: neither is recorded without the other.
       await db.transaction(async (tx) => {

@@ -19,8 +19,16 @@ export function newConnectorKey(): string {
   return randomBytes(32).toString("base64url");
 }
 
+let processKey: string | undefined;
+
+/** The server launcher generates the key file once and hands the key to this process and the web process. */
+export function useConnectorKey(text: string): void {
+  parseKey(text);
+  processKey = text;
+}
+
 function configuredKey(): Buffer {
-  const text = env().CASEFILE_CONNECTOR_KEY;
+  const text = processKey ?? env().CASEFILE_CONNECTOR_KEY;
   if (!text) throw new Error("CASEFILE_CONNECTOR_KEY is not set: connectors cannot be read or saved");
   return parseKey(text);
 }

@@ -365,7 +365,10 @@ export async function requestsOfCase(db: Tx, access: CaseAccess) {
             grantId: executions.grantId,
             status: executions.status,
             summary: executions.summary,
+            connectorName: executions.connectorName,
             startedAt: executions.startedAt,
+            finishedAt: executions.finishedAt,
+            evidenceId: sql<string | null>`(${executions.result}->>'evidenceId')`,
           })
           .from(executions)
           .where(eq(executions.caseId, access.caseId))

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { listUsers, setUserDisabled } from "../../admin/users";
 import { roleProcedure, router } from "../init";
+import { connectorsAdminRouter } from "./connectors";
 import { actionTypesAdminRouter } from "./requests";
 
 const adminProcedure = roleProcedure("admin");
@@ -19,4 +20,5 @@ export const adminRouter = router({
       .mutation(({ ctx, input }) => setUserDisabled(ctx.db, ctx.user, input, ctx.meta)),
   }),
   actionTypes: actionTypesAdminRouter,
+  connectors: connectorsAdminRouter,
 });

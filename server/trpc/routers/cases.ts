@@ -24,7 +24,7 @@ import {
   updateCase,
 } from "../../cases/cases";
 import { addEntity, getEntity, listEntities, updateEntity } from "../../cases/entities";
-import { listEvidence, recordCustody, registerEvidence } from "../../cases/evidence";
+import { evidenceContent, listEvidence, recordCustody, registerEvidence } from "../../cases/evidence";
 import { addNote, listNotes } from "../../cases/notes";
 import { addEvent, importEvents, listEvents, setStarred } from "../../cases/timeline";
 import { authedProcedure, caseProcedure, roleProcedure, router } from "../init";
@@ -183,6 +183,9 @@ export const casesRouter = router({
 
   evidence: router({
     list: caseProcedure.query(({ ctx }) => listEvidence(ctx.db, ctx.case)),
+    content: caseProcedure
+      .input(z.object({ evidenceId: z.uuid() }))
+      .query(({ ctx, input }) => evidenceContent(ctx.db, ctx.case, input.evidenceId)),
     register: caseProcedure
       .input(
         z.object({
