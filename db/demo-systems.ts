@@ -182,7 +182,9 @@ export async function setUpDemoSystems(
       } finally {
         await ev.end();
       }
-      await admin.unsafe(`alter role ${ident(n.readerRole)} in database ${ident(n.evidenceDb)} set default_transaction_read_only = on`);
+      await admin.unsafe(
+        `alter role ${ident(n.readerRole)} in database ${ident(n.evidenceDb)} set default_transaction_read_only = on`,
+      );
     }
     const [hasTarget] = await admin`select 1 as found from pg_database where datname = ${n.targetDb}`;
     if (!hasTarget) {
@@ -198,7 +200,8 @@ export async function setUpDemoSystems(
         await target.end();
       }
     }
-    const at = (db: string, user: string, password: string) => urlAs(databaseUrl(adminUrl, db), user, password);
+    const at = (db: string, user: string, password: string) =>
+      urlAs(databaseUrl(adminUrl, db), user, password);
     return {
       evidenceUrl: at(n.evidenceDb, n.readerRole, options.passwords.reader),
       targetUrl: at(n.targetDb, n.responderRole, options.passwords.responder),

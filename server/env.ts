@@ -76,7 +76,10 @@ const schema = z.object({
   /** 32 random bytes (base64url) that seal connector secrets. Unset: generated once into the data directory. */
   CASEFILE_CONNECTOR_KEY: optionalString,
   /** Demo: rows of background activity in the embedded evidence store. */
-  CASEFILE_DEMO_EVIDENCE_ROWS: z.preprocess(blank, z.coerce.number().int().min(0).max(20_000_000).default(1_000_000)),
+  CASEFILE_DEMO_EVIDENCE_ROWS: z.preprocess(
+    blank,
+    z.coerce.number().int().min(0).max(20_000_000).default(1_000_000),
+  ),
   CI: optionalString,
 });
 

@@ -8,6 +8,7 @@ import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
 import type { RouterOutputs } from "@/server/trpc/routers/_app";
 import { RequestStatusBadge, RiskBadge } from "./badges";
+import { ExecutionItem } from "./execution-item";
 import { ParamsTable } from "./params-table";
 
 type Data = RouterOutputs["requests"]["ofCase"];
@@ -143,7 +144,11 @@ function RequestItem({
             </span>
           ) : null}
           {execute.data ? (
-            <p role="status" className="mt-1 text-emerald-800">
+            <p
+              role="status"
+              className={`mt-1 ${execute.data.status === "failed" ? "text-red-800" : "text-emerald-800"}`}
+            >
+              {execute.data.status === "failed" ? "Failed: " : ""}
               {execute.data.summary}
             </p>
           ) : null}
@@ -151,9 +156,7 @@ function RequestItem({
             <FormError error={execute.error ?? revoke.error} />
           </div>
           {row.executions.map((x) => (
-            <p key={x.id} className="mt-1 text-xs text-slate-600">
-              Ran {formatUtc(x.startedAt)} — {x.status}: {x.summary}
-            </p>
+            <ExecutionItem key={x.id} caseId={caseId} execution={x} />
           ))}
         </div>
       ) : null}

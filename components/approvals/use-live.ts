@@ -16,6 +16,7 @@ export function useLiveRequests() {
       onData: () => {
         void queryClient.invalidateQueries(trpc.requests.pathFilter());
         void queryClient.invalidateQueries(trpc.cases.timeline.pathFilter());
+        void queryClient.invalidateQueries(trpc.cases.evidence.pathFilter());
       },
     }),
   );

@@ -51,7 +51,10 @@ const logsQuery = z
   });
 
 const database = () =>
-  text("Target database", 63).meta({ title: "Target database", description: "The connector's name, e.g. db-cust-01" });
+  text("Target database", 63).meta({
+    title: "Target database",
+    description: "The connector's name, e.g. db-cust-01",
+  });
 
 const sessionTerminate = z
   .object({
@@ -154,9 +157,7 @@ export const ACTIONS: Record<string, Definition> = {
   },
   "db.role.disable": {
     key: "db.role.disable",
-    params: z
-      .object({ database: database(), role: entity("Role", ["db_role"], 63) })
-      .strict(),
+    params: z.object({ database: database(), role: entity("Role", ["db_role"], 63) }).strict(),
     outside: sameTarget(["database", "role"]),
     describe: (p) => `Disable login for role ${String(p.role)} on database ${String(p.database)} (NOLOGIN).`,
     defaults: {
@@ -175,9 +176,7 @@ export const ACTIONS: Record<string, Definition> = {
   },
   "db.role.enable": {
     key: "db.role.enable",
-    params: z
-      .object({ database: database(), role: entity("Role", ["db_role"], 63) })
-      .strict(),
+    params: z.object({ database: database(), role: entity("Role", ["db_role"], 63) }).strict(),
     outside: sameTarget(["database", "role"]),
     describe: (p) =>
       `Restore login for role ${String(p.role)} on database ${String(p.database)} to what it was before Casefile disabled it.`,

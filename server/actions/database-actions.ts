@@ -17,7 +17,10 @@ type Session = {
   query: string | null;
 };
 
-async function matchingSessions(sql: postgres.Sql, p: { pid?: number; username?: string }): Promise<Session[]> {
+async function matchingSessions(
+  sql: postgres.Sql,
+  p: { pid?: number; username?: string },
+): Promise<Session[]> {
   return sql<Session[]>`
     select pid, usename, application_name, client_addr::text as client_addr, backend_start, state,
       left(query, 300) as query
@@ -40,11 +43,17 @@ export async function terminateSessions(
     .join(", ");
   const sessions = await matchingSessions(sql, p);
   if (sessions.length === 0)
-    return { ok: false, summary: `No session matches ${what} on ${target}; nothing was terminated.`, result: { matched: [] } };
+    return {
+      ok: false,
+      summary: `No session matches ${what} on ${target}; nothing was terminated.`,
+      result: { matched: [] },
+    };
   for (const s of sessions) await sql`select pg_terminate_backend(${s.pid}::int, 5000)`;
   // Verified, not assumed: the backends must be gone.
   const left = (await matchingSessions(sql, p)).filter((s) => sessions.some((t) => t.pid === s.pid));
-  const list = sessions.map((s) => `${s.pid} (${s.usename}${s.client_addr ? ` from ${s.client_addr}` : ""})`).join(", ");
+  const list = sessions
+    .map((s) => `${s.pid} (${s.usename}${s.client_addr ? ` from ${s.client_addr}` : ""})`)
+    .join(", ");
   const previous = sessions.map((s) => ({ ...s, backend_start: s.backend_start.toISOString() }));
   if (left.length)
     return {
@@ -60,7 +69,9 @@ export async function terminateSessions(
 }
 
 async function canLogin(sql: postgres.Sql, role: string): Promise<boolean | null> {
-  const [row] = await sql<{ rolcanlogin: boolean }[]>`select rolcanlogin from pg_roles where rolname = ${role}`;
+  const [row] = await sql<
+    { rolcanlogin: boolean }[]
+  >`select rolcanlogin from pg_roles where rolname = ${role}`;
   return row ? row.rolcanlogin : null;
 }
 
@@ -72,12 +83,20 @@ export async function setRoleLogin(
 ): Promise<ActionOutcome> {
   const before = await canLogin(sql, role);
   if (before === null)
-    return { ok: false, summary: `${target} has no role ${role}; nothing was changed.`, result: { previous: null } };
+    return {
+      ok: false,
+      summary: `${target} has no role ${role}; nothing was changed.`,
+      result: { previous: null },
+    };
   await (login ? sql`alter role ${sql(role)} login` : sql`alter role ${sql(role)} nologin`);
   const after = await canLogin(sql, role);
   const result = { previous: { canLogin: before }, now: { canLogin: after } };
   if (after !== login)
-    return { ok: false, summary: `Set ${role} to ${login ? "LOGIN" : "NOLOGIN"} on ${target}, but it still reads otherwise.`, result };
+    return {
+      ok: false,
+      summary: `Set ${role} to ${login ? "LOGIN" : "NOLOGIN"} on ${target}, but it still reads otherwise.`,
+      result,
+    };
   return {
     ok: true,
     summary: login

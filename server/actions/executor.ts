@@ -5,7 +5,6 @@
  * (server/connectors/outbox.ts). The enforcement in front (grant check, atomic use,
  * ledger) is the same for all of them.
  */
-import type { PostgresConfig } from "../connectors/config";
 import type { LoadedConnector } from "../connectors/connectors";
 import { withConnector } from "../connectors/postgres";
 import { definitionOf } from "./catalogue";
@@ -37,7 +36,7 @@ export async function preflight(
 ): Promise<string | null> {
   if (actionKey !== "logs.query") return null;
   try {
-    return await withConnector(connector.config as PostgresConfig, (sql) => unsatisfiable(sql, params as LogsQuery));
+    return await withConnector(connector.config, (sql) => unsatisfiable(sql, params as LogsQuery));
   } catch (error) {
     return `connector ${connector.name} is unreachable: ${error instanceof Error ? error.message : String(error)}`;
   }
@@ -54,7 +53,7 @@ export async function runOnPostgres(
   params: Record<string, unknown>,
   restore: boolean | null = null,
 ): Promise<Outcome> {
-  const config = connector.config as PostgresConfig;
+  const config = connector.config;
   const base = { executor: "postgres", connector: connector.name };
   try {
     return await withConnector(config, async (sql): Promise<Outcome> => {
@@ -65,13 +64,18 @@ export async function runOnPostgres(
         return {
           status: "succeeded",
           summary: `Collected ${count} row(s) of ${q.table} for ${q.subject} from ${connector.name}.`,
-          result: { ...base, rowCount: collected.rows.length, truncated: collected.truncated, columns: collected.columns },
+          result: {
+            ...base,
+            rowCount: collected.rows.length,
+            truncated: collected.truncated,
+            columns: collected.columns,
+          },
           collected,
         };
       }
       const outcome =
         actionKey === "db.session.terminate"
-          ? await terminateSessions(sql, connector.name, params as { pid?: number; username?: string })
+          ? await terminateSessions(sql, connector.name, params)
           : actionKey === "db.role.disable"
             ? await setRoleLogin(sql, connector.name, String(params.role), false)
             : actionKey === "db.role.enable"
@@ -83,7 +87,11 @@ export async function runOnPostgres(
                   }
                 : await setRoleLogin(sql, connector.name, String(params.role), restore)
               : { ok: false, summary: `${connector.name} cannot carry out ${actionKey}.`, result: {} };
-      return { status: outcome.ok ? "succeeded" : "failed", summary: outcome.summary, result: { ...base, ...outcome.result } };
+      return {
+        status: outcome.ok ? "succeeded" : "failed",
+        summary: outcome.summary,
+        result: { ...base, ...outcome.result },
+      };
     });
   } catch (error) {
     return {

@@ -47,13 +47,14 @@ export async function unsatisfiable(sql: postgres.Sql, q: LogsQuery): Promise<st
   return null;
 }
 
-export type QueryResult = { columns: string[]; rows: unknown[][]; truncated: boolean };
+export type QueryResult = { columns: string[]; rows: Cell[][]; truncated: boolean };
 
 export async function runLogsQuery(sql: postgres.Sql, q: LogsQuery): Promise<QueryResult> {
   const allowed: readonly string[] = EVIDENCE_TABLES[q.table];
   // Identifiers only ever come from the allow-list; values are bound parameters.
   const columns = q.columns.filter((c) => allowed.includes(c));
-  if (columns.length !== q.columns.length) throw new Error("a column outside the catalogue reached the query");
+  if (columns.length !== q.columns.length)
+    throw new Error("a column outside the catalogue reached the query");
   const subject = subjectColumns(q);
   const rows = await sql.begin("read only", async (tx) => {
     const match = subject.columns.map((c) =>
@@ -74,17 +75,20 @@ export async function runLogsQuery(sql: postgres.Sql, q: LogsQuery): Promise<Que
   };
 }
 
-function canonicalValue(value: unknown): unknown {
+export type Cell = string | number | boolean | null;
+
+function canonicalValue(value: unknown): Cell {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value.toISOString();
+  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
   if (typeof value === "bigint") return value.toString();
-  return value;
+  return JSON.stringify(value);
 }
 
 /** RFC 4180 CSV with LF line ends: the same rows always give the same bytes. */
-export function toCsv(columns: string[], rows: unknown[][]): string {
-  const field = (v: unknown) => {
-    const s = v === null || v === undefined ? "" : String(v);
+export function toCsv(columns: string[], rows: Cell[][]): string {
+  const field = (v: Cell) => {
+    const s = v === null ? "" : String(v);
     return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
   };
   return [columns, ...rows].map((r) => r.map(field).join(",")).join("\n") + "\n";

@@ -147,7 +147,10 @@ export async function recordCustody(
 /** Rows shown in the browser; the whole file is downloadable and hashes to the recorded SHA-256. */
 export const SHOWN_ROWS = 500;
 
-/** The stored bytes of an item Casefile collected itself (a query's CSV), parsed for display. */
+/**
+ * The stored bytes of an item Casefile collected itself (a query's CSV), parsed for
+ * display; items registered from elsewhere have no bytes here (`stored: false`).
+ */
 export async function evidenceContent(db: Tx, access: CaseAccess, evidenceId: string) {
   const [row] = await db
     .select({
@@ -158,14 +161,16 @@ export async function evidenceContent(db: Tx, access: CaseAccess, evidenceId: st
       content: evidenceContents.content,
     })
     .from(evidence)
-    .innerJoin(evidenceContents, eq(evidenceContents.evidenceId, evidence.id))
+    .leftJoin(evidenceContents, eq(evidenceContents.evidenceId, evidence.id))
     .where(and(eq(evidence.caseId, access.caseId), eq(evidence.id, evidenceId)));
-  if (!row) throw new DomainError("NOT_FOUND", "No stored content for this evidence in this case", { field: "evidenceId" });
-  const [columns = [], ...rows] = parse(row.content, { relax_column_count: false }) as string[][];
+  if (!row) throw new DomainError("NOT_FOUND", "No such evidence in this case", { field: "evidenceId" });
+  const records: string[][] = row.content ? parse(row.content) : [];
+  const [columns = [], ...rows] = records;
   return {
     name: row.name,
     sha256: row.sha256,
     sizeBytes: row.sizeBytes,
+    stored: row.content !== null,
     mediaType: row.mediaType,
     columns,
     rows: rows.slice(0, SHOWN_ROWS),

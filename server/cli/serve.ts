@@ -101,15 +101,22 @@ async function main() {
         }
         // The systems the demo's actions reach live on the embedded server only.
         if (database.embedded) {
-          const secret = (name: string) => readOrCreateSecret(path.join(dataDir, `postgres-${name}-password`));
+          const secret = (name: string) =>
+            readOrCreateSecret(path.join(dataDir, `postgres-${name}-password`));
           const started = Date.now();
           const systems = await setUpDemoSystems(database.ownerUrl, {
-            passwords: { reader: await secret("reader"), responder: await secret("responder"), suspect: await secret("suspect") },
+            passwords: {
+              reader: await secret("reader"),
+              responder: await secret("responder"),
+              suspect: await secret("suspect"),
+            },
             backgroundRows: config.CASEFILE_DEMO_EVIDENCE_ROWS,
           });
           if (first) {
             const added = await seedDemoConnectors(db, systems);
-            console.log(`Demo connectors: ${added.join(", ")} (${Math.round((Date.now() - started) / 1000)} s)`);
+            console.log(
+              `Demo connectors: ${added.join(", ")} (${Math.round((Date.now() - started) / 1000)} s)`,
+            );
           }
           demoSession = runSuspiciousSession(systems.suspectUrl, (line) => console.log(line));
         }

@@ -14,7 +14,11 @@ export const postgresConfig = z
       .refine((v) => {
         try {
           const u = new URL(v);
-          return (u.protocol === "postgres:" || u.protocol === "postgresql:") && u.hostname !== "" && u.pathname.length > 1;
+          return (
+            (u.protocol === "postgres:" || u.protocol === "postgresql:") &&
+            u.hostname !== "" &&
+            u.pathname.length > 1
+          );
         } catch {
           return false;
         }

@@ -70,7 +70,9 @@ function parseConfig(kind: ConnectorKind, config: unknown): ConnectorConfig {
 async function checkServes(tx: Tx, kind: ConnectorKind, serves: string[], id: string | undefined) {
   for (const key of serves) {
     if (!SERVES[kind].includes(key))
-      throw new DomainError("BAD_REQUEST", `A ${kind} connector cannot carry out ${key}`, { field: "serves" });
+      throw new DomainError("BAD_REQUEST", `A ${kind} connector cannot carry out ${key}`, {
+        field: "serves",
+      });
   }
   for (const key of serves.filter((k) => !k.startsWith("db."))) {
     const [other] = await tx
@@ -97,7 +99,8 @@ export async function saveConnector(
     });
   const serves = [...new Set(input.serves)].sort();
   const config = input.config === undefined ? null : parseConfig(input.kind, input.config);
-  if (!input.id && !config) throw new DomainError("BAD_REQUEST", "A new connector needs its configuration", { field: "config" });
+  if (!input.id && !config)
+    throw new DomainError("BAD_REQUEST", "A new connector needs its configuration", { field: "config" });
   await freshSecondFactor(db, admin, input.secondFactorCode, "Admin changes", request);
   return db.transaction(async (tx) => {
     await checkServes(tx, input.kind, serves, input.id);
@@ -122,7 +125,8 @@ export async function saveConnector(
           ),
         )
         .returning({ id: connectors.id, version: connectors.version });
-      if (!row) throw new DomainError("CONFLICT", "This connector changed since you opened it; reload and retry");
+      if (!row)
+        throw new DomainError("CONFLICT", "This connector changed since you opened it; reload and retry");
     } else {
       if (!config) throw new Error("unreachable: a new connector has a configuration");
       [row] = await tx
@@ -179,7 +183,14 @@ export async function seedConnector(
       type: "admin.connector.created",
       actor: null,
       subjects: [row.id],
-      payload: { name: input.name, kind: input.kind, serves: input.serves, configReplaced: true, display: displayOf(input.kind, input.config), by: "setup" },
+      payload: {
+        name: input.name,
+        kind: input.kind,
+        serves: input.serves,
+        configReplaced: true,
+        display: displayOf(input.kind, input.config),
+        by: "setup",
+      },
     });
     return true;
   });
@@ -189,11 +200,21 @@ export type LoadedConnector = { id: string; name: string; kind: ConnectorKind; c
 
 async function loadConnector(tx: Tx, where: ReturnType<typeof eq>): Promise<LoadedConnector | null> {
   const [row] = await tx
-    .select({ id: connectors.id, name: connectors.name, kind: connectors.kind, sealedConfig: connectors.sealedConfig })
+    .select({
+      id: connectors.id,
+      name: connectors.name,
+      kind: connectors.kind,
+      sealedConfig: connectors.sealedConfig,
+    })
     .from(connectors)
     .where(where);
   if (!row) return null;
-  return { id: row.id, name: row.name, kind: row.kind, config: parseConfig(row.kind, unseal(row.sealedConfig)) };
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    config: parseConfig(row.kind, unseal(row.sealedConfig)),
+  };
 }
 
 /**
@@ -208,7 +229,10 @@ export async function connectorFor(
 ): Promise<LoadedConnector | null> {
   const serving = sql`${actionKey} = any(${connectors.serves})`;
   if (typeof params.database === "string") {
-    const found = await loadConnector(tx, and(serving, eq(connectors.name, params.database)) as ReturnType<typeof eq>);
+    const found = await loadConnector(
+      tx,
+      and(serving, eq(connectors.name, params.database)) as ReturnType<typeof eq>,
+    );
     if (!found)
       throw new DomainError(
         "PRECONDITION_FAILED",
@@ -216,7 +240,7 @@ export async function connectorFor(
       );
     return found;
   }
-  return loadConnector(tx, serving as ReturnType<typeof eq>);
+  return loadConnector(tx, serving);
 }
 
 /** Tries the connector for real (connects, or sends a signed ping) and records the outcome. */
@@ -247,7 +271,11 @@ export async function testConnector(
   await db.transaction(async (tx) => {
     await tx
       .update(connectors)
-      .set({ lastTestAt: sql`now()`, lastTestOk: result.ok ? "ok" : "failed", lastTestMessage: result.message.slice(0, 500) })
+      .set({
+        lastTestAt: sql`now()`,
+        lastTestOk: result.ok ? "ok" : "failed",
+        lastTestMessage: result.message.slice(0, 500),
+      })
       .where(eq(connectors.id, connector.id));
     await appendLedger(tx, {
       type: "admin.connector.tested",

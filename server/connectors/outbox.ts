@@ -52,14 +52,24 @@ export async function enqueueWebhook(
     breakGlass: req?.breakGlass ?? false,
     grant: { id: e.grant.id, expiresAt: e.grant.expiresAt.toISOString() },
   });
-  await tx.insert(outbox).values({ executionId: e.executionId, connectorId: connector.id, body, maxAttempts: MAX_ATTEMPTS });
+  await tx
+    .insert(outbox)
+    .values({ executionId: e.executionId, connectorId: connector.id, body, maxAttempts: MAX_ATTEMPTS });
 }
 
 export function backoffMs(attempt: number, baseMs = BACKOFF_BASE_MS): number {
   return Math.min(BACKOFF_CAP_MS, baseMs * 2 ** (attempt - 1));
 }
 
-type Claimed = { id: string; executionId: string; body: string; attempts: number; maxAttempts: number; sealed: string; name: string };
+type Claimed = {
+  id: string;
+  executionId: string;
+  body: string;
+  attempts: number;
+  maxAttempts: number;
+  sealed: string;
+  name: string;
+};
 
 /** Claims one due delivery for this worker; a crashed worker's claim lapses after the lease. */
 async function claim(db: Tx): Promise<Claimed | null> {
@@ -109,35 +119,56 @@ export async function deliverDue(
     if (!row) break;
     made++;
     const config = CONFIG_SCHEMAS.webhook.parse(unseal(row.sealed));
-    const sent = await sendWebhook(config, { body: row.body, idempotencyKey: row.executionId }, options.timeoutMs);
+    const sent = await sendWebhook(
+      config,
+      { body: row.body, idempotencyKey: row.executionId },
+      options.timeoutMs,
+    );
     if (sent.ok) {
       // The delivery and the execution's outcome are one transaction: neither is recorded without the other.
       await db.transaction(async (tx) => {
-      await tx.update(outbox).set({ deliveredAt: sql`now()`, lockedUntil: null, lastError: null }).where(eq(outbox.id, row.id));
-      await finishExecution(
-        tx,
-        row.executionId,
-        {
-          status: "succeeded",
-          summary: `${row.name} accepted it (HTTP ${sent.status}) on attempt ${row.attempts} of ${row.maxAttempts}.`,
-          result: { executor: "webhook", connector: row.name, httpStatus: sent.status, attempts: row.attempts },
-        },
-        null,
-      );
+        await tx
+          .update(outbox)
+          .set({ deliveredAt: sql`now()`, lockedUntil: null, lastError: null })
+          .where(eq(outbox.id, row.id));
+        await finishExecution(
+          tx,
+          row.executionId,
+          {
+            status: "succeeded",
+            summary: `${row.name} accepted it (HTTP ${sent.status}) on attempt ${row.attempts} of ${row.maxAttempts}.`,
+            result: {
+              executor: "webhook",
+              connector: row.name,
+              httpStatus: sent.status,
+              attempts: row.attempts,
+            },
+          },
+          null,
+        );
       });
     } else if (row.attempts >= row.maxAttempts) {
       await db.transaction(async (tx) => {
-      await tx.update(outbox).set({ failedAt: sql`now()`, lockedUntil: null, lastError: sent.error }).where(eq(outbox.id, row.id));
-      await finishExecution(
-        tx,
-        row.executionId,
-        {
-          status: "failed",
-          summary: `${row.name} did not accept it after ${row.attempts} attempts; last: ${sent.error}.`,
-          result: { executor: "webhook", connector: row.name, httpStatus: sent.status, attempts: row.attempts, lastError: sent.error },
-        },
-        null,
-      );
+        await tx
+          .update(outbox)
+          .set({ failedAt: sql`now()`, lockedUntil: null, lastError: sent.error })
+          .where(eq(outbox.id, row.id));
+        await finishExecution(
+          tx,
+          row.executionId,
+          {
+            status: "failed",
+            summary: `${row.name} did not accept it after ${row.attempts} attempts; last: ${sent.error}.`,
+            result: {
+              executor: "webhook",
+              connector: row.name,
+              httpStatus: sent.status,
+              attempts: row.attempts,
+              lastError: sent.error,
+            },
+          },
+          null,
+        );
       });
     } else {
       await db

@@ -5,7 +5,10 @@ import type { PostgresConfig } from "./config";
 /** Every statement on a connector is bounded: a hung target fails the execution, not the app. */
 export const STATEMENT_TIMEOUT_MS = 10_000;
 
-export async function withConnector<T>(config: PostgresConfig, run: (sql: postgres.Sql) => Promise<T>): Promise<T> {
+export async function withConnector<T>(
+  config: PostgresConfig,
+  run: (sql: postgres.Sql) => Promise<T>,
+): Promise<T> {
   const sql = postgres(config.url, {
     max: 1,
     connect_timeout: 5,
@@ -27,10 +30,12 @@ export async function withConnector<T>(config: PostgresConfig, run: (sql: postgr
 function connectorMessage(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const code = (error as { code?: string }).code;
-  if (code === "ECONNREFUSED") return "The database refused the connection (is it running, is the port right?)";
+  if (code === "ECONNREFUSED")
+    return "The database refused the connection (is it running, is the port right?)";
   if (code === "ENOTFOUND") return "The database host name does not resolve";
   if (code === "CONNECT_TIMEOUT") return "The database did not answer within 5 seconds";
-  if (code === "57014") return `The statement ran longer than ${STATEMENT_TIMEOUT_MS / 1000} s and was cancelled`;
+  if (code === "57014")
+    return `The statement ran longer than ${STATEMENT_TIMEOUT_MS / 1000} s and was cancelled`;
   return error.message;
 }
 

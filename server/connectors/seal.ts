@@ -37,7 +37,9 @@ export function seal(value: unknown, key: Buffer = configuredKey()): string {
   const iv = randomBytes(12);
   const cipher = createCipheriv("aes-256-gcm", key, iv);
   const body = Buffer.concat([cipher.update(JSON.stringify(value), "utf8"), cipher.final()]);
-  return [VERSION, iv, cipher.getAuthTag(), body].map((p) => (typeof p === "string" ? p : p.toString("base64url"))).join(".");
+  return [VERSION, iv, cipher.getAuthTag(), body]
+    .map((p) => (typeof p === "string" ? p : p.toString("base64url")))
+    .join(".");
 }
 
 export function unseal(sealed: string, key: Buffer = configuredKey()): unknown {
@@ -45,6 +47,8 @@ export function unseal(sealed: string, key: Buffer = configuredKey()): unknown {
   if (version !== VERSION || !iv || !tag || !body) throw new Error("not a sealed connector configuration");
   const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
   decipher.setAuthTag(Buffer.from(tag, "base64url"));
-  const text = Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString("utf8");
+  const text = Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString(
+    "utf8",
+  );
   return JSON.parse(text) as unknown;
 }

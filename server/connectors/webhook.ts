@@ -24,7 +24,8 @@ export function verifySignature(
   body: string,
   nowSeconds = Math.floor(Date.now() / 1000),
 ): { ok: true } | { ok: false; reason: string } {
-  if (!headers.timestamp || !/^\d{1,12}$/.test(headers.timestamp)) return { ok: false, reason: "missing timestamp" };
+  if (!headers.timestamp || !/^\d{1,12}$/.test(headers.timestamp))
+    return { ok: false, reason: "missing timestamp" };
   if (Math.abs(nowSeconds - Number(headers.timestamp)) > TOLERANCE_SECONDS)
     return { ok: false, reason: "timestamp outside the tolerance" };
   const expected = Buffer.from(signature(secret, headers.timestamp, body));
@@ -63,7 +64,8 @@ export async function sendWebhook(
     const name = error instanceof Error ? error.name : "";
     if (name === "TimeoutError" || name === "AbortError")
       return { ok: false, status: null, error: `No answer within ${timeoutMs / 1000} s` };
-    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+    const cause =
+      error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
     return { ok: false, status: null, error: `Could not reach the endpoint: ${cause}` };
   }
 }

@@ -19,7 +19,12 @@ export async function seedDemoConnectors(db: Db, systems: DemoSystems): Promise<
   if (
     await seedConnector(
       db,
-      { name: DEMO_CONNECTORS.evidence, kind: "postgres", serves: ["logs.query"], config: { url: systems.evidenceUrl } },
+      {
+        name: DEMO_CONNECTORS.evidence,
+        kind: "postgres",
+        serves: ["logs.query"],
+        config: { url: systems.evidenceUrl },
+      },
       admin.id,
     )
   )
@@ -44,7 +49,10 @@ export async function seedDemoConnectors(db: Db, systems: DemoSystems): Promise<
  * Keeps a session of the suspect role open on the target database, reading the
  * customers table now and then, until someone terminates it (or its login is gone).
  */
-export function runSuspiciousSession(suspectUrl: string, log: (line: string) => void): { stop: () => Promise<void> } {
+export function runSuspiciousSession(
+  suspectUrl: string,
+  log: (line: string) => void,
+): { stop: () => Promise<void> } {
   const sql = postgres(suspectUrl, {
     max: 1,
     onnotice: () => {},

@@ -22,17 +22,34 @@ const t = await testDatabase();
 await seedDemo(t.db, "demo-password-for-tests");
 await ensureActionTypes(t.db);
 const systems = await testSystems();
-const [admin] = await t.db.select({ id: users.id }).from(users).where(eq(users.email, "sam.okafor@casefile.demo"));
+const [admin] = await t.db
+  .select({ id: users.id })
+  .from(users)
+  .where(eq(users.email, "sam.okafor@casefile.demo"));
 const adminId = admin?.id ?? "";
-await seedConnector(t.db, { name: "evidence-store", kind: "postgres", serves: ["logs.query"], config: { url: systems.evidenceUrl } }, adminId);
 await seedConnector(
   t.db,
-  { name: "db-cust-01", kind: "postgres", serves: ["db.session.terminate", "db.role.disable", "db.role.enable"], config: { url: systems.targetUrl } },
+  { name: "evidence-store", kind: "postgres", serves: ["logs.query"], config: { url: systems.evidenceUrl } },
   adminId,
 );
 await seedConnector(
   t.db,
-  { name: "db-unreachable", kind: "postgres", serves: ["db.session.terminate"], config: { url: "postgres://nobody:pw@127.0.0.1:1/none" } },
+  {
+    name: "db-cust-01",
+    kind: "postgres",
+    serves: ["db.session.terminate", "db.role.disable", "db.role.enable"],
+    config: { url: systems.targetUrl },
+  },
+  adminId,
+);
+await seedConnector(
+  t.db,
+  {
+    name: "db-unreachable",
+    kind: "postgres",
+    serves: ["db.session.terminate"],
+    config: { url: "postgres://nobody:pw@127.0.0.1:1/none" },
+  },
   adminId,
 );
 
@@ -41,7 +58,12 @@ const priya = await callerFor(t.db, "priya.raman@casefile.demo");
 const enrolment = await priya.account.secondFactor.begin();
 await priya.account.secondFactor.confirm({ code: totpCode(enrolment.secret) });
 
-const { id: caseId } = await ines.cases.create({ title: "Support portal takeover", summary: "", severity: 4, tlp: "amber" });
+const { id: caseId } = await ines.cases.create({
+  title: "Support portal takeover",
+  summary: "",
+  severity: 4,
+  tlp: "amber",
+});
 const SUBJECT = "m.alvarez@northwind-retail.example";
 const suspect = systems.names.suspectRole;
 
@@ -54,7 +76,11 @@ async function grantFor(actionKey: string, params: Record<string, unknown>) {
     minutes: 30,
   });
   const review = await priya.requests.review({ requestId: id });
-  const { grantId } = await priya.requests.decide({ requestId: id, paramsHashSeen: review.request.paramsHash, decision: "approve" });
+  const { grantId } = await priya.requests.decide({
+    requestId: id,
+    paramsHashSeen: review.request.paramsHash,
+    decision: "approve",
+  });
   if (!grantId) throw new Error("no grant");
   return grantId;
 }
@@ -66,7 +92,10 @@ async function ledger(type: string, subject: string) {
 }
 
 async function failure(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
   return error;
 }
@@ -86,7 +115,9 @@ describe("logs.query on the evidence store", () => {
     const run = await ines.actions.execute({ caseId, grantId, params: logs });
     expect(run.status).toBe("succeeded");
     expect(run.evidenceId).toBeTruthy();
-    const expected = await systems.evidenceAdmin<{ ts: Date; src_ip: string; result: string; method: string }[]>`
+    const expected = await systems.evidenceAdmin<
+      { ts: Date; src_ip: string; result: string; method: string }[]
+    >`
       select ts, src_ip, result, method from auth_logs
       where username = ${SUBJECT} and ts >= ${logs.from}::timestamptz and ts < ${logs.to}::timestamptz
       order by ts, ts, src_ip, result, method`;
@@ -96,17 +127,34 @@ describe("logs.query on the evidence store", () => {
     expect(content.rows).toEqual(expected.map((r) => [r.ts.toISOString(), r.src_ip, r.result, r.method]));
     expect(content.rows.some((r) => r[1] === "203.0.113.47" && r[2] === "success")).toBe(true);
 
-    const [item] = await t.db.select().from(evidence).where(eq(evidence.id, run.evidenceId ?? ""));
-    const [bytes] = await t.db.select().from(evidenceContents).where(eq(evidenceContents.evidenceId, run.evidenceId ?? ""));
-    expect(createHash("sha256").update(bytes?.content ?? "", "utf8").digest("hex")).toBe(item?.sha256);
+    const [item] = await t.db
+      .select()
+      .from(evidence)
+      .where(eq(evidence.id, run.evidenceId ?? ""));
+    const [bytes] = await t.db
+      .select()
+      .from(evidenceContents)
+      .where(eq(evidenceContents.evidenceId, run.evidenceId ?? ""));
+    expect(
+      createHash("sha256")
+        .update(bytes?.content ?? "", "utf8")
+        .digest("hex"),
+    ).toBe(item?.sha256);
     expect(Buffer.byteLength(bytes?.content ?? "")).toBe(item?.sizeBytes);
     expect(item?.executionId).toBe(run.executionId);
-    const custody = await t.db.select().from(custodyEvents).where(eq(custodyEvents.evidenceId, run.evidenceId ?? ""));
+    const custody = await t.db
+      .select()
+      .from(custodyEvents)
+      .where(eq(custodyEvents.evidenceId, run.evidenceId ?? ""));
     expect(custody.map((c) => c.action)).toEqual(["collected"]);
 
     expect(await ledger("action.started", run.executionId)).toHaveLength(1);
     const [done] = await ledger("action.succeeded", run.executionId);
-    expect(done?.payload).toMatchObject({ rowCount: expected.length, sha256: item?.sha256, truncated: false });
+    expect(done?.payload).toMatchObject({
+      rowCount: expected.length,
+      sha256: item?.sha256,
+      truncated: false,
+    });
     expect(await ledger("evidence.collected", run.evidenceId ?? "")).toHaveLength(1);
     const timeline = await ines.cases.timeline.list({ caseId });
     const titles = timeline.events.map((e) => e.title);
@@ -125,7 +173,13 @@ describe("logs.query on the evidence store", () => {
   });
 
   it("stops at the row cap and says so", async () => {
-    const capped = { ...logs, table: "auth_logs", columns: ["ts", "username"], subject: "198.51.100.1", rowCap: 7 };
+    const capped = {
+      ...logs,
+      table: "auth_logs",
+      columns: ["ts", "username"],
+      subject: "198.51.100.1",
+      rowCap: 7,
+    };
     const grantId = await grantFor("logs.query", capped);
     const run = await ines.actions.execute({ caseId, grantId, params: capped });
     expect(run.summary).toContain("Collected 7 (row cap 7 reached)");
@@ -191,7 +245,11 @@ describe("target database actions", () => {
 
   it("disables a login so a new connection is refused, and re-enabling restores it", async () => {
     const params = { database: "db-cust-01", role: suspect };
-    const disabled = await ines.actions.execute({ caseId, grantId: await grantFor("db.role.disable", params), params });
+    const disabled = await ines.actions.execute({
+      caseId,
+      grantId: await grantFor("db.role.disable", params),
+      params,
+    });
     expect(disabled.status).toBe("succeeded");
     const login = async () => {
       const sql = postgres(systems.suspectUrl, { max: 1, onnotice: () => {} });
@@ -208,14 +266,22 @@ describe("target database actions", () => {
     const [row] = await t.db.select().from(executions).where(eq(executions.id, disabled.executionId));
     expect(row?.result).toMatchObject({ previous: { canLogin: true }, now: { canLogin: false } });
 
-    const enabled = await ines.actions.execute({ caseId, grantId: await grantFor("db.role.enable", params), params });
+    const enabled = await ines.actions.execute({
+      caseId,
+      grantId: await grantFor("db.role.enable", params),
+      params,
+    });
     expect(enabled.status).toBe("succeeded");
     expect(await login()).toBe("ok");
   });
 
   it("fails a re-enable with nothing recorded to restore", async () => {
     const params = { database: "db-cust-01", role: "someone_else" };
-    const run = await ines.actions.execute({ caseId, grantId: await grantFor("db.role.enable", params), params });
+    const run = await ines.actions.execute({
+      caseId,
+      grantId: await grantFor("db.role.enable", params),
+      params,
+    });
     expect(run.status).toBe("failed");
     expect(run.summary).toContain("no record of disabling");
   });
@@ -237,7 +303,8 @@ describe("interrupted executions", () => {
     const grantId = await grantFor("db.session.terminate", params);
     const run = await ines.actions.execute({ caseId, grantId, params });
     // As if the process had died between start and outcome: running, lease in the past.
-    await t.owner.sql`update executions set status = 'running', finished_at = null, lease_until = now() - interval '1 second' where id = ${run.executionId}`;
+    await t.owner
+      .sql`update executions set status = 'running', finished_at = null, lease_until = now() - interval '1 second' where id = ${run.executionId}`;
     expect(await failInterrupted(t.db)).toBe(1);
     const [row] = await t.db.select().from(executions).where(eq(executions.id, run.executionId));
     expect(row?.status).toBe("failed");

@@ -52,7 +52,12 @@ async function recordState(
   tx: Tx,
   s: Subject,
   status: ExecutionStatus,
-  detail: { summary: string; actor: LedgerActor; extra?: Record<string, unknown>; request?: RequestMeta | null },
+  detail: {
+    summary: string;
+    actor: LedgerActor;
+    extra?: Record<string, unknown>;
+    request?: RequestMeta | null;
+  },
 ): Promise<void> {
   const def = definitionOf(s.actionKey);
   const [event] = await tx
@@ -197,13 +202,24 @@ export async function finishExecution(
         actorId: s.executorId,
         note: `Collected by execution ${executionId}`,
       });
-      extra = { evidenceId, sha256, sizeBytes, rowCount: outcome.collected.rows.length, truncated: outcome.collected.truncated };
+      extra = {
+        evidenceId,
+        sha256,
+        sizeBytes,
+        rowCount: outcome.collected.rows.length,
+        truncated: outcome.collected.truncated,
+      };
       await appendLedger(tx, {
         type: "evidence.collected",
         actor,
         caseId: s.caseKey,
         subjects: [evidenceId, executionId],
-        payload: { sha256, sizeBytes, rowCount: outcome.collected.rows.length, source: `connector ${s.connectorName ?? "?"}` },
+        payload: {
+          sha256,
+          sizeBytes,
+          rowCount: outcome.collected.rows.length,
+          source: `connector ${s.connectorName ?? "?"}`,
+        },
         request,
       });
     }
@@ -246,7 +262,11 @@ export async function failInterrupted(db: Tx): Promise<number> {
 }
 
 /** The login state found before the last successful disable of this role through this connector. */
-export async function loginBeforeDisable(tx: Tx, connectorName: string, role: string): Promise<boolean | null> {
+export async function loginBeforeDisable(
+  tx: Tx,
+  connectorName: string,
+  role: string,
+): Promise<boolean | null> {
   const [row] = await tx
     .select({ result: executions.result })
     .from(executions)
@@ -263,5 +283,3 @@ export async function loginBeforeDisable(tx: Tx, connectorName: string, role: st
   const previous = (row?.result as { previous?: { canLogin?: boolean } } | null)?.previous;
   return typeof previous?.canLogin === "boolean" ? previous.canLogin : null;
 }
-
-

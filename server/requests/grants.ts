@@ -5,13 +5,7 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import {
-  actionRequests,
-  approvals,
-  breakGlassReviews,
-  grants,
-  type Grant,
-} from "@/db/schema";
+import { actionRequests, approvals, breakGlassReviews, grants, type Grant } from "@/db/schema";
 import { definitionOf } from "../actions/catalogue";
 import { type Outcome, preflight, runBuiltIn, runOnPostgres } from "../actions/executor";
 import { connectorFor, type LoadedConnector } from "../connectors/connectors";
@@ -71,7 +65,14 @@ class Refusal extends Error {
 
 type Started =
   | { mode: "built-in"; executionId: string; outcome: Outcome }
-  | { mode: "postgres"; executionId: string; connector: LoadedConnector; actionKey: string; params: Params; restore: boolean | null }
+  | {
+      mode: "postgres";
+      executionId: string;
+      connector: LoadedConnector;
+      actionKey: string;
+      params: Params;
+      restore: boolean | null;
+    }
   | { mode: "webhook"; executionId: string; summary: string };
 
 /**
@@ -187,12 +188,20 @@ export async function executeGrant(
       });
     });
     if (error.unrunnable)
-      throw new DomainError("PRECONDITION_FAILED", `Not run: ${error.reason}. The grant's use was not spent.`);
+      throw new DomainError(
+        "PRECONDITION_FAILED",
+        `Not run: ${error.reason}. The grant's use was not spent.`,
+      );
     throw new DomainError("FORBIDDEN", `Refused: ${error.reason}`);
   }
   if (started.mode === "webhook") {
     void deliverDue(db).catch((error: unknown) => console.error(`webhook outbox: ${String(error)}`));
-    return { executionId: started.executionId, status: "pending", summary: started.summary, evidenceId: null };
+    return {
+      executionId: started.executionId,
+      status: "pending",
+      summary: started.summary,
+      evidenceId: null,
+    };
   }
   const outcome =
     started.mode === "built-in"

@@ -115,6 +115,7 @@ describe("the catalogue", () => {
     expect(catalogue.map((a) => a.key)).toEqual([
       "account.disable",
       "db.role.disable",
+      "db.role.enable",
       "db.session.terminate",
       "evidence.export",
       "host.isolate",
@@ -451,7 +452,9 @@ describe("enforcement", () => {
     expect(new Set(refused.map((e) => e.message))).toEqual(
       new Set(["Refused: This single-use grant has already been used"]),
     );
-    expect(await ledger("action.executed", grantId)).toHaveLength(1);
+    // No connector here: the built-in executor records the one use (started, then its outcome).
+    expect(await ledger("action.started", grantId)).toHaveLength(1);
+    expect(await ledger("action.succeeded", grantId)).toHaveLength(1);
     expect(await ledger("action.denied_attempt", grantId)).toHaveLength(49);
     const [row] = await t.sql<{ uses: number; runs: number }[]>`
       select uses, (select count(*)::int from executions where grant_id = ${grantId}) as runs from grants where id = ${grantId}`;
@@ -483,8 +486,11 @@ describe("enforcement", () => {
     expect(result.status).toBe("succeeded");
     const { events } = await ines.cases.timeline.list({ caseId, source: "action" });
     expect(events.some((e) => e.title === "Ran logs.query")).toBe(true);
-    const [entry] = await ledger("action.executed", grantId);
+    const [entry] = await ledger("action.started", grantId);
     expect(entry?.payload).toMatchObject({ actionKey: "logs.query", use: "1 of 1", params: logsParams });
+    const [outcome] = await ledger("action.succeeded", grantId);
+    expect(outcome?.payload).toMatchObject({ status: "succeeded", connector: null });
+    expect(outcome?.payload.summary).toContain("Recorded only");
   });
 });
 

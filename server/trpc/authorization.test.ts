@@ -93,6 +93,12 @@ const MATRIX: Record<string, Row> = {
     call: (c) => c.admin.users.setDisabled({ userId, disabled: false }),
   },
   "admin.actionTypes.list": { guard: ["admin"], call: (c) => c.admin.actionTypes.list() },
+  "admin.connectors.list": { guard: ["admin"], call: (c) => c.admin.connectors.list() },
+  "admin.connectors.save": {
+    guard: ["admin"],
+    call: (c) => c.admin.connectors.save({ name: "x", kind: "postgres", serves: [] }),
+  },
+  "admin.connectors.test": { guard: ["admin"], call: (c) => c.admin.connectors.test({ id: userId }) },
   "admin.actionTypes.update": {
     guard: ["admin"],
     call: (c) => c.admin.actionTypes.update({ key: "logs.query", version: 1, patch: {} }),
@@ -142,6 +148,7 @@ const MATRIX: Record<string, Row> = {
   "cases.notes.list": { guard: "case", call: (c) => c.cases.notes.list({ caseId }) },
   "cases.notes.add": { guard: "case", call: (c) => c.cases.notes.add({ caseId, body: "A note" }) },
   "cases.evidence.list": { guard: "case", call: (c) => c.cases.evidence.list({ caseId }) },
+  "cases.evidence.content": { guard: "case", call: (c) => c.cases.evidence.content({ caseId, evidenceId }) },
   "cases.evidence.register": {
     guard: "case",
     call: (c) =>

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
 import { ActionCatalogue } from "@/components/admin/action-catalogue";
+import { Connectors } from "@/components/admin/connectors";
 import { UserTable } from "@/components/admin/user-table";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireSection } from "@/server/auth/current-user";
@@ -12,17 +13,21 @@ export default async function AdminPage() {
   await requireSection("admin");
   prefetch(trpc.admin.users.list.queryOptions());
   prefetch(trpc.admin.actionTypes.list.queryOptions());
+  prefetch(trpc.admin.connectors.list.queryOptions());
   return (
     <>
       <PageHeader
         title="Admin"
-        description="People who can use Casefile, their roles and clearance, and the policy of each response action."
+        description="People who can use Casefile, their roles and clearance, the policy of each response action, and the connectors that carry actions out."
       />
       <Suspense fallback={<p className="mt-6 text-slate-500">Loading users…</p>}>
         <UserTable />
       </Suspense>
       <Suspense fallback={<p className="mt-6 text-slate-500">Loading the action catalogue…</p>}>
         <ActionCatalogue />
+      </Suspense>
+      <Suspense fallback={<p className="mt-6 text-slate-500">Loading connectors…</p>}>
+        <Connectors />
       </Suspense>
     </>
   );

@@ -114,6 +114,7 @@ const CASE_PROCEDURES: Record<string, { write: boolean; call: (c: Caller) => Pro
   "cases.notes.list": { write: false, call: (c) => c.cases.notes.list({ caseId }) },
   "cases.notes.add": { write: true, call: (c) => c.cases.notes.add({ caseId, body: "probe" }) },
   "cases.evidence.list": { write: false, call: (c) => c.cases.evidence.list({ caseId }) },
+  "cases.evidence.content": { write: false, call: (c) => c.cases.evidence.content({ caseId, evidenceId }) },
   "cases.evidence.register": {
     write: true,
     call: (c) =>
