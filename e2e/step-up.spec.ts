@@ -3,6 +3,10 @@ import { demo, expect, formAlert, signInViaApi, signInViaForm, test } from "./fi
 
 // These tests leave Priya (approver) and Sam (admin) enrolled in a second factor, so no later spec
 // may sign them in with a password alone: keep this file last in the run (files run in name order).
+// They run in order: the first enrols Priya and keeps her recovery codes for the ones after it.
+test.describe.configure({ mode: "serial" });
+const priyaRecoveryCodes: string[] = [];
+
 test("[AUTH] a high-risk approval needs a second factor, which is recorded with it", async ({
   page,
   browser,
@@ -14,7 +18,7 @@ test("[AUTH] a high-risk approval needs a second factor, which is recorded with 
   await page.getByRole("link", { name: "Actions" }).click();
   const form = page.getByRole("form", { name: "Request an action" });
   await form.getByLabel("Action").selectOption("db.session.terminate");
-  await form.getByLabel("Target database").fill("customers");
+  await form.getByLabel("Target database").fill("db-cust-01");
   await form.getByLabel("Backend pid (optional)").fill("48213");
   await form
     .getByLabel("Justification")
@@ -43,7 +47,8 @@ test("[AUTH] a high-risk approval needs a second factor, which is recorded with 
   await approver.getByRole("button", { name: "Turn on" }).click();
   const recoveryCodes = approver.getByRole("list", { name: "Recovery codes" }).getByRole("listitem");
   await expect(recoveryCodes).toHaveCount(10);
-  const recovery = (await recoveryCodes.first().textContent()) ?? "";
+  priyaRecoveryCodes.push(...(await recoveryCodes.allTextContents()));
+  const recovery = priyaRecoveryCodes.shift() ?? "";
 
   await approver.goto(reviewUrl);
   await decide.getByLabel("Authenticator code").fill("000000");
@@ -72,6 +77,85 @@ test("[AUTH] a high-risk approval needs a second factor, which is recorded with 
   await signIn.getByRole("button", { name: "Sign in" }).click();
   await expect(signIn.getByRole("link", { name: "Approvals" })).toBeVisible();
   await fresh.close();
+});
+
+test("[ACTIONS] the demo's response: the logs query shows its rows and hash, then the attacker's session is terminated", async ({
+  page,
+  browser,
+  signInAs,
+}, testInfo) => {
+  await signInAs(demo("investigator", 0).email);
+  await page.goto("/cases");
+  await page.getByRole("row").filter({ hasText: "northwind" }).first().getByRole("link").first().click();
+  await page.getByRole("link", { name: "Actions" }).click();
+  const form = page.getByRole("form", { name: "Request an action" });
+  await form.getByLabel("Action").selectOption("logs.query");
+  await form.getByLabel("Table").selectOption("auth_logs");
+  for (const column of ["ts", "src_ip", "result", "method"]) await form.getByLabel(column, { exact: true }).check();
+  await form.getByLabel("Subject (user, IP or host)").fill("m.alvarez@northwind-retail.example");
+  await form.getByLabel("From (UTC)").fill("2026-11-19T00:00");
+  await form.getByLabel("To (UTC)").fill("2026-11-21T00:00");
+  await form.getByLabel("Row cap").fill("1000");
+  await form
+    .getByLabel("Justification")
+    .fill("Every sign-in of m.alvarez around the takeover, to list the attacker's source addresses.");
+  await form.getByRole("button", { name: "Send request" }).click();
+
+  // Priya signs in with her password and a recovery code (her time codes were spent above).
+  const context = await browser.newContext();
+  const approver = await context.newPage();
+  await approver.goto("/sign-in");
+  await signInViaForm(approver, demo("approver", 0).email);
+  await approver.getByLabel("Authenticator code").fill(priyaRecoveryCodes.shift() ?? "");
+  await approver.getByRole("button", { name: "Sign in" }).click();
+  await expect(approver.getByRole("link", { name: "Approvals" })).toBeVisible();
+  await approver.goto("/approvals");
+  await approver.getByRole("link", { name: "Query sensitive logs" }).first().click();
+  const decide = approver.getByRole("form", { name: "Decide" });
+  await decide.getByRole("button", { name: "Approve as requested" }).click();
+  await expect(approver.getByRole("status")).toContainText("Approved");
+
+  // The query runs on the evidence store: the rows, and the hash of the stored result.
+  const logsRequest = page.getByTestId("request").filter({ hasText: "Query sensitive logs" }).first();
+  await expect(logsRequest.getByTestId("grant")).toContainText("Granted");
+  await logsRequest.getByRole("button", { name: "Run now" }).click();
+  await expect(logsRequest.getByRole("status")).toContainText(/Collected \d+ row\(s\) of auth_logs/);
+  const run = logsRequest.getByTestId("execution").first();
+  await expect(run).toHaveAttribute("data-status", "succeeded");
+  await run.getByRole("button", { name: "Show rows" }).click();
+  const rows = run.getByRole("table", { name: "Rows collected" });
+  await expect(rows.getByRole("row").filter({ hasText: "203.0.113.47" }).first()).toContainText("success");
+  await expect(run.getByTestId("evidence-sha256")).toHaveText(/^[0-9a-f]{64}$/);
+  await page.screenshot({ path: testInfo.outputPath("logs-query-rows.png"), fullPage: true });
+
+  // Then the attacker's still-open database session (the demo keeps one as support_readonly).
+  await form.getByLabel("Action").selectOption("db.session.terminate");
+  await form.getByLabel("Target database").fill("db-cust-01");
+  await form.getByLabel("Database user (optional)").fill("support_readonly");
+  await form
+    .getByLabel("Justification")
+    .fill("support_readonly still holds the attacker's session on db-cust-01; end it now.");
+  await form.getByRole("button", { name: "Send request" }).click();
+  await approver.goto("/approvals");
+  await approver.getByRole("link", { name: "Terminate a database session" }).first().click();
+  await decide.getByLabel("Authenticator code").fill(priyaRecoveryCodes.shift() ?? "");
+  await decide.getByRole("button", { name: "Approve as requested" }).click();
+  await expect(approver.getByRole("status")).toContainText("Approved");
+  await context.close();
+
+  const terminate = page.getByTestId("request").filter({ hasText: "support_readonly still holds" }).first();
+  await expect(terminate.getByTestId("grant")).toContainText("Granted");
+  await terminate.getByRole("button", { name: "Run now" }).click();
+  await expect(terminate.getByRole("status")).toContainText(/Terminated 1 session\(s\) on db-cust-01: \d+ \(support_readonly/);
+  await expect(terminate.getByRole("status")).toContainText("Verified gone");
+
+  // Both actions are on the case's timeline.
+  await page.getByRole("link", { name: "Timeline" }).click();
+  await page.getByLabel("Source").selectOption("action");
+  const timeline = page.getByTestId("timeline-event");
+  await expect(timeline.filter({ hasText: "Ran logs.query" }).first()).toBeVisible();
+  await expect(timeline.filter({ hasText: "Ran db.session.terminate" }).first()).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath("timeline-actions.png"), fullPage: true });
 });
 
 test("[ADMIN] disabling a user needs a second factor, ends their open session and blocks sign-in", async ({
