@@ -9,20 +9,18 @@
  */
 import path from "node:path";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { seedDemo } from "@/db/seed";
-import { executions, timelineEvents } from "@/db/schema";
 import { definitionOf } from "../actions/catalogue";
 import { runBuiltIn } from "../actions/executor";
 import { ensureActionTypes } from "../actions/types";
 import { loadUserForSystem } from "../auth/sessions";
 import { actorOf, type CaseAccess, openCase } from "../cases/access";
 import { createCase } from "../cases/cases";
-import { appendLedger } from "../ledger/append";
-import { liveHub, publish } from "../realtime/live";
+import { liveHub } from "../realtime/live";
+import { finishExecution, startExecution } from "../requests/executions";
 import { executeGrant } from "../requests/grants";
-import { asJson, parseParams } from "../requests/params";
+import { parseParams } from "../requests/params";
 import { createRequest, decide } from "../requests/requests";
 import { createContextInner } from "../trpc/init";
 import { appRouter } from "../trpc/routers/_app";
@@ -61,58 +59,33 @@ async function concurrently(count: number, workers: number, job: (i: number) => 
 
 /**
  * The guarded path's work without the grant check: no grant lookup, no conditional
- * UPDATE consuming a use; the execution record, ledger entry, timeline event and
- * live event in one transaction, as `executeGrant` writes them.
+ * UPDATE consuming a use; the execution's start and outcome (records, ledger entries,
+ * timeline events, live events) written by the same functions `executeGrant` uses.
  */
 async function executeUnguarded(db: Tx, access: CaseAccess, grant: { id: string; requestId: string }) {
   const def = definitionOf("logs.query");
   if (!def) throw new Error("no logs.query");
   const params = parseParams(def, PARAMS);
-  const { user, caseId } = access;
-  await db.transaction(async (tx) => {
-    const outcome = runBuiltIn("logs.query", params);
-    const values = { grantId: grant.id, caseId, actionKey: def.key, params, executorId: user.id, ...outcome };
-    const [execution] = await tx
-      .insert(executions)
-      .values({ ...values, finishedAt: sql`now()` })
-      .returning({ id: executions.id });
-    if (!execution) throw new Error("execution not recorded");
-    const { status, summary } = outcome;
-    const [event] = await tx
-      .insert(timelineEvents)
-      .values({
-        caseId,
-        occurredAt: sql`now()`,
-        source: "action",
-        title: "Ran logs.query",
-        description: `${def.describe(params)}\n\n${summary}`,
-        category: "response",
-        authorId: user.id,
-      })
-      .returning({ id: timelineEvents.id });
-    if (!event) throw new Error("timeline event not recorded");
-    await appendLedger(tx, {
-      type: "action.executed",
-      actor: actorOf(user),
-      caseId: access.key,
-      subjects: [execution.id, grant.id, grant.requestId, event.id],
-      payload: {
-        actionKey: def.key,
-        params: asJson(params),
-        status,
-        summary,
-        use: "1 of 1",
-        timelineEventId: event.id,
-      },
-    });
-    await publish(tx, {
-      kind: "grant.used",
-      requestId: grant.requestId,
-      caseId,
-      userIds: [user.id],
-      roles: [],
-    });
-  });
+  const actor = actorOf(access.user);
+  const subject = {
+    caseId: access.caseId,
+    caseKey: access.key,
+    grantId: grant.id,
+    requestId: grant.requestId,
+    actionKey: def.key,
+    params,
+    executorId: access.user.id,
+    connectorName: null,
+  };
+  const executionId = await db.transaction((tx) =>
+    startExecution(tx, subject, "running", {
+      summary: "Recording the use",
+      actor,
+      use: "1 of 1",
+      request: null,
+    }),
+  );
+  await finishExecution(db, executionId, runBuiltIn(def.key, params), actor);
 }
 
 export async function approvalsBench({
