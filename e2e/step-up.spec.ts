@@ -69,7 +69,7 @@ test("[AUTH] a high-risk approval needs a second factor, which is recorded with 
     "Enter the code from your authenticator app (or a recovery code).",
   );
   await signIn.getByLabel("Authenticator code").fill(recovery);
-  await signIn.getByRole("button", { name: "Sign in" }).click();
+  await signIn.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(signIn.getByRole("link", { name: "Approvals" })).toBeVisible();
   await fresh.close();
 });

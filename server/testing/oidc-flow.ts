@@ -4,7 +4,7 @@
  * what next-auth hands Casefile after its own callback.
  */
 import { generators, Issuer } from "openid-client";
-import { TEST_CLIENT } from "./oidc-provider";
+import { TEST_CLIENT } from "./oidc-client";
 
 export const TEST_REDIRECT_URI = "http://localhost:3999/api/auth/callback/oidc";
 

@@ -7,6 +7,7 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import Provider from "oidc-provider";
+import { TEST_CLIENT } from "./oidc-client";
 
 export type TestAccount = {
   sub: string;
@@ -17,8 +18,6 @@ export type TestAccount = {
   /** Authentication methods the provider asserts (RFC 8176), e.g. ["pwd"] or ["pwd", "mfa"]. */
   amr: string[];
 };
-
-export const TEST_CLIENT = { clientId: "casefile-test", clientSecret: "casefile-test-secret-0123456789" };
 
 export function defaultAccounts(): Map<string, TestAccount> {
   const list: TestAccount[] = [

@@ -1,0 +1,49 @@
+import { demo, expect, test } from "./fixtures";
+
+// The test identity provider (e2e/oidc-provider-server.ts) knows "alice" (soc-analysts), "lee"
+// (soc-leads + soc-analysts, MFA asserted) and "nobody" (no mapped group).
+async function signInAtProvider(page: import("@playwright/test").Page, login: string) {
+  await page.goto("/sign-in");
+  await page.getByRole("button", { name: "Sign in with Test IdP" }).click();
+  await expect(page.getByRole("heading", { name: "Test identity provider" })).toBeVisible();
+  await page.getByLabel("Username").fill(login);
+  await page.getByRole("button", { name: "Continue" }).click();
+}
+
+test("[SSO] signing in through the identity provider lands in the console with the mapped role", async ({
+  page,
+  browser,
+}, testInfo) => {
+  await page.goto("/sign-in");
+  // Password sign-in stays available beside single sign-on here.
+  await expect(page.getByLabel("Password")).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath("sign-in-with-sso.png") });
+  await signInAtProvider(page, "alice");
+  await expect(page).toHaveURL(/\/cases$/);
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link")).toHaveText(["Cases"]);
+  await expect(page.getByRole("button", { name: "Alice Analyst" })).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath("sso-console.png") });
+
+  // The admin sees the person provisioned just in time, with the role from their group.
+  const admin = await browser.newContext();
+  const adminPage = await admin.newPage();
+  await adminPage.goto("/sign-in");
+  await adminPage.getByLabel("Email").fill(demo("admin").email);
+  await adminPage.getByLabel("Password").fill("casefile-demo");
+  await adminPage.getByRole("button", { name: "Sign in", exact: true }).click();
+  await adminPage.goto("/admin");
+  const row = adminPage.getByRole("row", { name: /Alice Analyst/ });
+  await expect(row).toContainText("alice@sso.example");
+  await expect(row).toContainText("investigator");
+  await admin.close();
+});
+
+test("[SSO] someone whose groups give no role is turned away with the reason", async ({ page }) => {
+  await signInAtProvider(page, "nobody");
+  await expect(page).toHaveURL(/\/sign-in\?error=SsoNoRole/);
+  await expect(page.getByRole("alert").filter({ hasText: "no role" })).toHaveText(
+    "Your organisation's groups give you no role in Casefile. Ask an administrator.",
+  );
+  await page.goto("/cases");
+  await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fcases$/);
+});
