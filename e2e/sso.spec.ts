@@ -1,8 +1,9 @@
-import { demo, expect, test } from "./fixtures";
+import type { Page } from "@playwright/test";
+import { demo, expect, signInViaApi, test } from "./fixtures";
 
 // The test identity provider (e2e/oidc-provider-server.ts) knows "alice" (soc-analysts), "lee"
 // (soc-leads + soc-analysts, MFA asserted) and "nobody" (no mapped group).
-async function signInAtProvider(page: import("@playwright/test").Page, login: string) {
+async function signInAtProvider(page: Page, login: string) {
   await page.goto("/sign-in");
   await page.getByRole("button", { name: "Sign in with Test IdP" }).click();
   await expect(page.getByRole("heading", { name: "Test identity provider" })).toBeVisible();
@@ -27,10 +28,7 @@ test("[SSO] signing in through the identity provider lands in the console with t
   // The admin sees the person provisioned just in time, with the role from their group.
   const admin = await browser.newContext();
   const adminPage = await admin.newPage();
-  await adminPage.goto("/sign-in");
-  await adminPage.getByLabel("Email").fill(demo("admin").email);
-  await adminPage.getByLabel("Password").fill("casefile-demo");
-  await adminPage.getByRole("button", { name: "Sign in", exact: true }).click();
+  await signInViaApi(adminPage, demo("admin").email);
   await adminPage.goto("/admin");
   const row = adminPage.getByRole("row", { name: /Alice Analyst/ });
   await expect(row).toContainText("alice@sso.example");

@@ -96,7 +96,9 @@ export function SignInForm({
     <form onSubmit={(e) => void onSubmit(e)} className="flex flex-col gap-4" noValidate>
       {alert}
       {ssoButton}
-      {ssoButton ? <p className="text-center text-xs text-slate-500">or with your email and password</p> : null}
+      {ssoButton ? (
+        <p className="text-center text-xs text-slate-500">or with your email and password</p>
+      ) : null}
       <label className="flex flex-col gap-1">
         <span className="font-medium">Email</span>
         <input

@@ -55,5 +55,5 @@ export async function idTokenClaimsFor(issuerUrl: string, login: string): Promis
     state,
     nonce,
   });
-  return tokens.claims() as Record<string, unknown>;
+  return tokens.claims();
 }

@@ -118,7 +118,7 @@ export async function startOidcProvider(options: {
     const url = new URL(req.url ?? "/", issuer);
     const match = /^\/interaction\/([\w-]+)$/.exec(url.pathname);
     if (!match) {
-      callback(req, res);
+      void callback(req, res);
       return;
     }
     void (async () => {

@@ -17,7 +17,7 @@ export default async function SignInPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const { callbackUrl, error } = await searchParams;
+  const { callbackUrl, error, invited } = await searchParams;
   const returnTo = safeReturnPath(callbackUrl);
   if (await getCurrentUser()) redirect(returnTo);
   const pending = await getPendingSignIn();
@@ -31,6 +31,11 @@ export default async function SignInPage({
   const sso = oidcConfig();
   return (
     <AuthCard title="Sign in to Casefile">
+      {invited ? (
+        <p role="status" className="mb-4 text-emerald-800">
+          Your password is set. Sign in with it.
+        </p>
+      ) : null}
       <SignInForm
         callbackUrl={returnTo}
         sso={sso ? { id: OIDC_PROVIDER_ID, name: sso.name } : null}

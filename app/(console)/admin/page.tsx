@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
 import { ActionCatalogue } from "@/components/admin/action-catalogue";
+import { NewUserForm } from "@/components/admin/new-user-form";
 import { UserTable } from "@/components/admin/user-table";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireSection } from "@/server/auth/current-user";
@@ -19,6 +20,7 @@ export default async function AdminPage() {
         description="People who can use Casefile, their roles and clearance, and the policy of each response action."
       />
       <Suspense fallback={<p className="mt-6 text-slate-500">Loading users…</p>}>
+        <NewUserForm />
         <UserTable />
       </Suspense>
       <Suspense fallback={<p className="mt-6 text-slate-500">Loading the action catalogue…</p>}>
