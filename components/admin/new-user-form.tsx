@@ -10,6 +10,7 @@ import type { Role } from "@/db/schema/users";
 import { InvitationLink } from "./invitation-link";
 import { RolePicker } from "./role-picker";
 
+const FIELDS = ["name", "email", "clearance", "roles", "secondFactorCode"];
 const EMPTY = { name: "", email: "", roles: [] as Role[], clearance: 1, serviceAccount: false };
 
 /** Adds a person (or a service account); the invitation link appears once, below. */
@@ -44,9 +45,8 @@ export function NewUserForm() {
             create.mutate(draft);
           }}
         >
-          <FormError
-            error={create.error && !fieldError(create.error, "secondFactorCode") ? create.error : null}
-          />
+          {/* Errors about one field show beside it; the rest here. */}
+          <FormError error={FIELDS.some((f) => fieldError(create.error, f)) ? null : create.error} />
           <StepUpPrompt
             error={create.error}
             retry={(secondFactorCode) => create.mutate({ ...draft, secondFactorCode })}

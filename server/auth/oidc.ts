@@ -180,6 +180,8 @@ async function findOrLink(
   // An unverified address proves nothing; an account linked to another identity stays with it.
   if (!id.verified) return "unverified" as const;
   if (byEmail.oidcSubject !== null) return "conflict" as const;
+  // A disabled account is refused as it is, not linked on the way.
+  if (byEmail.disabledAt) return byEmail;
   const [row] = await tx
     .update(users)
     .set({ oidcIssuer: id.issuer, oidcSubject: id.subject })
