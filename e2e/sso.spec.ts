@@ -1,4 +1,5 @@
 import type { Page } from "@playwright/test";
+import { totpCode } from "@/server/testing/totp";
 import { demo, expect, signInViaApi, test } from "./fixtures";
 
 // The test identity provider (e2e/oidc-provider-server.ts) knows "alice" (soc-analysts), "lee"
@@ -44,4 +45,34 @@ test("[SSO] someone whose groups give no role is turned away with the reason", a
   );
   await page.goto("/cases");
   await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fcases$/);
+});
+
+test("[SSO] someone with a second factor still gives the code after single sign-on", async ({ page }) => {
+  await signInAtProvider(page, "alice");
+  await expect(page).toHaveURL(/\/cases$/);
+  await page.goto("/account");
+  await page.getByRole("button", { name: "Set up two-factor authentication" }).click();
+  const secret = (await page.getByTestId("totp-secret").textContent()) ?? "";
+  await page.getByLabel("Code from the app").fill(totpCode(secret));
+  await page.getByRole("button", { name: "Turn on" }).click();
+  await expect(page.getByRole("list", { name: "Recovery codes" })).toBeVisible();
+  await page.getByRole("button", { name: "Alice Analyst" }).click();
+  await page.getByRole("menuitem", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+
+  // The provider remembers her (its own session), so it sends her straight back: signed in there,
+  // but not in Casefile until the code is given.
+  await page.getByRole("button", { name: "Sign in with Test IdP" }).click();
+  await expect(page.getByRole("heading", { name: "Confirm it’s you" })).toBeVisible();
+  await page.goto("/cases");
+  await expect(page.getByRole("heading", { name: "Confirm it’s you" })).toBeVisible();
+  await page.getByLabel("Authenticator code").fill("000000");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "code" })).toHaveText(
+    "That code is not right, or was already used.",
+  );
+  await page.getByLabel("Authenticator code").fill(totpCode(secret, 1));
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page).toHaveURL(/\/cases$/);
+  await expect(page.getByRole("button", { name: "Alice Analyst" })).toBeVisible();
 });
