@@ -1,9 +1,13 @@
 import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
+import { TEST_CLIENT, TEST_GROUP_ROLES } from "./server/testing/oidc-client";
 
 // E2E_PORT lets two checkouts run their suites side by side.
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 export const baseURL = `http://localhost:${PORT}`;
+// The test identity provider for single sign-on (e2e/sso.spec.ts) listens next door.
+const OIDC_PORT = PORT + 1;
+const OIDC_ISSUER = `http://127.0.0.1:${OIDC_PORT}`;
 
 // Prefer the system's Chromium (CI installs Debian's); otherwise Playwright's own browser.
 const SYSTEM_CHROMIUM = "/usr/bin/chromium";
@@ -36,21 +40,37 @@ export default defineConfig({
     launchOptions,
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
-  webServer: {
-    // The production build (`next build` runs first, see test:e2e) on its own fresh embedded database.
-    command: "npx tsx server/cli/serve.ts --reset-data",
-    url: `${baseURL}/sign-in`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: "pipe",
-    env: {
-      PORT: String(PORT),
-      NEXTAUTH_URL: baseURL,
-      CASEFILE_DATA_DIR: `.data/e2e-${PORT}`,
-      CASEFILE_SEED_DEMO: "true",
-      CASEFILE_DEMO_PASSWORD: "casefile-demo",
-      DATABASE_URL: "",
-      AUTH_SECRET: "",
+  webServer: [
+    {
+      command: `npx tsx e2e/oidc-provider-server.ts ${OIDC_PORT} ${baseURL}/api/auth/callback/oidc`,
+      url: `${OIDC_ISSUER}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "pipe",
     },
-  },
+    {
+      // The production build (`next build` runs first, see test:e2e) on its own fresh embedded database.
+      command: "npx tsx server/cli/serve.ts --reset-data",
+      url: `${baseURL}/sign-in`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: "pipe",
+      env: {
+        PORT: String(PORT),
+        NEXTAUTH_URL: baseURL,
+        CASEFILE_DATA_DIR: `.data/e2e-${PORT}`,
+        CASEFILE_SEED_DEMO: "true",
+        CASEFILE_DEMO_PASSWORD: "casefile-demo",
+        DATABASE_URL: "",
+        AUTH_SECRET: "",
+        // Single sign-on through the test provider; password sign-in stays on for the other specs.
+        CASEFILE_OIDC_ISSUER: OIDC_ISSUER,
+        CASEFILE_OIDC_CLIENT_ID: TEST_CLIENT.clientId,
+        CASEFILE_OIDC_CLIENT_SECRET: TEST_CLIENT.clientSecret,
+        CASEFILE_OIDC_NAME: "Test IdP",
+        CASEFILE_OIDC_GROUP_ROLES: TEST_GROUP_ROLES,
+        CASEFILE_PASSWORD_SIGN_IN: "true",
+      },
+    },
+  ],
 });

@@ -21,7 +21,7 @@ export async function signInViaApi(page: Page, email: string, password = DEMO_PA
 export async function signInViaForm(page: Page, email: string, password = DEMO_PASSWORD) {
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
 export const test = base.extend<{ signInAs: (email: string) => Promise<void> }>({

@@ -23,3 +23,32 @@ test("[SECURITY] a state-changing call from another site is refused; the page is
   const own = await call({ origin: new URL(page.url()).origin, "sec-fetch-site": "same-origin" });
   expect(own.status()).toBe(200);
 });
+
+test("[SECURITY] pages allow scripts by a fresh nonce only, and still run", async ({ page, signInAs }) => {
+  const violations: string[] = [];
+  page.on("console", (m) => {
+    if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+  });
+  const policyOf = async (path: string) => {
+    const response = await page.goto(path);
+    const csp = response?.headers()["content-security-policy"] ?? "";
+    const scriptSrc = csp.split(";").find((d) => d.trim().startsWith("script-src")) ?? "";
+    return { csp, scriptSrc: scriptSrc.trim() };
+  };
+  const first = await policyOf("/sign-in");
+  expect(first.scriptSrc).toMatch(/^script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'$/);
+  expect(first.scriptSrc).not.toContain("'unsafe-inline'");
+  expect(first.csp).toContain("frame-ancestors 'none'");
+  const nonce = /'nonce-([^']+)'/.exec(first.scriptSrc)?.[1];
+  // Next.js put the nonce on its scripts (the browser hides the attribute's value from the DOM).
+  expect(await page.locator("script[nonce]").count()).toBeGreaterThan(0);
+  const again = await policyOf("/sign-in");
+  expect(again.scriptSrc).not.toContain(nonce);
+  // The page's scripts ran (the form reacts), and nothing was blocked.
+  await signInAs(demo("investigator", 0).email);
+  await page.goto("/cases");
+  await expect(page.getByRole("button", { name: demo("investigator", 0).name })).toBeVisible();
+  await page.getByRole("button", { name: demo("investigator", 0).name }).click();
+  await expect(page.getByRole("menuitem", { name: "Sign out" })).toBeVisible();
+  expect(violations).toEqual([]);
+});

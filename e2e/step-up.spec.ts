@@ -74,7 +74,7 @@ test("[AUTH] a high-risk approval needs a second factor, which is recorded with 
     "Enter the code from your authenticator app (or a recovery code).",
   );
   await signIn.getByLabel("Authenticator code").fill(recovery);
-  await signIn.getByRole("button", { name: "Sign in" }).click();
+  await signIn.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(signIn.getByRole("link", { name: "Approvals" })).toBeVisible();
   await fresh.close();
 });
@@ -200,4 +200,50 @@ test("[ADMIN] disabling a user needs a second factor, ends their open session an
   await signInViaForm(targetPage, target.email);
   await expect(targetPage).toHaveURL(/\/approvals$/);
   await targetContext.close();
+
+  // A new person: a shared address is refused; then one person's address, with a one-time link.
+  await page.getByRole("button", { name: "Add a person" }).click();
+  const form = page.getByRole("form", { name: "New person" });
+  await form.getByLabel("Name").fill("Dana Fischer");
+  await form.getByLabel("Email").fill("soc-team@casefile.demo");
+  await form.getByRole("checkbox", { name: "investigator" }).check();
+  await form.getByLabel("Clearance").selectOption("2");
+  await form.getByRole("button", { name: "Add person" }).click();
+  await expect(form.getByText(/looks like a shared address/)).toBeVisible();
+  await form.getByLabel("Email").fill("dana.fischer@casefile.demo");
+  await form.getByRole("button", { name: "Add person" }).click();
+  const link = await page.getByLabel("Invitation link").inputValue();
+  expect(link).toMatch(/\/invite\/[\w-]{43}$/);
+  const danaRow = page.getByRole("row").filter({ hasText: "dana.fischer@casefile.demo" });
+  await expect(danaRow).toContainText("investigator");
+  await page.screenshot({ path: testInfo.outputPath("admin-new-person.png") });
+
+  const danaContext = await browser.newContext();
+  const dana = await danaContext.newPage();
+  await dana.goto(link);
+  await expect(dana.getByRole("heading", { name: "Welcome, Dana Fischer" })).toBeVisible();
+  await dana.getByLabel("New password").fill("dana's long passphrase");
+  await dana.getByLabel("Repeat the password").fill("dana's long passphrase");
+  await dana.getByRole("button", { name: "Set password" }).click();
+  await expect(dana.getByRole("status")).toHaveText("Your password is set. Sign in with it.");
+  await signInViaForm(dana, "dana.fischer@casefile.demo", "dana's long passphrase");
+  await expect(dana).toHaveURL(/\/cases$/);
+  // The link worked once.
+  await dana.goto(link);
+  await expect(dana.getByRole("heading", { name: "This link no longer works" })).toBeVisible();
+
+  // Her role changes; her next page load follows it.
+  await danaRow.getByRole("button", { name: "Edit" }).click();
+  const editor = page.getByRole("form", { name: "Edit Dana Fischer" });
+  await editor.getByRole("checkbox", { name: "investigator" }).uncheck();
+  await editor.getByRole("checkbox", { name: "compliance" }).check();
+  await editor.getByRole("button", { name: "Save" }).click();
+  await expect(danaRow).toContainText("compliance");
+  await dana.goto("/cases");
+  await expect(dana.getByRole("navigation", { name: "Main" }).getByRole("link")).toHaveText([
+    "Cases",
+    "Compliance",
+    "Ledger",
+  ]);
+  await danaContext.close();
 });

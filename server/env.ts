@@ -6,82 +6,141 @@ import { ROLES } from "@/db/schema/users";
 const blank = (v: unknown) => (v === "" ? undefined : v);
 const optionalString = z.preprocess(blank, z.string().optional());
 
-const schema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  /** Connection URL the application uses. Unset: the embedded PostgreSQL is started. */
-  DATABASE_URL: optionalString,
-  /** Connection URL with rights to run migrations; defaults to DATABASE_URL. */
-  DATABASE_OWNER_URL: optionalString,
-  /** Secret that signs session tokens. Unset: generated once into the data directory. */
-  AUTH_SECRET: z.preprocess(
-    blank,
-    z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional(),
-  ),
-  NEXTAUTH_URL: optionalString,
-  PORT: z.preprocess(blank, z.coerce.number().int().min(1).max(65535).default(3000)),
-  /** Interface the web server listens on; 0.0.0.0 to accept connections from other machines. */
-  BIND_ADDRESS: z.preprocess(blank, z.string().default("127.0.0.1")),
-  /** Where the embedded database, the generated auth secret and other local state live. */
-  CASEFILE_DATA_DIR: z.preprocess(blank, z.string().default(".data")),
-  /** Seed the demo organisation on first start: auto = only on the embedded database. */
-  CASEFILE_SEED_DEMO: z.preprocess(blank, z.enum(["auto", "true", "false"]).default("auto")),
-  /** Password given to every demo account. Demo use only. */
-  CASEFILE_DEMO_PASSWORD: z.preprocess(blank, z.string().min(8).default("casefile-demo")),
-  /** Connection URL for the ledger integrator (a login in the casefile_ledger role). */
-  LEDGER_DATABASE_URL: optionalString,
-  /** Origin line of signed checkpoints: names this ledger. */
-  LEDGER_ORIGIN: z.preprocess(
-    blank,
-    z.string().regex(/^\S+$/, "no spaces").default("casefile.localhost/ledger"),
-  ),
-  /** Checkpoint signing key (PRIVATE+KEY+… text). Default: <data dir>/ledger/signing-key, created once. */
-  LEDGER_SIGNING_KEY_FILE: optionalString,
-  /** Directory outside the database that receives a copy of every checkpoint. */
-  LEDGER_CHECKPOINT_DIR: optionalString,
-  /** Trusted verifier key for ledger:verify; default: derived from the signing key file. */
-  LEDGER_VERIFIER_KEY: optionalString,
-  /** IANA time zone of the organisation: business hours are counted in it. */
-  CASEFILE_TIMEZONE: z.preprocess(
-    blank,
-    z
-      .string()
-      .refine((tz) => {
-        try {
-          new Intl.DateTimeFormat("en", { timeZone: tz });
-          return true;
-        } catch {
-          return false;
-        }
-      }, "not a known IANA time zone")
-      .default("UTC"),
-  ),
-  /** Minutes a request waits for its decision before it expires. */
-  CASEFILE_REQUEST_TTL_MINUTES: z.preprocess(blank, z.coerce.number().int().min(1).max(10080).default(60)),
-  /** Slack-compatible incoming-webhook URL told of new requests, decisions and break-glass. */
-  CASEFILE_NOTIFY_WEBHOOK_URL: z.preprocess(blank, z.url().optional()),
-  /** Roles that must set up a second factor before they can do anything else (comma-separated, e.g. "approver,admin"). */
-  CASEFILE_REQUIRE_SECOND_FACTOR: z.preprocess(
-    blank,
-    z
-      .string()
-      .default("")
-      .transform((v) =>
-        v
-          .split(",")
-          .map((r) => r.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(z.enum(ROLES))),
-  ),
-  /** 32 random bytes (base64url) that seal connector secrets. Unset: generated once into the data directory. */
-  CASEFILE_CONNECTOR_KEY: optionalString,
-  /** Demo: rows of background activity in the embedded evidence store. */
-  CASEFILE_DEMO_EVIDENCE_ROWS: z.preprocess(
-    blank,
-    z.coerce.number().int().min(0).max(20_000_000).default(1_000_000),
-  ),
-  CI: optionalString,
-});
+/** "a=x,b=y,a=z" → [["a","x"],["b","y"],["a","z"]]: a key may repeat. */
+const pairs = (v: string) =>
+  v
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean)
+    .map((item) => {
+      const at = item.lastIndexOf("=");
+      return [item.slice(0, at).trim(), item.slice(at + 1).trim()] as const;
+    });
+const pairString = z
+  .string()
+  .default("")
+  .refine((v) => pairs(v).every(([k]) => k.length > 0), "expected group=value pairs, comma-separated")
+  .transform(pairs);
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    /** Connection URL the application uses. Unset: the embedded PostgreSQL is started. */
+    DATABASE_URL: optionalString,
+    /** Connection URL with rights to run migrations; defaults to DATABASE_URL. */
+    DATABASE_OWNER_URL: optionalString,
+    /** Secret that signs session tokens. Unset: generated once into the data directory. */
+    AUTH_SECRET: z.preprocess(
+      blank,
+      z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional(),
+    ),
+    NEXTAUTH_URL: optionalString,
+    PORT: z.preprocess(blank, z.coerce.number().int().min(1).max(65535).default(3000)),
+    /** Interface the web server listens on; 0.0.0.0 to accept connections from other machines. */
+    BIND_ADDRESS: z.preprocess(blank, z.string().default("127.0.0.1")),
+    /** Where the embedded database, the generated auth secret and other local state live. */
+    CASEFILE_DATA_DIR: z.preprocess(blank, z.string().default(".data")),
+    /** Seed the demo organisation on first start: auto = only on the embedded database. */
+    CASEFILE_SEED_DEMO: z.preprocess(blank, z.enum(["auto", "true", "false"]).default("auto")),
+    /** Password given to every demo account. Demo use only. */
+    CASEFILE_DEMO_PASSWORD: z.preprocess(blank, z.string().min(8).default("casefile-demo")),
+    /** Connection URL for the ledger integrator (a login in the casefile_ledger role). */
+    LEDGER_DATABASE_URL: optionalString,
+    /** Origin line of signed checkpoints: names this ledger. */
+    LEDGER_ORIGIN: z.preprocess(
+      blank,
+      z.string().regex(/^\S+$/, "no spaces").default("casefile.localhost/ledger"),
+    ),
+    /** Checkpoint signing key (PRIVATE+KEY+… text). Default: <data dir>/ledger/signing-key, created once. */
+    LEDGER_SIGNING_KEY_FILE: optionalString,
+    /** Directory outside the database that receives a copy of every checkpoint. */
+    LEDGER_CHECKPOINT_DIR: optionalString,
+    /** Trusted verifier key for ledger:verify; default: derived from the signing key file. */
+    LEDGER_VERIFIER_KEY: optionalString,
+    /** IANA time zone of the organisation: business hours are counted in it. */
+    CASEFILE_TIMEZONE: z.preprocess(
+      blank,
+      z
+        .string()
+        .refine((tz) => {
+          try {
+            new Intl.DateTimeFormat("en", { timeZone: tz });
+            return true;
+          } catch {
+            return false;
+          }
+        }, "not a known IANA time zone")
+        .default("UTC"),
+    ),
+    /** Minutes a request waits for its decision before it expires. */
+    CASEFILE_REQUEST_TTL_MINUTES: z.preprocess(blank, z.coerce.number().int().min(1).max(10080).default(60)),
+    /** Slack-compatible incoming-webhook URL told of new requests, decisions and break-glass. */
+    CASEFILE_NOTIFY_WEBHOOK_URL: z.preprocess(blank, z.url().optional()),
+    /** Roles that must set up a second factor before they can do anything else (comma-separated, e.g. "approver,admin"). */
+    CASEFILE_REQUIRE_SECOND_FACTOR: z.preprocess(
+      blank,
+      z
+        .string()
+        .default("")
+        .transform((v) =>
+          v
+            .split(",")
+            .map((r) => r.trim())
+            .filter(Boolean),
+        )
+        .pipe(z.array(z.enum(ROLES))),
+    ),
+    /** Single sign-on: the OpenID Connect issuer URL (discovery at /.well-known/openid-configuration). */
+    CASEFILE_OIDC_ISSUER: z.preprocess(blank, z.url().optional()),
+    CASEFILE_OIDC_CLIENT_ID: optionalString,
+    CASEFILE_OIDC_CLIENT_SECRET: optionalString,
+    /** Shown on the button: "Sign in with <name>". */
+    CASEFILE_OIDC_NAME: z.preprocess(blank, z.string().max(60).default("SSO")),
+    CASEFILE_OIDC_SCOPE: z.preprocess(blank, z.string().default("openid email profile")),
+    /** The ID token claim that lists the person's groups. */
+    CASEFILE_OIDC_GROUPS_CLAIM: z.preprocess(blank, z.string().default("groups")),
+    /** "soc-analysts=investigator,soc-leads=approver": roles given by groups, set at every SSO sign-in. */
+    CASEFILE_OIDC_GROUP_ROLES: z.preprocess(
+      blank,
+      pairString.pipe(z.array(z.tuple([z.string(), z.enum(ROLES)]).readonly())),
+    ),
+    /** "soc-leads=4,soc-analysts=2": optional; when set, clearance is the highest of the person's groups (else 1). */
+    CASEFILE_OIDC_GROUP_CLEARANCE: z.preprocess(
+      blank,
+      pairString.pipe(
+        z.array(
+          z.tuple([z.string(), z.string().transform(Number).pipe(z.number().int().min(1).max(4))]).readonly(),
+        ),
+      ),
+    ),
+    /** false: email/password sign-in is refused (and its form hidden); use with SSO. */
+    CASEFILE_PASSWORD_SIGN_IN: z.preprocess(blank, z.enum(["true", "false"]).default("true")),
+    /** 32 random bytes (base64url) that seal connector secrets. Unset: generated once into the data directory. */
+    CASEFILE_CONNECTOR_KEY: optionalString,
+    /** Demo: rows of background activity in the embedded evidence store. */
+    CASEFILE_DEMO_EVIDENCE_ROWS: z.preprocess(
+      blank,
+      z.coerce.number().int().min(0).max(20_000_000).default(1_000_000),
+    ),
+    CI: optionalString,
+  })
+  .refine(
+    (e) =>
+      [e.CASEFILE_OIDC_ISSUER, e.CASEFILE_OIDC_CLIENT_ID, e.CASEFILE_OIDC_CLIENT_SECRET].every(
+        (v) => v === undefined,
+      ) ||
+      [e.CASEFILE_OIDC_ISSUER, e.CASEFILE_OIDC_CLIENT_ID, e.CASEFILE_OIDC_CLIENT_SECRET].every(
+        (v) => v !== undefined,
+      ),
+    {
+      path: ["CASEFILE_OIDC_ISSUER"],
+      message: "set CASEFILE_OIDC_ISSUER, CASEFILE_OIDC_CLIENT_ID and CASEFILE_OIDC_CLIENT_SECRET together",
+    },
+  )
+  .refine((e) => e.CASEFILE_PASSWORD_SIGN_IN === "true" || e.CASEFILE_OIDC_ISSUER !== undefined, {
+    path: ["CASEFILE_PASSWORD_SIGN_IN"],
+    message: "password sign-in can only be turned off when single sign-on is configured",
+  });
 
 export type Env = z.infer<typeof schema>;
 

@@ -11,11 +11,34 @@ const MESSAGES: Record<string, string> = {
   SecondFactorRequired: "Enter the code from your authenticator app (or a recovery code).",
   SecondFactorInvalid: "That code is not right, or was already used.",
   CredentialsSignin: "Email or password is incorrect.",
+  PasswordSignInOff: "Password sign-in is turned off; use single sign-on.",
+  SsoNoRole: "Your organisation's groups give you no role in Casefile. Ask an administrator.",
+  SsoEmailUnverified: "Your identity provider has not verified your email address, so it cannot be linked.",
+  SsoIdentityConflict: "This account is linked to another identity, or cannot use single sign-on.",
+  SsoBadClaims: "The identity provider did not say who you are (subject and email are needed).",
+  AccessDenied: "Sign-in was refused.",
+  OAuthSignin: "Single sign-on could not start. Try again, or contact an administrator.",
+  OAuthCallback: "Single sign-on did not complete. Try again.",
+  Callback: "Single sign-on did not complete. Try again.",
 };
 
-export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
+const message = (code: string | null | undefined) => MESSAGES[code ?? ""] ?? "Sign-in failed. Try again.";
+
+export function SignInForm({
+  callbackUrl,
+  sso,
+  passwordSignIn,
+  initialError,
+}: {
+  callbackUrl: string;
+  /** The single sign-on provider, when configured. */
+  sso: { id: string; name: string } | null;
+  passwordSignIn: boolean;
+  /** An error code next-auth sent back in the address (a refused single sign-on). */
+  initialError: string | null;
+}) {
   const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(initialError ? message(initialError) : null);
   const [pending, setPending] = useState(false);
   const [needsCode, setNeedsCode] = useState(false);
 
@@ -38,19 +61,43 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       setNeedsCode(true);
     if (!result || result.error) {
       setPending(false);
-      setError(MESSAGES[result?.error ?? ""] ?? "Sign-in failed. Try again.");
+      setError(message(result?.error));
       return;
     }
     router.replace(callbackUrl);
     router.refresh();
   }
 
+  const alert = error ? (
+    <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-red-800">
+      {error}
+    </p>
+  ) : null;
+  const ssoButton = sso ? (
+    <Button
+      type="button"
+      variant={passwordSignIn ? "secondary" : "primary"}
+      className="py-2"
+      onClick={() => void signIn(sso.id, { callbackUrl })}
+    >
+      Sign in with {sso.name}
+    </Button>
+  ) : null;
+  if (!passwordSignIn) {
+    return (
+      <div className="flex flex-col gap-4">
+        {alert}
+        {ssoButton}
+      </div>
+    );
+  }
+
   return (
     <form onSubmit={(e) => void onSubmit(e)} className="flex flex-col gap-4" noValidate>
-      {error ? (
-        <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-red-800">
-          {error}
-        </p>
+      {alert}
+      {ssoButton}
+      {ssoButton ? (
+        <p className="text-center text-xs text-slate-500">or with your email and password</p>
       ) : null}
       <label className="flex flex-col gap-1">
         <span className="font-medium">Email</span>

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  boolean,
   check,
   index,
   pgEnum,
@@ -9,6 +10,7 @@ import {
   smallint,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
 
@@ -38,10 +40,20 @@ export const users = pgTable(
     totpEnabledAt: tstz(),
     /** The last time step accepted: a code is good once. */
     totpLastStep: bigint({ mode: "number" }),
+    /**
+     * Used by a system, not a person: the one exception to "an account is one person"; such an
+     * account may hold neither the approver nor the admin role, and approves nothing.
+     */
+    serviceAccount: boolean().notNull().default(false),
+    /** The single sign-on identity (OIDC `iss` + `sub`) this account is linked to, once it has signed in so. */
+    oidcIssuer: text(),
+    oidcSubject: text(),
   },
   (t) => [
     check("users_email_lower", sql`${t.email} = lower(${t.email})`),
     check("users_clearance_range", sql`${t.clearance} between 1 and 4`),
+    check("users_oidc_pair", sql`(${t.oidcIssuer} is null) = (${t.oidcSubject} is null)`),
+    uniqueIndex("users_oidc_identity_idx").on(t.oidcIssuer, t.oidcSubject),
   ],
 );
 
@@ -77,6 +89,11 @@ export const userSessions = pgTable(
     /** When and how this session last proved a second factor (sign-in or step-up). */
     secondFactorAt: tstz(),
     secondFactorMethod: text(),
+    /**
+     * Opened by single sign-on for someone enrolled in TOTP whose identity provider asserted no
+     * MFA: the session counts for nothing until the code is given at sign-in.
+     */
+    secondFactorPending: boolean().notNull().default(false),
     ip: text(),
     userAgent: text(),
   },
@@ -107,4 +124,26 @@ export const recoveryCodes = pgTable(
     usedAt: tstz(),
   },
   (t) => [index("recovery_codes_user_idx").on(t.userId)],
+);
+
+/**
+ * One-time links that let a newly created person choose their password. Only a SHA-256 of the
+ * token is kept; the link is shown once, to the admin who created it.
+ */
+export const userInvitations = pgTable(
+  "user_invitations",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text().notNull().unique(),
+    createdBy: uuid()
+      .notNull()
+      .references(() => users.id),
+    createdAt: tstz().notNull().defaultNow(),
+    expiresAt: tstz().notNull(),
+    usedAt: tstz(),
+  },
+  (t) => [index("user_invitations_user_idx").on(t.userId)],
 );

@@ -7,7 +7,7 @@ import { env } from "../env";
 import { authOptions } from "./options";
 import { mustEnrolFirst } from "./second-factor";
 import { canOpen, SECTIONS, type SectionKey } from "./sections";
-import { loadSessionUser, type SessionUser } from "./sessions";
+import { loadPendingSession, loadSessionUser, type SessionUser } from "./sessions";
 
 /** The signed-in user for this request, read from the database (never from the token alone). */
 export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
@@ -15,6 +15,14 @@ export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
   if (!session?.sid) return null;
   return loadSessionUser(getDb(), session.sid);
 });
+
+/** A single sign-on in this browser that still waits for the TOTP code, or null. */
+export async function getPendingSignIn() {
+  const session = await getServerSession(authOptions);
+  if (!session?.sid) return null;
+  const pending = await loadPendingSession(getDb(), session.sid);
+  return pending ? { ...pending, sessionId: session.sid } : null;
+}
 
 export async function requireUser(returnTo = "/"): Promise<SessionUser> {
   const user = await getCurrentUser();

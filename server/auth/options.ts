@@ -1,8 +1,11 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
+import type { OAuthConfig } from "next-auth/providers/oauth";
+import { headers } from "next/headers";
 import { getDb } from "../db";
 import { env } from "../env";
-import type { RequestMeta } from "../request-meta";
+import { requestMetaFrom, type RequestMeta } from "../request-meta";
+import { oidcConfig, signInWithOidc, type OidcRefusal } from "./oidc";
 import { SESSION_TTL_SECONDS } from "./sessions";
 import { signInWithPassword, signOutSession } from "./sign-in";
 
@@ -11,6 +14,46 @@ export const ACCOUNT_DISABLED = "AccountDisabled";
 export const SIGN_IN_LOCKED = "SignInLocked";
 export const SECOND_FACTOR_REQUIRED = "SecondFactorRequired";
 export const SECOND_FACTOR_INVALID = "SecondFactorInvalid";
+export const PASSWORD_SIGN_IN_OFF = "PasswordSignInOff";
+
+/** The single sign-on provider's id in next-auth's URLs (/api/auth/signin/oidc, …/callback/oidc). */
+export const OIDC_PROVIDER_ID = "oidc";
+
+/** Error codes the sign-in page turns into messages, for each refused single sign-on. */
+const OIDC_ERRORS: Record<OidcRefusal, string> = {
+  disabled: ACCOUNT_DISABLED,
+  no_role: "SsoNoRole",
+  email_unverified: "SsoEmailUnverified",
+  identity_conflict: "SsoIdentityConflict",
+  bad_claims: "SsoBadClaims",
+};
+
+/** Generic OpenID Connect, by discovery; the ID token (signature, issuer, audience, nonce checked) carries the claims. */
+function oidcProvider(): OAuthConfig<Record<string, unknown>>[] {
+  const config = oidcConfig();
+  if (!config) return [];
+  return [
+    {
+      id: OIDC_PROVIDER_ID,
+      name: config.name,
+      type: "oauth",
+      wellKnown: `${config.issuer.replace(/\/$/, "")}/.well-known/openid-configuration`,
+      clientId: config.clientId,
+      clientSecret: config.clientSecret,
+      authorization: { params: { scope: config.scope } },
+      idToken: true,
+      checks: ["pkce", "state", "nonce"],
+      // The session id is filled in by the signIn callback, which opens the Casefile session.
+      profile: (claims) => ({
+        id: String(claims.sub),
+        name: typeof claims.name === "string" ? claims.name : null,
+        email: typeof claims.email === "string" ? claims.email : null,
+        sessionId: "",
+        roles: [],
+      }),
+    },
+  ];
+}
 
 /** next-auth v4 hands authorize() the request headers as a plain object. */
 function metaFrom(headers: unknown): RequestMeta {
@@ -34,6 +77,7 @@ export const authOptions: NextAuthOptions = {
       name: "Email and password",
       credentials: { email: { type: "email" }, password: { type: "password" }, code: { type: "text" } },
       async authorize(credentials, req) {
+        if (env().CASEFILE_PASSWORD_SIGN_IN === "false") throw new Error(PASSWORD_SIGN_IN_OFF);
         const email = credentials?.email ?? "";
         const password = credentials?.password ?? "";
         if (!email || !password || email.length > 320 || password.length > 1024) return null;
@@ -49,8 +93,24 @@ export const authOptions: NextAuthOptions = {
         return { ...result.user, sessionId: result.sessionId, roles: [] };
       },
     }),
+    ...oidcProvider(),
   ],
   callbacks: {
+    /** Single sign-on opens the Casefile session here (or refuses, with a reason the page shows). */
+    async signIn({ user, account, profile }) {
+      if (account?.provider !== OIDC_PROVIDER_ID) return true;
+      const config = oidcConfig();
+      if (!config || !profile) return false;
+      const result = await signInWithOidc(
+        getDb(),
+        config.settings,
+        { ...profile },
+        requestMetaFrom(await headers()),
+      );
+      if (!result.ok) return `/sign-in?error=${OIDC_ERRORS[result.reason]}`;
+      user.sessionId = result.sessionId;
+      return true;
+    },
     jwt({ token, user }) {
       if (user) token.sid = user.sessionId;
       return token;

@@ -13,6 +13,8 @@ export type SessionUser = {
   sessionId: string;
   /** Has a confirmed second factor (TOTP). */
   secondFactorEnrolled: boolean;
+  /** Used by a system, not a person: approves nothing. */
+  serviceAccount: boolean;
 };
 
 export const SESSION_TTL_SECONDS = 8 * 60 * 60;
@@ -51,6 +53,7 @@ export async function openSession(
   userId: string,
   meta: { ip?: string | null; userAgent?: string | null } = {},
   secondFactor: string | null = null,
+  secondFactorPending = false,
 ): Promise<string> {
   const [row] = await db
     .insert(userSessions)
@@ -60,15 +63,25 @@ export async function openSession(
       ip: meta.ip ?? null,
       userAgent: meta.userAgent?.slice(0, 500) ?? null,
       ...(secondFactor ? { secondFactorAt: sql`now()`, secondFactorMethod: secondFactor } : {}),
+      secondFactorPending,
     })
     .returning({ id: userSessions.id });
   if (!row) throw new Error("session insert returned no row");
   return row.id;
 }
 
+/** Where a session is alive: not revoked, expired or idle too long (database clock), its user enabled. */
+const live = (sessionId: string) =>
+  and(
+    eq(userSessions.id, sessionId),
+    isNull(userSessions.revokedAt),
+    gt(userSessions.expiresAt, sql`now()`),
+    gt(userSessions.lastSeenAt, sql`now() - make_interval(mins => ${SESSION_IDLE_MINUTES})`),
+    isNull(users.disabledAt),
+  );
+
 /**
- * Null unless the session exists, is neither revoked, expired nor idle too long (database
- * clock) and its user is enabled. Marks the session as seen (at most once a minute).
+ * Null unless the session is live (see `live`) and not waiting for its second factor. Marks the session as seen (at most once a minute).
  */
 export async function loadSessionUser(db: Tx, sessionId: string): Promise<SessionUser | null> {
   if (!UUID.test(sessionId)) return null;
@@ -79,21 +92,14 @@ export async function loadSessionUser(db: Tx, sessionId: string): Promise<Sessio
       name: users.name,
       clearance: users.clearance,
       totpEnabledAt: users.totpEnabledAt,
+      serviceAccount: users.serviceAccount,
       role: userRoles.role,
       seenLongAgo: sql<boolean>`${userSessions.lastSeenAt} < now() - interval '1 minute'`,
     })
     .from(userSessions)
     .innerJoin(users, eq(users.id, userSessions.userId))
     .leftJoin(userRoles, eq(userRoles.userId, users.id))
-    .where(
-      and(
-        eq(userSessions.id, sessionId),
-        isNull(userSessions.revokedAt),
-        gt(userSessions.expiresAt, sql`now()`),
-        gt(userSessions.lastSeenAt, sql`now() - make_interval(mins => ${SESSION_IDLE_MINUTES})`),
-        isNull(users.disabledAt),
-      ),
-    );
+    .where(and(live(sessionId), eq(userSessions.secondFactorPending, false)));
   const [first] = rows;
   if (!first) return null;
   // Only a session not marked for a minute is written to: most requests just read.
@@ -112,6 +118,7 @@ export async function loadSessionUser(db: Tx, sessionId: string): Promise<Sessio
     roles,
     sessionId,
     secondFactorEnrolled: first.totpEnabledAt !== null,
+    serviceAccount: first.serviceAccount,
   };
 }
 
@@ -124,6 +131,7 @@ export async function loadUserForSystem(db: Tx, userId: string): Promise<Session
       name: users.name,
       clearance: users.clearance,
       totpEnabledAt: users.totpEnabledAt,
+      serviceAccount: users.serviceAccount,
       role: userRoles.role,
     })
     .from(users)
@@ -140,7 +148,22 @@ export async function loadUserForSystem(db: Tx, userId: string): Promise<Session
     roles,
     sessionId: "system",
     secondFactorEnrolled: first.totpEnabledAt !== null,
+    serviceAccount: first.serviceAccount,
   };
+}
+
+/** A live session opened by single sign-on that still waits for the TOTP code; else null. */
+export async function loadPendingSession(
+  db: Tx,
+  sessionId: string,
+): Promise<{ userId: string; email: string; name: string } | null> {
+  if (!UUID.test(sessionId)) return null;
+  const [row] = await db
+    .select({ userId: users.id, email: users.email, name: users.name })
+    .from(userSessions)
+    .innerJoin(users, eq(users.id, userSessions.userId))
+    .where(and(live(sessionId), eq(userSessions.secondFactorPending, true)));
+  return row ?? null;
 }
 
 /** Revokes a live session; returns whose it was, or null when there was nothing to revoke. */

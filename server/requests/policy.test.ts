@@ -29,6 +29,13 @@ describe("eligibility", () => {
   const cases: [string, Policy, Person, boolean, RegExp?][] = [
     ["an approver with enough clearance", base, person("a", ["approver"], 2), true],
     [
+      "a service account, whatever its roles",
+      { ...base, approverRoles: ["investigator"] },
+      { ...person("svc", ["investigator"], 4), serviceAccount: true },
+      false,
+      /Service accounts approve nothing/,
+    ],
+    [
       "the requester, even an admin approver",
       base,
       person("req", ["approver", "admin"], 4),

@@ -19,7 +19,13 @@ export type Policy = Pick<
   | "excludeCaseGrantees"
 >;
 
-export type Person = { id: string; roles: readonly Role[]; clearance: number };
+export type Person = {
+  id: string;
+  roles: readonly Role[];
+  clearance: number;
+  /** A system's account: never an approver, whatever its roles. */
+  serviceAccount?: boolean;
+};
 
 export type RequestFacts = {
   requesterId: string;
@@ -42,6 +48,7 @@ export type Eligibility = { eligible: true } | { eligible: false; reason: string
 export function eligibility(policy: Policy, approver: Person, facts: RequestFacts): Eligibility {
   if (approver.id === facts.requesterId)
     return { eligible: false, reason: "Nobody approves their own request" };
+  if (approver.serviceAccount) return { eligible: false, reason: "Service accounts approve nothing" };
   if (!policy.approverRoles.some((r) => approver.roles.includes(r)))
     return { eligible: false, reason: `Approvers need the ${policy.approverRoles.join(" or ")} role` };
   const clearance = requiredClearance(policy);

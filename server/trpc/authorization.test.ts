@@ -88,6 +88,21 @@ const MATRIX: Record<string, Row> = {
     call: (c) => c.account.secondFactor.stepUp({ code: "000000" }),
   },
   "admin.users.list": { guard: ["admin"], call: (c) => c.admin.users.list() },
+  "admin.users.create": {
+    guard: ["admin"],
+    call: (c) =>
+      c.admin.users.create({
+        name: "Matrix Person",
+        email: "matrix.person@casefile.demo",
+        roles: [],
+        clearance: 1,
+      }),
+  },
+  "admin.users.update": {
+    guard: ["admin"],
+    call: (c) => c.admin.users.update({ userId, clearance: 3 }),
+  },
+  "admin.users.invite": { guard: ["admin"], call: (c) => c.admin.users.invite({ userId }) },
   "admin.users.setDisabled": {
     guard: ["admin"],
     call: (c) => c.admin.users.setDisabled({ userId, disabled: false }),

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { Suspense } from "react";
 import { ActionCatalogue } from "@/components/admin/action-catalogue";
 import { Connectors } from "@/components/admin/connectors";
+import { NewUserForm } from "@/components/admin/new-user-form";
 import { UserTable } from "@/components/admin/user-table";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireSection } from "@/server/auth/current-user";
@@ -21,6 +22,7 @@ export default async function AdminPage() {
         description="People who can use Casefile, their roles and clearance, the policy of each response action, and the connectors that carry actions out."
       />
       <Suspense fallback={<p className="mt-6 text-slate-500">Loading users…</p>}>
+        <NewUserForm />
         <UserTable />
       </Suspense>
       <Suspense fallback={<p className="mt-6 text-slate-500">Loading the action catalogue…</p>}>

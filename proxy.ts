@@ -1,0 +1,31 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { contentSecurityPolicy, HSTS, newNonce } from "@/server/http/csp";
+import { env } from "@/server/env";
+
+/**
+ * Every page gets a fresh script nonce: Next.js reads the policy from the request headers and
+ * puts the nonce on the scripts it renders. HSTS only where the app is built for production.
+ */
+export function proxy(request: NextRequest) {
+  const production = env().NODE_ENV === "production";
+  const csp = contentSecurityPolicy(newNonce(), !production);
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("Content-Security-Policy", csp);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  response.headers.set("Content-Security-Policy", csp);
+  if (production) response.headers.set("Strict-Transport-Security", HSTS);
+  return response;
+}
+
+export const config = {
+  matcher: [
+    {
+      // Not static files, and not prefetches (their payload is no document a policy applies to).
+      source: "/((?!_next/static|_next/image|favicon.ico).*)",
+      missing: [
+        { type: "header", key: "next-router-prefetch" },
+        { type: "header", key: "purpose", value: "prefetch" },
+      ],
+    },
+  ],
+};
