@@ -107,7 +107,7 @@ test("[ACTIONS] the demo's response: the logs query shows its rows and hash, the
   await approver.goto("/sign-in");
   await signInViaForm(approver, demo("approver", 0).email);
   await approver.getByLabel("Authenticator code").fill(priyaRecoveryCodes.shift() ?? "");
-  await approver.getByRole("button", { name: "Sign in" }).click();
+  await approver.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(approver.getByRole("link", { name: "Approvals" })).toBeVisible();
   await approver.goto("/approvals");
   await approver.getByRole("link", { name: "Query sensitive logs" }).first().click();
