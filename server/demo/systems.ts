@@ -67,7 +67,7 @@ export function runSuspiciousSession(
         if (stopped) return;
         const code = (error as { code?: string }).code;
         log(
-          code === "57P01"
+          code === "57P01" || code === "CONNECTION_CLOSED"
             ? "Demo: the suspicious support_readonly session was terminated."
             : `Demo: the suspicious session ended (${error instanceof Error ? error.message : String(error)}).`,
         );
