@@ -3,3 +3,4 @@ export * from "./ledger";
 export * from "./cases";
 export * from "./requests";
 export * from "./connectors";
+export * from "./compliance";

@@ -33,6 +33,8 @@ export const users = pgTable(
     /** 1 (lowest) to 4 (highest); compared with an action's risk tier. */
     clearance: smallint().notNull().default(1),
     disabledAt: tstz(),
+    /** IANA time zone the person works in; null: the organisation's (CASEFILE_TIMEZONE). */
+    timeZone: text(),
     createdAt: tstz().notNull().defaultNow(),
     /** RFC 6238 secret (base32) once enrolment is confirmed; the pending one until then. */
     totpSecret: text(),
