@@ -91,7 +91,8 @@ test("[ACTIONS] the demo's response: the logs query shows its rows and hash, the
   const form = page.getByRole("form", { name: "Request an action" });
   await form.getByLabel("Action").selectOption("logs.query");
   await form.getByLabel("Table").selectOption("auth_logs");
-  for (const column of ["ts", "src_ip", "result", "method"]) await form.getByLabel(column, { exact: true }).check();
+  for (const column of ["ts", "src_ip", "result", "method"])
+    await form.getByLabel(column, { exact: true }).check();
   await form.getByLabel("Subject (user, IP or host)").fill("m.alvarez@northwind-retail.example");
   await form.getByLabel("From (UTC)").fill("2026-11-19T00:00");
   await form.getByLabel("To (UTC)").fill("2026-11-21T00:00");
@@ -146,7 +147,9 @@ test("[ACTIONS] the demo's response: the logs query shows its rows and hash, the
   const terminate = page.getByTestId("request").filter({ hasText: "support_readonly still holds" }).first();
   await expect(terminate.getByTestId("grant")).toContainText("Granted");
   await terminate.getByRole("button", { name: "Run now" }).click();
-  await expect(terminate.getByRole("status")).toContainText(/Terminated 1 session\(s\) on db-cust-01: \d+ \(support_readonly/);
+  await expect(terminate.getByRole("status")).toContainText(
+    /Terminated 1 session\(s\) on db-cust-01: \d+ \(support_readonly/,
+  );
   await expect(terminate.getByRole("status")).toContainText("Verified gone");
 
   // Both actions are on the case's timeline.
