@@ -18,11 +18,14 @@ import { seedDemoCases } from "../cases/demo";
 import { deliverDue } from "../connectors/outbox";
 import { newConnectorKey, useConnectorKey } from "../connectors/seal";
 import { runSuspiciousSession, seedDemoConnectors } from "../demo/systems";
+import { verifyAndRecord } from "../compliance/ledger-check";
+import { runDetectors } from "../compliance/findings";
 import { failInterrupted } from "../requests/executions";
 import { expireDue } from "../requests/requests";
 import { childEnv, env } from "../env";
 import { LedgerIntegrator } from "../ledger/integrator";
-import { ledgerConfig, loadSigner } from "../ledger/config";
+import { ledgerConfig, loadSigner, readOutsideCheckpoints } from "../ledger/config";
+import { parseVerifierKey } from "../ledger/checkpoint";
 import { openDatabase } from "./database";
 import { printDemoAccounts } from "./print-demo";
 
@@ -74,6 +77,8 @@ async function main() {
     stopping = true;
     clearInterval(timers.sweeper);
     clearInterval(timers.outbox);
+    clearInterval(timers.detectors);
+    clearInterval(timers.verify);
     await demoSession?.stop();
     await integrator.stop().catch(() => undefined);
     await appDb.close().catch(() => undefined);
@@ -81,7 +86,7 @@ async function main() {
     await database.stop().catch(() => undefined);
   };
   const appDb = createDb(database.url, { max: 2 });
-  const timers: { sweeper?: NodeJS.Timeout; outbox?: NodeJS.Timeout } = {};
+  const timers: Partial<Record<"sweeper" | "outbox" | "detectors" | "verify", NodeJS.Timeout>> = {};
   let demoSession: { stop: () => Promise<void> } | undefined;
   const dataDir = path.resolve(config.CASEFILE_DATA_DIR);
   const keyForConnectors = await connectorKey(dataDir);
@@ -138,6 +143,22 @@ async function main() {
   };
   sweep();
   timers.sweeper = setInterval(sweep, 10_000);
+  // Compliance: the anomaly detectors every minute, a full ledger verification every ten.
+  const detect = () =>
+    runDetectors(appDb.db, { orgTimeZone: config.CASEFILE_TIMEZONE }).catch((error: unknown) =>
+      console.error(`anomaly detectors: ${String(error)}`),
+    );
+  const verify = async () => {
+    const result = await verifyAndRecord(appDb.db, {
+      verifier: parseVerifierKey(ledger.verifierKey ?? signer.verifierKey),
+      origin: ledger.origin,
+      outsideNotes: await readOutsideCheckpoints(),
+    }).catch((error: unknown) => console.error(`ledger verification: ${String(error)}`));
+    if (result && !result.ok) console.error("LEDGER VERIFICATION FAILED: see Compliance");
+  };
+  timers.detectors = setInterval(() => void detect(), 60_000);
+  timers.verify = setInterval(() => void verify(), 600_000);
+  setTimeout(() => void verify().then(detect), 5_000).unref();
   timers.outbox = setInterval(() => {
     deliverDue(appDb.db).catch((error: unknown) => console.error(`webhook outbox: ${String(error)}`));
   }, 2_000);

@@ -5,6 +5,7 @@ import { authedProcedure, createCallerFactory, router } from "../init";
 import { accountRouter } from "./account";
 import { adminRouter } from "./admin";
 import { casesRouter } from "./cases";
+import { complianceRouter } from "./compliance";
 import { ledgerRouter } from "./ledger";
 import { grantsRouter, requestsRouter } from "./requests";
 
@@ -16,6 +17,7 @@ export const appRouter = router({
   account: accountRouter,
   admin: adminRouter,
   cases: casesRouter,
+  compliance: complianceRouter,
   ledger: ledgerRouter,
   requests: requestsRouter,
   actions: grantsRouter,

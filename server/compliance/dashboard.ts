@@ -1,0 +1,180 @@
+/**
+ * The compliance dashboard's figures for a period, and the rows behind each one
+ * (every number on the dashboard links to `rowsBehind` with the same period).
+ */
+import { sql, type SQL } from "drizzle-orm";
+import type { Tx } from "@/db/client";
+import { DomainError } from "../errors";
+import { rows } from "./detectors";
+
+export type Period = { from: Date; to: Date };
+
+function checkPeriod(p: Period) {
+  if (!(p.from < p.to))
+    throw new DomainError("BAD_REQUEST", "The period must end after it starts", { field: "to" });
+  if (p.to.getTime() - p.from.getTime() > 400 * 86_400_000)
+    throw new DomainError("BAD_REQUEST", "At most about a year at a time", { field: "from" });
+}
+
+export async function dashboard(db: Tx, period: Period) {
+  checkPeriod(period);
+  const { from, to } = period;
+  const inPeriod = (col: SQL) =>
+    sql`${col} >= ${from.toISOString()}::timestamptz and ${col} < ${to.toISOString()}::timestamptz`;
+  const [series, totals, decision, top, findingsBy, ledger] = await Promise.all([
+    rows<{ day: string; requests: number; approvals: number; denials: number; executions: number }>(
+      db,
+      sql`with days as (select generate_series(date_trunc('day', ${from.toISOString()}::timestamptz at time zone 'utc'),
+              date_trunc('day', (${to.toISOString()}::timestamptz - interval '1 microsecond') at time zone 'utc'), interval '1 day') as day)
+          select to_char(d.day, 'YYYY-MM-DD') as day,
+            (select count(*)::int from action_requests r where r.created_at >= d.day at time zone 'utc' and r.created_at < (d.day + interval '1 day') at time zone 'utc') as requests,
+            (select count(*)::int from approvals a where a.decision = 'approve' and a.created_at >= d.day at time zone 'utc' and a.created_at < (d.day + interval '1 day') at time zone 'utc') as approvals,
+            (select count(*)::int from approvals a where a.decision = 'deny' and a.created_at >= d.day at time zone 'utc' and a.created_at < (d.day + interval '1 day') at time zone 'utc') as denials,
+            (select count(*)::int from executions x where x.started_at >= d.day at time zone 'utc' and x.started_at < (d.day + interval '1 day') at time zone 'utc') as executions
+          from days d order by d.day`,
+    ),
+    rows<{
+      requests: number;
+      approved: number;
+      denied: number;
+      expired: number;
+      break_glass: number;
+      executions: number;
+      failed: number;
+      ended_grants: number;
+      unused_grants: number;
+    }>(
+      db,
+      sql`select
+            (select count(*)::int from action_requests r where ${inPeriod(sql`r.created_at`)}) as requests,
+            (select count(*)::int from action_requests r where r.status = 'approved' and not r.break_glass and ${inPeriod(sql`r.created_at`)}) as approved,
+            (select count(*)::int from action_requests r where r.status = 'denied' and ${inPeriod(sql`r.created_at`)}) as denied,
+            (select count(*)::int from action_requests r where r.status = 'expired' and ${inPeriod(sql`r.created_at`)}) as expired,
+            (select count(*)::int from action_requests r where r.break_glass and ${inPeriod(sql`r.created_at`)}) as break_glass,
+            (select count(*)::int from executions x where ${inPeriod(sql`x.started_at`)}) as executions,
+            (select count(*)::int from executions x where x.status = 'failed' and ${inPeriod(sql`x.started_at`)}) as failed,
+            (select count(*)::int from grants g where (g.expires_at <= now() or g.revoked_at is not null) and ${inPeriod(sql`g.created_at`)}) as ended_grants,
+            (select count(*)::int from grants g where (g.expires_at <= now() or g.revoked_at is not null) and g.uses = 0 and ${inPeriod(sql`g.created_at`)}) as unused_grants`,
+    ),
+    rows<{ p50: number | null; p95: number | null; n: number }>(
+      db,
+      sql`select percentile_cont(0.5) within group (order by s)::float as p50, percentile_cont(0.95) within group (order by s)::float as p95, count(*)::int as n
+          from (select extract(epoch from r.decided_at - r.created_at) as s from action_requests r
+            where r.decided_at is not null and not r.break_glass and r.status in ('approved', 'denied') and ${inPeriod(sql`r.created_at`)}) t`,
+    ),
+    rows<{ kind: string; user_id: string; name: string; n: number }>(
+      db,
+      sql`(select 'approver' as kind, a.approver_id as user_id, min(u.name) as name, count(*)::int as n
+            from approvals a join users u on u.id = a.approver_id where ${inPeriod(sql`a.created_at`)}
+            group by a.approver_id order by n desc limit 5)
+          union all
+          (select 'requester', r.requester_id, min(u.name), count(*)::int as n
+            from action_requests r join users u on u.id = r.requester_id where ${inPeriod(sql`r.created_at`)}
+            group by r.requester_id order by n desc limit 5)`,
+    ),
+    rows<{ detector: string; severity: string; n: number }>(
+      db,
+      sql`select detector, severity::text, count(*)::int as n from findings where status in ('open', 'acknowledged') group by detector, severity`,
+    ),
+    rows<{
+      size: number | null;
+      signed_at: Date | null;
+      verified_at: string | null;
+      verified_ok: boolean | null;
+      verified_entries: number | null;
+    }>(
+      db,
+      sql`select (select size from ledger_checkpoints order by size desc limit 1)::int as size,
+            (select created_at from ledger_checkpoints order by size desc limit 1) as signed_at,
+            v.at as verified_at, (v.body::jsonb -> 'payload' ->> 'ok')::boolean as verified_ok,
+            (v.body::jsonb -> 'payload' ->> 'entries')::int as verified_entries
+          from (select 1) one left join lateral (select at, body from ledger_entries where type = 'ledger.verified' order by seq desc limit 1) v on true`,
+    ),
+  ]);
+  const t = totals[0];
+  const d = decision[0];
+  const l = ledger[0];
+  return {
+    period: { from, to },
+    series,
+    totals: {
+      requests: t?.requests ?? 0,
+      approved: t?.approved ?? 0,
+      denied: t?.denied ?? 0,
+      expired: t?.expired ?? 0,
+      breakGlass: t?.break_glass ?? 0,
+      executions: t?.executions ?? 0,
+      failedExecutions: t?.failed ?? 0,
+      endedGrants: t?.ended_grants ?? 0,
+      unusedGrants: t?.unused_grants ?? 0,
+      unusedGrantRatio: t && t.ended_grants > 0 ? t.unused_grants / t.ended_grants : null,
+    },
+    timeToDecision: { p50Seconds: d?.p50 ?? null, p95Seconds: d?.p95 ?? null, decided: d?.n ?? 0 },
+    topApprovers: top.filter((r) => r.kind === "approver"),
+    topRequesters: top.filter((r) => r.kind === "requester"),
+    openFindings: findingsBy,
+    ledger: {
+      checkpointSize: l?.size ?? null,
+      checkpointAt: l?.signed_at ?? null,
+      verifiedAt: l?.verified_at ?? null,
+      verifiedOk: l?.verified_ok ?? null,
+      verifiedEntries: l?.verified_entries ?? null,
+    },
+  };
+}
+
+export const DRILL_KINDS = [
+  "requests",
+  "approved",
+  "denied",
+  "expired",
+  "break_glass",
+  "executions",
+  "failed_executions",
+  "unused_grants",
+  "approvals_by",
+  "requests_by",
+] as const;
+export type DrillKind = (typeof DRILL_KINDS)[number];
+
+/** The requests behind a dashboard number: one row per request, with what happened to it. */
+export async function rowsBehind(db: Tx, input: Period & { kind: DrillKind; userId?: string }) {
+  checkPeriod(input);
+  const period = (col: SQL) =>
+    sql`${col} >= ${input.from.toISOString()}::timestamptz and ${col} < ${input.to.toISOString()}::timestamptz`;
+  const user = input.userId ?? null;
+  const where: Record<DrillKind, SQL> = {
+    requests: period(sql`r.created_at`),
+    approved: sql`r.status = 'approved' and not r.break_glass and ${period(sql`r.created_at`)}`,
+    denied: sql`r.status = 'denied' and ${period(sql`r.created_at`)}`,
+    expired: sql`r.status = 'expired' and ${period(sql`r.created_at`)}`,
+    break_glass: sql`r.break_glass and ${period(sql`r.created_at`)}`,
+    executions: sql`exists (select 1 from executions x where x.grant_id = g.id and ${period(sql`x.started_at`)})`,
+    failed_executions: sql`exists (select 1 from executions x where x.grant_id = g.id and x.status = 'failed' and ${period(sql`x.started_at`)})`,
+    unused_grants: sql`g.uses = 0 and (g.expires_at <= now() or g.revoked_at is not null) and ${period(sql`g.created_at`)}`,
+    approvals_by: sql`exists (select 1 from approvals a where a.request_id = r.id and a.approver_id = ${user}::uuid and ${period(sql`a.created_at`)})`,
+    requests_by: sql`r.requester_id = ${user}::uuid and ${period(sql`r.created_at`)}`,
+  };
+  return rows<{
+    id: string;
+    action_key: string;
+    case_key: string;
+    requester: string;
+    status: string;
+    break_glass: boolean;
+    created_at: Date;
+    decided_at: Date | null;
+    approvers: string | null;
+    uses: number | null;
+    max_uses: number | null;
+  }>(
+    db,
+    sql`select r.id, r.action_key, c.key as case_key, u.name as requester, r.status::text, r.break_glass, r.created_at, r.decided_at,
+          (select string_agg(au.name || ' ' || a.decision::text, ', ') from approvals a join users au on au.id = a.approver_id where a.request_id = r.id) as approvers,
+          g.uses, g.max_uses
+        from action_requests r join cases c on c.id = r.case_id join users u on u.id = r.requester_id
+        left join grants g on g.request_id = r.id
+        where ${where[input.kind]}
+        order by r.created_at desc limit 500`,
+  );
+}

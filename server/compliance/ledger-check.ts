@@ -1,0 +1,31 @@
+/**
+ * Scheduled verification of the whole audit ledger. Its outcome is itself a
+ * ledger entry (`ledger.verified`), which the dashboard shows and the
+ * ledger-verification detector turns into a critical finding when it failed.
+ */
+import type { Tx } from "@/db/client";
+import { appendLedger } from "../ledger/append";
+import type { Verifier } from "../ledger/checkpoint";
+import { verifyStoredLedger } from "../ledger/verify-db";
+
+export async function verifyAndRecord(
+  db: Tx,
+  options: { verifier: Verifier; origin: string; outsideNotes: string[] },
+): Promise<{ ok: boolean; entries: number }> {
+  const run = verifyStoredLedger(db, options);
+  let step = await run.next();
+  while (!step.done) step = await run.next();
+  const report = step.value;
+  await appendLedger(db, {
+    type: "ledger.verified",
+    actor: null,
+    payload: {
+      ok: report.ok,
+      entries: report.entries,
+      checkpointsChecked: report.checkpointsChecked,
+      firstBadSeq: report.firstBadSeq,
+      problem: report.problems[0]?.message ?? null,
+    },
+  });
+  return { ok: report.ok, entries: report.entries };
+}
