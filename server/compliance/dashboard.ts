@@ -78,7 +78,7 @@ export async function dashboard(db: Tx, period: Period) {
     ),
     rows<{
       size: number | null;
-      signed_at: Date | null;
+      signed_at: string | null;
       verified_at: string | null;
       verified_ok: boolean | null;
       verified_entries: number | null;
@@ -162,8 +162,8 @@ export async function rowsBehind(db: Tx, input: Period & { kind: DrillKind; user
     requester: string;
     status: string;
     break_glass: boolean;
-    created_at: Date;
-    decided_at: Date | null;
+    created_at: string;
+    decided_at: string | null;
     approvers: string | null;
     uses: number | null;
     max_uses: number | null;

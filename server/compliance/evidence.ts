@@ -15,7 +15,7 @@ export async function evidenceRows(db: Tx, e: Evidence) {
       requester: string;
       status: string;
       break_glass: boolean;
-      created_at: Date;
+      created_at: string;
     }>(
       db,
       sql`select r.id, r.action_key, c.key as case_key, u.name as requester, r.status::text, r.break_glass, r.created_at
@@ -25,16 +25,17 @@ export async function evidenceRows(db: Tx, e: Evidence) {
     rows<{
       id: string;
       request_id: string;
+      case_key: string;
       action_key: string;
       approver: string;
       requester: string;
       decision: string;
       comment: string;
       seconds: number;
-      created_at: Date;
+      created_at: string;
     }>(
       db,
-      sql`select a.id, a.request_id, r.action_key, au.name as approver, ru.name as requester, a.decision::text, a.comment,
+      sql`select a.id, a.request_id, (select key from cases where id = r.case_id) as case_key, r.action_key, au.name as approver, ru.name as requester, a.decision::text, a.comment,
             round(extract(epoch from a.created_at - r.created_at))::int as seconds, a.created_at
           from approvals a join action_requests r on r.id = a.request_id
           join users au on au.id = a.approver_id join users ru on ru.id = r.requester_id
@@ -47,7 +48,7 @@ export async function evidenceRows(db: Tx, e: Evidence) {
       minutes: number;
       uses: number;
       max_uses: number;
-      created_at: Date;
+      created_at: string;
     }>(
       db,
       sql`select g.id, g.action_key, u.name as grantee, round(extract(epoch from g.expires_at - g.not_before) / 60)::int as minutes,
@@ -60,7 +61,7 @@ export async function evidenceRows(db: Tx, e: Evidence) {
       executor: string;
       status: string;
       summary: string | null;
-      started_at: Date;
+      started_at: string;
     }>(
       db,
       sql`select x.id, x.action_key, u.name as executor, x.status::text, x.summary, x.started_at

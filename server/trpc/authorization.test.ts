@@ -180,6 +180,38 @@ const MATRIX: Record<string, Row> = {
     guard: "case",
     call: (c) => c.cases.evidence.custody({ caseId, evidenceId, action: "accessed", note: "looked" }),
   },
+  "compliance.dashboard": {
+    guard: ["compliance"],
+    call: (c) =>
+      c.compliance.dashboard({
+        from: new Date("2026-11-01T00:00:00Z"),
+        to: new Date("2026-11-30T00:00:00Z"),
+      }),
+  },
+  "compliance.rows": {
+    guard: ["compliance"],
+    call: (c) =>
+      c.compliance.rows({
+        kind: "requests",
+        from: new Date("2026-11-01T00:00:00Z"),
+        to: new Date("2026-11-30T00:00:00Z"),
+      }),
+  },
+  "compliance.findings.list": { guard: ["compliance"], call: (c) => c.compliance.findings.list({}) },
+  "compliance.findings.get": {
+    guard: ["compliance"],
+    call: (c) => c.compliance.findings.get({ findingId: userId }),
+  },
+  "compliance.findings.triage": {
+    guard: ["compliance"],
+    call: (c) => c.compliance.findings.triage({ findingId: userId, status: "acknowledged", note: "" }),
+  },
+  "compliance.detectors.list": { guard: ["compliance"], call: (c) => c.compliance.detectors.list() },
+  "compliance.detectors.save": {
+    guard: ["compliance"],
+    call: (c) => c.compliance.detectors.save({ detector: "off_hours", enabled: true, thresholds: {} }),
+  },
+  "compliance.detectors.run": { guard: ["compliance"], call: (c) => c.compliance.detectors.run() },
   "ledger.entries": { guard: ["compliance", "admin"], call: (c) => c.ledger.entries({}) },
   "ledger.types": { guard: ["compliance", "admin"], call: (c) => c.ledger.types() },
   "ledger.actors": { guard: ["compliance", "admin"], call: (c) => c.ledger.actors() },

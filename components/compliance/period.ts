@@ -1,0 +1,25 @@
+/** The dashboard's period, carried in links so every drill-down shows the same rows. */
+export type Period = { from: Date; to: Date };
+
+export function lastDays(days: number, now = new Date()): Period {
+  const to = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
+  return { from: new Date(to.getTime() - days * 86_400_000), to };
+}
+
+export function periodQuery(p: Period, extra: Record<string, string> = {}): string {
+  return new URLSearchParams({ from: p.from.toISOString(), to: p.to.toISOString(), ...extra }).toString();
+}
+
+export function periodFrom(params: { from?: string; to?: string }, fallbackDays = 30): Period {
+  const from = params.from ? new Date(params.from) : null;
+  const to = params.to ? new Date(params.to) : null;
+  if (from && to && !Number.isNaN(from.getTime()) && !Number.isNaN(to.getTime())) return { from, to };
+  return lastDays(fallbackDays);
+}
+
+export function formatSeconds(s: number | null): string {
+  if (s === null) return "—";
+  if (s < 90) return `${Math.round(s)} s`;
+  if (s < 5400) return `${Math.round(s / 60)} min`;
+  return `${(s / 3600).toFixed(1)} h`;
+}
