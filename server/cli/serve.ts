@@ -17,6 +17,7 @@ import { ensureActionTypes } from "../actions/types";
 import { seedDemoCases } from "../cases/demo";
 import { deliverDue } from "../connectors/outbox";
 import { newConnectorKey, useConnectorKey } from "../connectors/seal";
+import { seedDemoHistory } from "../demo/history";
 import { runSuspiciousSession, seedDemoConnectors } from "../demo/systems";
 import { verifyAndRecord } from "../compliance/ledger-check";
 import { runDetectors } from "../compliance/findings";
@@ -103,6 +104,7 @@ async function main() {
         if (first) {
           printDemoAccounts(await seedDemo(db, config.CASEFILE_DEMO_PASSWORD));
           await seedDemoCases(db);
+          await seedDemoHistory(db);
         }
         // The systems the demo's actions reach live on the embedded server only.
         if (database.embedded) {

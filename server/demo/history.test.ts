@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { seedDemo } from "@/db/seed";
+import { ensureActionTypes } from "../actions/types";
+import { seedDemoCases } from "../cases/demo";
+import { runDetectors } from "../compliance/findings";
+import { testDatabase } from "../testing/db";
+import { seedDemoHistory } from "./history";
+
+const t = await testDatabase();
+await seedDemo(t.db, "demo-password-for-tests");
+await ensureActionTypes(t.db);
+await seedDemoCases(t.db);
+
+describe("the demo's approval history", () => {
+  it("gives the compliance dashboard a rubber-stamping approver to find, and little else", async () => {
+    expect(await seedDemoHistory(t.db)).toBe(26);
+    await runDetectors(t.db, { orgTimeZone: "UTC" });
+    const found = await t.owner.sql<
+      { detector: string; title: string }[]
+    >`select detector, title from findings order by detector`;
+    expect(found.map((f) => f.detector)).toEqual(["break_glass", "rubber_stamping", "unused_grants"]);
+    expect(found.find((f) => f.detector === "rubber_stamping")?.title).toBe(
+      "Tom Becker approves quickly or without comment",
+    );
+  });
+});
