@@ -8,6 +8,7 @@ import path from "node:path";
 import { env } from "../env";
 import { approvalsBench } from "./approvals";
 import { casesBench } from "./cases";
+import { complianceBench } from "./compliance";
 import { ledgerBench } from "./ledger";
 import { type Figure, markdownReport, met, printFigure } from "./report";
 
@@ -16,6 +17,7 @@ const SECTIONS: Record<string, Section> = {
   ledger: ledgerBench,
   cases: casesBench,
   approvals: approvalsBench,
+  compliance: complianceBench,
 };
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith("-"));
