@@ -100,6 +100,8 @@ export const actionRequests = pgTable(
     index("action_requests_case_idx").on(t.caseId, t.createdAt),
     index("action_requests_requester_idx").on(t.requesterId, t.createdAt),
     index("action_requests_action_idx").on(t.actionKey, t.createdAt),
+    // Compliance reads by period.
+    index("action_requests_created_idx").on(t.createdAt),
   ],
 );
 
@@ -125,7 +127,11 @@ export const approvals = pgTable(
     stepUpMethod: text(),
     createdAt: tstz().notNull().defaultNow(),
   },
-  (t) => [unique("approvals_one_per_approver").on(t.requestId, t.approverId), index().on(t.approverId)],
+  (t) => [
+    unique("approvals_one_per_approver").on(t.requestId, t.approverId),
+    index().on(t.approverId),
+    index("approvals_created_idx").on(t.createdAt),
+  ],
 );
 
 export const grants = pgTable(
@@ -161,6 +167,7 @@ export const grants = pgTable(
     check("grants_uses", sql`${t.uses} between 0 and ${t.maxUses}`),
     index("grants_case_idx").on(t.caseId, t.createdAt),
     index("grants_grantee_idx").on(t.granteeId, t.expiresAt),
+    index("grants_created_idx").on(t.createdAt),
   ],
 );
 
@@ -194,6 +201,7 @@ export const executions = pgTable(
   (t) => [
     index("executions_grant_idx").on(t.grantId),
     index("executions_case_idx").on(t.caseId, t.startedAt),
+    index("executions_started_idx").on(t.startedAt),
   ],
 );
 

@@ -16,7 +16,13 @@ import { type Figure, percentile, timed } from "./report";
 const REQUESTS = 100_000;
 const LEDGER = 1_000_000;
 
-export async function complianceBench({ dataDir, log }: { dataDir: string; log: (line: string) => void }): Promise<Figure[]> {
+export async function complianceBench({
+  dataDir,
+  log,
+}: {
+  dataDir: string;
+  log: (line: string) => void;
+}): Promise<Figure[]> {
   const database = await benchDatabase(path.join(dataDir, "compliance"));
   const app = database.connect(database.appUrl, 4);
   const owner = database.connect(database.ownerUrl, 1);
@@ -24,10 +30,20 @@ export async function complianceBench({ dataDir, log }: { dataDir: string; log: 
     await seedDemo(app.db, "bench-password");
     await ensureActionTypes(app.db);
     const people = await app.sql<{ id: string }[]>`select id from users order by email`;
-    const ines = await loadUserForSystem(app.db, people[0]?.id ?? "");
-    const { id: caseId } = await createCase(app.db, ines, { title: "Bench case", summary: "", severity: 3, tlp: "amber" });
+    const [lead] = await app.sql<
+      { id: string }[]
+    >`select id from users where email = 'ines.ortega@casefile.demo'`;
+    const ines = await loadUserForSystem(app.db, lead?.id ?? "");
+    const { id: caseId } = await createCase(app.db, ines, {
+      title: "Bench case",
+      summary: "",
+      severity: 3,
+      tlp: "amber",
+    });
     const ids = `{${people.map((p) => p.id).join(",")}}`;
-    log(`  writing ${REQUESTS.toLocaleString("en-US")} requests with decisions, grants and executions over 90 days…`);
+    log(
+      `  writing ${REQUESTS.toLocaleString("en-US")} requests with decisions, grants and executions over 90 days…`,
+    );
     await owner.sql`
       insert into action_requests (case_id, action_key, params, params_hash, justification, requested_minutes,
                                    status, requester_id, created_at, expires_at, decided_at)
@@ -80,7 +96,13 @@ export async function complianceBench({ dataDir, log }: { dataDir: string; log: 
       target: { op: "<=", value: 2000 },
     });
     for (const d of perDetector)
-      figures.push({ section: "compliance", name: `  detector ${d.detector}`, value: d.ms, unit: "ms", note: `${d.hits} hit(s)` });
+      figures.push({
+        section: "compliance",
+        name: `  detector ${d.detector}`,
+        value: d.ms,
+        unit: "ms",
+        note: `${d.hits} hit(s)`,
+      });
     const to = new Date();
     const from = new Date(to.getTime() - 30 * 86_400_000);
     const samples = await timed(100, () => dashboard(app.db, { from, to }));

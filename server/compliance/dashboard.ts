@@ -22,16 +22,22 @@ export async function dashboard(db: Tx, period: Period) {
   const inPeriod = (col: SQL) =>
     sql`${col} >= ${from.toISOString()}::timestamptz and ${col} < ${to.toISOString()}::timestamptz`;
   const [series, totals, decision, top, findingsBy, ledger] = await Promise.all([
+    // One pass per table, grouped by UTC day, joined onto every day of the period.
     rows<{ day: string; requests: number; approvals: number; denials: number; executions: number }>(
       db,
-      sql`with days as (select generate_series(date_trunc('day', ${from.toISOString()}::timestamptz at time zone 'utc'),
-              date_trunc('day', (${to.toISOString()}::timestamptz - interval '1 microsecond') at time zone 'utc'), interval '1 day') as day)
-          select to_char(d.day, 'YYYY-MM-DD') as day,
-            (select count(*)::int from action_requests r where r.created_at >= d.day at time zone 'utc' and r.created_at < (d.day + interval '1 day') at time zone 'utc') as requests,
-            (select count(*)::int from approvals a where a.decision = 'approve' and a.created_at >= d.day at time zone 'utc' and a.created_at < (d.day + interval '1 day') at time zone 'utc') as approvals,
-            (select count(*)::int from approvals a where a.decision = 'deny' and a.created_at >= d.day at time zone 'utc' and a.created_at < (d.day + interval '1 day') at time zone 'utc') as denials,
-            (select count(*)::int from executions x where x.started_at >= d.day at time zone 'utc' and x.started_at < (d.day + interval '1 day') at time zone 'utc') as executions
-          from days d order by d.day`,
+      sql`with days as (
+            select generate_series(date_trunc('day', ${from.toISOString()}::timestamptz at time zone 'utc'),
+              date_trunc('day', (${to.toISOString()}::timestamptz - interval '1 microsecond') at time zone 'utc'), interval '1 day') as day),
+          r as (select date_trunc('day', created_at at time zone 'utc') as day, count(*)::int as n
+            from action_requests where ${inPeriod(sql`created_at`)} group by 1),
+          a as (select date_trunc('day', created_at at time zone 'utc') as day,
+              count(*) filter (where decision = 'approve')::int as approvals, count(*) filter (where decision = 'deny')::int as denials
+            from approvals where ${inPeriod(sql`created_at`)} group by 1),
+          x as (select date_trunc('day', started_at at time zone 'utc') as day, count(*)::int as n
+            from executions where ${inPeriod(sql`started_at`)} group by 1)
+          select to_char(days.day, 'YYYY-MM-DD') as day, coalesce(r.n, 0) as requests, coalesce(a.approvals, 0) as approvals,
+            coalesce(a.denials, 0) as denials, coalesce(x.n, 0) as executions
+          from days left join r using (day) left join a using (day) left join x using (day) order by days.day`,
     ),
     rows<{
       requests: number;
@@ -45,16 +51,17 @@ export async function dashboard(db: Tx, period: Period) {
       unused_grants: number;
     }>(
       db,
-      sql`select
-            (select count(*)::int from action_requests r where ${inPeriod(sql`r.created_at`)}) as requests,
-            (select count(*)::int from action_requests r where r.status = 'approved' and not r.break_glass and ${inPeriod(sql`r.created_at`)}) as approved,
-            (select count(*)::int from action_requests r where r.status = 'denied' and ${inPeriod(sql`r.created_at`)}) as denied,
-            (select count(*)::int from action_requests r where r.status = 'expired' and ${inPeriod(sql`r.created_at`)}) as expired,
-            (select count(*)::int from action_requests r where r.break_glass and ${inPeriod(sql`r.created_at`)}) as break_glass,
-            (select count(*)::int from executions x where ${inPeriod(sql`x.started_at`)}) as executions,
-            (select count(*)::int from executions x where x.status = 'failed' and ${inPeriod(sql`x.started_at`)}) as failed,
-            (select count(*)::int from grants g where (g.expires_at <= now() or g.revoked_at is not null) and ${inPeriod(sql`g.created_at`)}) as ended_grants,
-            (select count(*)::int from grants g where (g.expires_at <= now() or g.revoked_at is not null) and g.uses = 0 and ${inPeriod(sql`g.created_at`)}) as unused_grants`,
+      sql`select r.*, x.*, g.* from
+            (select count(*)::int as requests,
+              count(*) filter (where status = 'approved' and not break_glass)::int as approved,
+              count(*) filter (where status = 'denied')::int as denied,
+              count(*) filter (where status = 'expired')::int as expired,
+              count(*) filter (where break_glass)::int as break_glass
+              from action_requests where ${inPeriod(sql`created_at`)}) r,
+            (select count(*)::int as executions, count(*) filter (where status = 'failed')::int as failed
+              from executions where ${inPeriod(sql`started_at`)}) x,
+            (select count(*)::int as ended_grants, count(*) filter (where uses = 0)::int as unused_grants
+              from grants where (expires_at <= now() or revoked_at is not null) and ${inPeriod(sql`created_at`)}) g`,
     ),
     rows<{ p50: number | null; p95: number | null; n: number }>(
       db,
