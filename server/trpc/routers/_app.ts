@@ -4,6 +4,7 @@ import { env } from "../../env";
 import { authedProcedure, createCallerFactory, router } from "../init";
 import { accountRouter } from "./account";
 import { adminRouter } from "./admin";
+import { campaignsRouter } from "./campaigns";
 import { casesRouter } from "./cases";
 import { ledgerRouter } from "./ledger";
 import { grantsRouter, requestsRouter } from "./requests";
@@ -15,6 +16,7 @@ export const appRouter = router({
   }),
   account: accountRouter,
   admin: adminRouter,
+  campaigns: campaignsRouter,
   cases: casesRouter,
   ledger: ledgerRouter,
   requests: requestsRouter,
