@@ -247,7 +247,7 @@ describe("a campaign over a closed period", () => {
     const { csv, filename } = await campaignCsv(t.db, session, campaignId);
     expect(filename).toMatch(/^q4-access-review-week-46-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
     expect(csv.endsWith("\r\n")).toBe(true);
-    const rows = parse(csv, { columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(csv, { columns: true });
     expect(Object.keys(rows[0] ?? {})).toEqual(CSV_HEADER);
     expect(rows).toHaveLength(4);
     const row = rows.find((r) => r.approval_id === a.approvalId);
