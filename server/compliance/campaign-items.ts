@@ -134,9 +134,10 @@ async function queryItems(
         startedAt: new Date(e.startedAt),
         finishedAt: e.finishedAt ? new Date(e.finishedAt) : null,
       })),
-      attestation: r.verdict
-        ? { verdict: r.verdict, note: r.note ?? "", at: r.attestedAt, reviewerName: r.reviewerName }
-        : null,
+      attestation:
+        r.verdict && r.attestedAt
+          ? { verdict: r.verdict, note: r.note ?? "", at: r.attestedAt, reviewerName: r.reviewerName }
+          : null,
     };
   });
 }
