@@ -118,6 +118,26 @@ const MATRIX: Record<string, Row> = {
     guard: ["admin"],
     call: (c) => c.admin.actionTypes.update({ key: "logs.query", version: 1, patch: {} }),
   },
+  "campaigns.list": { guard: ["compliance"], call: (c) => c.campaigns.list() },
+  "campaigns.open": {
+    guard: ["compliance"],
+    call: (c) =>
+      c.campaigns.open({
+        title: "Matrix campaign",
+        periodStart: new Date(Date.now() - 86_400_000),
+        periodEnd: new Date(),
+      }),
+  },
+  "campaigns.get": { guard: ["compliance"], call: (c) => c.campaigns.get({ campaignId: userId }) },
+  "campaigns.results": { guard: ["compliance"], call: (c) => c.campaigns.results({ campaignId: userId }) },
+  "campaigns.attest": {
+    guard: ["compliance"],
+    call: (c) => c.campaigns.attest({ campaignId: userId, approvalId: userId, verdict: "appropriate" }),
+  },
+  "campaigns.close": {
+    guard: ["compliance"],
+    call: (c) => c.campaigns.close({ campaignId: userId, reason: "matrix probe" }),
+  },
   "cases.list": { guard: "signed-in", call: (c) => c.cases.list({}) },
   "cases.byKey": { guard: "case", call: (c) => c.cases.byKey({ key: caseKey }) },
   "cases.get": { guard: "case", call: (c) => c.cases.get({ caseId }) },

@@ -4,6 +4,7 @@ import { env } from "../../env";
 import { authedProcedure, createCallerFactory, router } from "../init";
 import { accountRouter } from "./account";
 import { adminRouter } from "./admin";
+import { campaignsRouter } from "./campaigns";
 import { casesRouter } from "./cases";
 import { complianceRouter } from "./compliance";
 import { ledgerRouter } from "./ledger";
@@ -16,6 +17,7 @@ export const appRouter = router({
   }),
   account: accountRouter,
   admin: adminRouter,
+  campaigns: campaignsRouter,
   cases: casesRouter,
   compliance: complianceRouter,
   ledger: ledgerRouter,
