@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { CampaignList } from "@/components/compliance/campaign-list";
 import { OpenCampaignForm } from "@/components/compliance/open-campaign-form";
+import { ComplianceNav } from "@/components/compliance/compliance-nav";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireSection } from "@/server/auth/current-user";
 import { HydrateClient, prefetch, trpc } from "@/server/trpc/rsc";
@@ -22,6 +23,7 @@ export default async function CampaignsPage() {
           </Link>
         }
       />
+      <ComplianceNav current="/compliance/campaigns" />
       <OpenCampaignForm />
       <HydrateClient>
         <CampaignList />

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { CampaignDetail } from "@/components/compliance/campaign-detail";
+import { ComplianceNav } from "@/components/compliance/compliance-nav";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireSection } from "@/server/auth/current-user";
 import { fetchOrNotFound, HydrateClient, trpc } from "@/server/trpc/rsc";
@@ -29,6 +30,7 @@ export default async function CampaignPage({ params }: Props) {
           </Link>
         }
       />
+      <ComplianceNav current="/compliance/campaigns" />
       <HydrateClient>
         <CampaignDetail campaignId={id} />
       </HydrateClient>
