@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { BreakGlassReviews } from "@/components/approvals/break-glass-reviews";
 import { NotBuilt } from "@/components/shell/not-built";
 import { PageHeader } from "@/components/ui/page-header";
@@ -15,10 +16,13 @@ export default async function CompliancePage() {
       <PageHeader
         title="Compliance"
         description="Oversight of the approval process: anomaly findings, review campaigns and reports."
+        actions={
+          <Link href="/compliance/reports" className="text-sm whitespace-nowrap text-sky-700 hover:underline">
+            Reports →
+          </Link>
+        }
       />
-      <NotBuilt>
-        Anomaly dashboards, review campaigns and reports arrive with the compliance feature.
-      </NotBuilt>
+      <NotBuilt>Anomaly dashboards and review campaigns arrive with the compliance feature.</NotBuilt>
       <HydrateClient>
         <BreakGlassReviews />
       </HydrateClient>
