@@ -108,7 +108,7 @@ export async function generateReport(
     caseId: scope.kind === "case" ? scope.caseKey : null,
     subjects: scope.kind === "case" ? [scope.caseId] : [],
     payload: {
-      report: name,
+      kind: name,
       scope: scopeJson(scope),
       sha256,
       bytes: produced.body.length,

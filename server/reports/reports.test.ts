@@ -198,7 +198,7 @@ describe("PDF summary", () => {
       type: "report.generated",
       caseId: caseA.key,
       payload: {
-        report: "summary.pdf",
+        kind: "summary.pdf",
         sha256: file.sha256,
         bytes: file.body.length,
         scope: { kind: "case" },
