@@ -1,8 +1,10 @@
 /**
  * npm run ledger:verify                 verify the live ledger (database + checkpoint copies)
- * npm run ledger:verify -- FILE [--key VERIFIER_KEY]   verify an export offline, no database
+ * npm run ledger:verify -- FILE [--key VERIFIER_KEY]   verify an export or an evidence bundle offline, no database
  */
+import { open, readFile } from "node:fs/promises";
 import { createDb } from "@/db/client";
+import { looksLikeBundle, verifyEvidenceBundle } from "../ledger/bundle";
 import { parseVerifierKey } from "../ledger/checkpoint";
 import { verifyExport } from "../ledger/export";
 import { ledgerConfig, loadVerifier, readOutsideCheckpoints } from "../ledger/config";
@@ -15,7 +17,7 @@ const keyAt = args.indexOf("--key");
 const trustedKey = keyAt >= 0 ? args[keyAt + 1] : undefined;
 const file = args.find((a, i) => !a.startsWith("--") && (keyAt < 0 || i !== keyAt + 1));
 
-function print(report: VerifyReport): never {
+function print(report: VerifyReport, what = "the ledger"): never {
   console.log(`entries: ${report.entries}, checkpoints checked: ${report.checkpointsChecked}`);
   if (report.latestCheckpoint) {
     console.log(
@@ -24,7 +26,7 @@ function print(report: VerifyReport): never {
   }
   if (report.unsignedTail) console.log(`not yet covered by a checkpoint: ${report.unsignedTail} entries`);
   if (report.ok) {
-    console.log("OK: the ledger verifies.");
+    console.log(`OK: ${what} verifies.`);
     process.exit(0);
   }
   console.log(`FAILED: first bad entry ${report.firstBadSeq ?? "(none: checkpoint problem)"}`);
@@ -32,15 +34,40 @@ function print(report: VerifyReport): never {
   process.exit(1);
 }
 
+/** The first bytes of the file: enough to tell a bundle from an export without reading it all. */
+async function head(path: string): Promise<string> {
+  const handle = await open(path, "r");
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(256), 0, 256, 0);
+    return buffer.toString("utf8", 0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Trust, in order: --key, LEDGER_VERIFIER_KEY, this installation's own key; else the file's (with a warning). */
+async function offlineKey(): Promise<string | null> {
+  if (trustedKey) return trustedKey;
+  return loadVerifier().then(
+    (v) => v.verifierKey,
+    () => null,
+  );
+}
+
 async function main() {
-  if (file) {
+  if (file && looksLikeBundle(await head(file))) {
+    const report = verifyEvidenceBundle(await readFile(file, "utf8"), await offlineKey());
+    if (report.keyFromFile) console.log(`warning: trusting the key inside the bundle: ${report.verifierKey}`);
+    if (report.scope) {
+      const scope = report.scope;
+      console.log(
+        `evidence bundle for ${scope.kind === "case" ? `case ${scope.caseKey}` : `${scope.from} to ${scope.to}`}`,
+      );
+    }
+    print(report, "the evidence bundle");
+  } else if (file) {
     const started = performance.now();
-    // Trust, in order: --key, LEDGER_VERIFIER_KEY, this installation's own key; else the file's (with a warning).
-    const localKey = await loadVerifier().then(
-      (v) => v.verifierKey,
-      () => null,
-    );
-    const report = await verifyExport(file, trustedKey ?? localKey);
+    const report = await verifyExport(file, await offlineKey());
     if (report.keyFromFile) console.log(`warning: trusting the key inside the export: ${report.verifierKey}`);
     console.log(`verified offline in ${((performance.now() - started) / 1000).toFixed(2)} s`);
     print(report);

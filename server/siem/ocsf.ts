@@ -1,0 +1,146 @@
+/**
+ * Ledger entries as OCSF-shaped events (class API Activity, 6003, with the authorization
+ * details a SIEM correlates on), one JSON object per entry. What OCSF has no field for
+ * goes under `unmapped`, so nothing of the entry is lost. The schema is documented in
+ * the README ("SIEM export").
+ */
+import type { JsonValue } from "../ledger/canonical";
+
+export const OCSF_VERSION = "1.3.0";
+export const SIEM_SCHEMA = "casefile.siem.v1";
+
+// OCSF API Activity activity_id values.
+const ACTIVITY = { create: 1, read: 2, update: 3, delete: 4, other: 99 } as const;
+
+/** Verb (last segment of the entry type) → OCSF activity. Types not listed are "Other". */
+const VERBS: [RegExp, keyof typeof ACTIVITY][] = [
+  [
+    /(created|added|registered|imported|granted|invited|provisioned|enrolled|queued|started|collected|break_glass)$/,
+    "create",
+  ],
+  [/(generated|viewed|accessed|tested|custody)$/, "read"],
+  [
+    /(updated|changed|decided|approved|narrowed|denied|reviewed|expired|cancelled|succeeded|failed|linked|disabled|enabled|accepted)$/,
+    "update",
+  ],
+  [/(removed|revoked|deleted|signed_out)$/, "delete"],
+];
+
+/** Entry types that record something refused or gone wrong (the operation, not a decision). */
+const FAILURE = /(_failed|\.failed|_refused|_locked|_attempt)$/;
+
+type Entry = {
+  v?: unknown;
+  id?: unknown;
+  type?: unknown;
+  at?: unknown;
+  actor?: unknown;
+  caseId?: unknown;
+  subjects?: unknown;
+  payload?: unknown;
+  request?: unknown;
+};
+
+const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
+const obj = (v: unknown): Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+
+export type OcsfEvent = {
+  time: number;
+  time_dt: string;
+  class_uid: 6003;
+  class_name: "API Activity";
+  category_uid: 6;
+  category_name: "Application Activity";
+  activity_id: number;
+  activity_name: string;
+  type_uid: number;
+  severity_id: number;
+  status: "Success" | "Failure";
+  status_id: 1 | 2;
+  actor: { user: { uid: string | null; name: string | null; type: "User" | "System" } };
+  api: { operation: string; request: { uid: string | null } };
+  src_endpoint: { ip: string | null };
+  http_request: { user_agent: string | null };
+  resources: { uid: string; type: string }[];
+  metadata: {
+    uid: string | null;
+    sequence: number;
+    version: string;
+    product: { name: "Casefile"; vendor_name: "Casefile"; feature: { name: "audit-ledger" } };
+    log_name: string;
+    original_time: string | null;
+    schema: string;
+  };
+  unmapped: { [key: string]: JsonValue };
+};
+
+function activityOf(type: string): { id: number; verb: keyof typeof ACTIVITY } {
+  const verb = VERBS.find(([re]) => re.test(type))?.[1] ?? "other";
+  return { id: ACTIVITY[verb], verb };
+}
+
+/** Maps one ledger entry (its canonical JSON) with its sequence number. Never throws on odd shapes. */
+export function toOcsf(seq: number, body: string, logName: string, leafHashHex?: string): OcsfEvent {
+  let entry: Entry = {};
+  try {
+    entry = obj(JSON.parse(body));
+  } catch {
+    entry = {};
+  }
+  const type = str(entry.type) ?? "unknown";
+  const at = str(entry.at);
+  const ms = at ? Date.parse(at) : Number.NaN;
+  const actor = obj(entry.actor);
+  const request = obj(entry.request);
+  const failure = FAILURE.test(type);
+  const activity = activityOf(type);
+  const caseKey = str(entry.caseId);
+  const subjects = Array.isArray(entry.subjects) ? entry.subjects.filter((s) => typeof s === "string") : [];
+  const breakGlass = type.includes("break_glass");
+  return {
+    time: Number.isNaN(ms) ? 0 : ms,
+    time_dt: Number.isNaN(ms) ? "" : new Date(ms).toISOString(),
+    class_uid: 6003,
+    class_name: "API Activity",
+    category_uid: 6,
+    category_name: "Application Activity",
+    activity_id: activity.id,
+    activity_name: type,
+    type_uid: 6003 * 100 + activity.id,
+    // 1 Informational, 3 Medium (refusals, failures), 4 High (break-glass).
+    severity_id: breakGlass ? 4 : failure ? 3 : 1,
+    status: failure ? "Failure" : "Success",
+    status_id: failure ? 2 : 1,
+    actor: {
+      user: {
+        uid: str(actor.id),
+        name: str(actor.name),
+        type: str(actor.id) ? "User" : "System",
+      },
+    },
+    api: { operation: type, request: { uid: str(request.id) } },
+    src_endpoint: { ip: str(request.ip) },
+    http_request: { user_agent: str(request.userAgent) },
+    resources: [
+      ...(caseKey ? [{ uid: caseKey, type: "case" }] : []),
+      ...subjects.map((uid) => ({ uid, type: "record" })),
+    ],
+    metadata: {
+      uid: str(entry.id),
+      sequence: seq,
+      version: OCSF_VERSION,
+      product: { name: "Casefile", vendor_name: "Casefile", feature: { name: "audit-ledger" } },
+      log_name: logName,
+      original_time: at,
+      schema: SIEM_SCHEMA,
+    },
+    unmapped: {
+      case_id: caseKey,
+      subjects,
+      payload: (entry.payload ?? {}) as JsonValue,
+      entry_version: typeof entry.v === "number" ? entry.v : null,
+      leaf_hash: leafHashHex ?? null,
+    },
+  };
+}
