@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { demo, expect, test } from "./fixtures";
 
 test("[COMPLIANCE] a reviewer finds the demo's rubber-stamping, drills into the approvals behind it and acknowledges it", async ({
@@ -37,6 +38,16 @@ test("[COMPLIANCE] a reviewer finds the demo's rubber-stamping, drills into the 
   await dashboard.getByRole("link", { name: /^Approved: \d+$/ }).click();
   await expect(page.getByRole("heading", { name: "Rows behind: approved" })).toBeVisible();
   await expect(page.getByTestId("row").first()).toContainText("logs.query");
+
+  // And the period's PDF summary, for the record.
+  await page.getByRole("navigation", { name: "Compliance" }).getByRole("link", { name: "Reports" }).click();
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Download PDF summary" }).click(),
+  ]);
+  const pdf = await readFile(await download.path());
+  expect(pdf.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+  expect(pdf.length).toBeGreaterThan(2_000);
 });
 
 test("[COMPLIANCE] the compliance section is not for investigators", async ({ page, signInAs }) => {

@@ -22,7 +22,7 @@ test("[REPORTS] a compliance reviewer downloads the demo case's PDF and an evide
 }, testInfo) => {
   await signInViaApi(page, demo("compliance").email);
   await page.goto("/compliance");
-  await page.getByRole("link", { name: "Reports →" }).click();
+  await page.getByRole("navigation", { name: "Compliance" }).getByRole("link", { name: "Reports" }).click();
   await expect(page.getByRole("heading", { name: "Reports" })).toBeVisible();
 
   await page.getByLabel("A case").check();

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
 import { ReportDownloads } from "@/components/compliance/report-downloads";
+import { ComplianceNav } from "@/components/compliance/compliance-nav";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireSection } from "@/server/auth/current-user";
 import { HydrateClient, prefetch, trpc } from "@/server/trpc/rsc";
@@ -22,6 +23,7 @@ export default async function ReportsPage() {
           </Link>
         }
       />
+      <ComplianceNav current="/compliance/reports" />
       <HydrateClient>
         <Suspense fallback={<p className="mt-6 text-slate-500">Loading…</p>}>
           <ReportDownloads />
