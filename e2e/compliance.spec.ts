@@ -23,9 +23,10 @@ test("[COMPLIANCE] a reviewer finds the demo's rubber-stamping, drills into the 
   await finding.getByRole("link").click();
   await expect(page.getByRole("region", { name: "Finding" })).toContainText("within 30 s of the request");
   const approvals = page.getByRole("region", { name: "Approvals behind it" });
-  await expect(approvals.getByRole("row")).toHaveCount(9); // header + the eight quick, silent approvals
-  await expect(approvals.getByRole("row").nth(1)).toContainText("Tom Becker");
-  await expect(approvals.getByRole("row").nth(1)).toContainText("(none)");
+  // The header and the demo's eight quick, silent approvals (more if earlier specs added some).
+  await expect(approvals.getByRole("row").nth(8)).toBeVisible();
+  await expect(approvals.getByRole("row").last()).toContainText("Tom Becker");
+  await expect(approvals.getByRole("row").last()).toContainText("(none)");
   await page.screenshot({ path: testInfo.outputPath("finding.png"), fullPage: true });
 
   await page.getByRole("button", { name: "Acknowledge" }).click();
