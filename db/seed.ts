@@ -3,16 +3,52 @@ import { hashPassword } from "@/server/auth/password";
 import type { Tx } from "./client";
 import { userRoles, users, type Role } from "./schema";
 
-export type DemoAccount = { email: string; name: string; roles: Role[]; clearance: number };
+export type DemoAccount = { email: string; name: string; roles: Role[]; clearance: number; team: string };
 
 /** The demo organisation. Every account shares one demo-only password. */
 export const DEMO_ACCOUNTS: DemoAccount[] = [
-  { email: "ines.ortega@casefile.demo", name: "Ines Ortega", roles: ["investigator"], clearance: 3 },
-  { email: "marcus.webb@casefile.demo", name: "Marcus Webb", roles: ["investigator"], clearance: 2 },
-  { email: "priya.raman@casefile.demo", name: "Priya Raman", roles: ["approver"], clearance: 4 },
-  { email: "tom.becker@casefile.demo", name: "Tom Becker", roles: ["approver"], clearance: 2 },
-  { email: "carla.nguyen@casefile.demo", name: "Carla Nguyen", roles: ["compliance"], clearance: 3 },
-  { email: "sam.okafor@casefile.demo", name: "Sam Okafor", roles: ["admin"], clearance: 4 },
+  {
+    email: "ines.ortega@casefile.demo",
+    name: "Ines Ortega",
+    roles: ["investigator"],
+    clearance: 3,
+    team: "Incident response",
+  },
+  {
+    email: "marcus.webb@casefile.demo",
+    name: "Marcus Webb",
+    roles: ["investigator"],
+    clearance: 2,
+    team: "Incident response",
+  },
+  {
+    email: "priya.raman@casefile.demo",
+    name: "Priya Raman",
+    roles: ["approver"],
+    clearance: 4,
+    team: "Security operations",
+  },
+  {
+    email: "tom.becker@casefile.demo",
+    name: "Tom Becker",
+    roles: ["approver"],
+    clearance: 2,
+    team: "Security operations",
+  },
+  {
+    email: "carla.nguyen@casefile.demo",
+    name: "Carla Nguyen",
+    roles: ["compliance"],
+    clearance: 3,
+    team: "Risk and compliance",
+  },
+  {
+    email: "sam.okafor@casefile.demo",
+    name: "Sam Okafor",
+    roles: ["admin"],
+    clearance: 4,
+    team: "IT operations",
+  },
 ];
 
 /** Idempotent: existing accounts are left as they are. Returns the accounts it created. */
@@ -26,6 +62,7 @@ export async function seedDemo(db: Tx, password: string): Promise<DemoAccount[]>
           email: account.email,
           name: account.name,
           clearance: account.clearance,
+          team: account.team,
           passwordHash: await hashPassword(password),
         })
         .onConflictDoNothing({ target: users.email })

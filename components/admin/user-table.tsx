@@ -59,6 +59,7 @@ export function UserTable() {
             <th className="px-4 py-2 font-medium">Email</th>
             <th className="px-4 py-2 font-medium">Roles</th>
             <th className="px-4 py-2 font-medium">Clearance</th>
+            <th className="px-4 py-2 font-medium">Team</th>
             <th className="px-4 py-2 font-medium">Status</th>
             <th className="px-4 py-2" />
           </tr>
@@ -75,6 +76,7 @@ export function UserTable() {
                 <td className="px-4 py-2 text-slate-600">{user.email}</td>
                 <td className="px-4 py-2">{user.roles.join(", ") || "—"}</td>
                 <td className="px-4 py-2">{user.clearance}</td>
+                <td className="px-4 py-2">{user.team ?? "—"}</td>
                 <td className="px-4 py-2">
                   {user.disabled ? (
                     <span className="rounded bg-red-100 px-1.5 py-0.5 text-xs font-medium text-red-800">
@@ -118,7 +120,7 @@ export function UserTable() {
               </tr>
               {editing === user.id ? (
                 <tr>
-                  <td colSpan={6} className="bg-slate-50 px-4 py-3">
+                  <td colSpan={7} className="bg-slate-50 px-4 py-3">
                     <UserEditor user={user} onDone={() => setEditing(null)} />
                   </td>
                 </tr>
@@ -144,6 +146,7 @@ function UserEditor({ user, onDone }: { user: User; onDone: () => void }) {
   const queryClient = useQueryClient();
   const [roles, setRoles] = useState<Role[]>(user.roles);
   const [clearance, setClearance] = useState(user.clearance);
+  const [team, setTeam] = useState(user.team ?? "");
   const update = useMutation(
     trpc.admin.users.update.mutationOptions({
       onSuccess: async () => {
@@ -152,7 +155,7 @@ function UserEditor({ user, onDone }: { user: User; onDone: () => void }) {
       },
     }),
   );
-  const input = { userId: user.id, roles, clearance };
+  const input = { userId: user.id, roles, clearance, team: team.trim() || null };
   return (
     <form
       aria-label={`Edit ${user.name}`}
@@ -191,6 +194,15 @@ function UserEditor({ user, onDone }: { user: User; onDone: () => void }) {
               </option>
             ))}
           </select>
+        </label>
+        <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
+          Team
+          <input
+            className={inputClass}
+            value={team}
+            maxLength={60}
+            onChange={(e) => setTeam(e.target.value)}
+          />
         </label>
         <Button type="submit" disabled={update.isPending}>
           Save

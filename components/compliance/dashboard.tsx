@@ -60,12 +60,29 @@ export function Dashboard({ period }: { period: Period }) {
         <span className="text-slate-600">
           {formatUtc(period.from)} – {formatUtc(period.to)}
         </span>
+        <label className="ml-2 flex items-center gap-1">
+          Team
+          <select
+            className="rounded border border-slate-300 bg-white px-1 py-0.5"
+            value={period.team ?? ""}
+            onChange={(e) =>
+              router.push(`/compliance?${periodQuery({ ...period, team: e.target.value || null })}`)
+            }
+          >
+            <option value="">Everyone</option>
+            {data.teams.map((t) => (
+              <option key={t}>{t}</option>
+            ))}
+          </select>
+        </label>
         {RANGES.map((days) => (
           <button
             key={days}
             type="button"
             className="rounded border border-slate-300 bg-white px-2 py-0.5 hover:bg-slate-100"
-            onClick={() => router.push(`/compliance?${periodQuery(lastDays(days))}`)}
+            onClick={() =>
+              router.push(`/compliance?${periodQuery({ ...lastDays(days), team: period.team })}`)
+            }
           >
             Last {days} days
           </button>

@@ -33,6 +33,8 @@ export const users = pgTable(
     /** 1 (lowest) to 4 (highest); compared with an action's risk tier. */
     clearance: smallint().notNull().default(1),
     disabledAt: tstz(),
+    /** The team the person works in (free text, e.g. "Incident response"); compliance figures filter by it. */
+    team: text(),
     /** IANA time zone the person works in; null: the organisation's (CASEFILE_TIMEZONE). */
     timeZone: text(),
     createdAt: tstz().notNull().defaultNow(),

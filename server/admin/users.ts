@@ -14,6 +14,7 @@ export type UserSummary = {
   email: string;
   name: string;
   clearance: number;
+  team: string | null;
   roles: Role[];
   disabled: boolean;
   serviceAccount: boolean;
@@ -29,6 +30,7 @@ export async function listUsers(db: Tx): Promise<UserSummary[]> {
       email: users.email,
       name: users.name,
       clearance: users.clearance,
+      team: users.team,
       disabledAt: users.disabledAt,
       serviceAccount: users.serviceAccount,
       sso: sql<boolean>`${users.oidcSubject} is not null`,
@@ -163,11 +165,17 @@ export async function createUser(
   });
 }
 
-/** Roles and clearance; an admin cannot take their own admin role away. */
+/** Roles, clearance and team; an admin cannot take their own admin role away. */
 export async function updateUser(
   db: Tx,
   actor: SessionUser,
-  input: { userId: string; roles?: Role[]; clearance?: number; secondFactorCode?: string },
+  input: {
+    userId: string;
+    roles?: Role[];
+    clearance?: number;
+    team?: string | null;
+    secondFactorCode?: string;
+  },
   request: RequestMeta | null = null,
 ): Promise<void> {
   if (input.userId === actor.id && input.roles && !input.roles.includes("admin")) {
@@ -180,6 +188,7 @@ export async function updateUser(
         id: users.id,
         email: users.email,
         clearance: users.clearance,
+        team: users.team,
         serviceAccount: users.serviceAccount,
       })
       .from(users)
@@ -195,6 +204,17 @@ export async function updateUser(
         actor: by,
         subjects: [user.id],
         payload: { email: user.email, from: user.clearance, to: input.clearance, source: "admin" },
+        request,
+      });
+    }
+    const team = input.team === undefined ? undefined : input.team?.trim() || null;
+    if (team !== undefined && team !== user.team) {
+      await tx.update(users).set({ team }).where(eq(users.id, user.id));
+      await appendLedger(tx, {
+        type: "user.team_changed",
+        actor: by,
+        subjects: [user.id],
+        payload: { email: user.email, from: user.team, to: team },
         request,
       });
     }

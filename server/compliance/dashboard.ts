@@ -8,6 +8,13 @@ import { DomainError } from "../errors";
 import { rows } from "./detectors";
 
 export type Period = { from: Date; to: Date };
+/** Optionally, only requests made by people of one team, and what followed from them. */
+export type Scope = Period & { team?: string | null };
+
+/** True for rows whose person (requester, grantee, executor) is in the team; everything when no team is set. */
+function inTeam(team: string | null | undefined, userCol: SQL): SQL {
+  return team ? sql`${userCol} in (select id from users where team = ${team})` : sql`true`;
+}
 
 function checkPeriod(p: Period) {
   if (!(p.from < p.to))
@@ -16,9 +23,10 @@ function checkPeriod(p: Period) {
     throw new DomainError("BAD_REQUEST", "At most about a year at a time", { field: "from" });
 }
 
-export async function dashboard(db: Tx, period: Period) {
+export async function dashboard(db: Tx, period: Scope) {
   checkPeriod(period);
-  const { from, to } = period;
+  const { from, to, team } = period;
+  const byTeam = (userCol: SQL) => inTeam(team, userCol);
   const inPeriod = (col: SQL) =>
     sql`${col} >= ${from.toISOString()}::timestamptz and ${col} < ${to.toISOString()}::timestamptz`;
   const [series, totals, decision, top, findingsBy, ledger] = await Promise.all([
@@ -29,12 +37,13 @@ export async function dashboard(db: Tx, period: Period) {
             select generate_series(date_trunc('day', ${from.toISOString()}::timestamptz at time zone 'utc'),
               date_trunc('day', (${to.toISOString()}::timestamptz - interval '1 microsecond') at time zone 'utc'), interval '1 day') as day),
           r as (select date_trunc('day', created_at at time zone 'utc') as day, count(*)::int as n
-            from action_requests where ${inPeriod(sql`created_at`)} group by 1),
+            from action_requests where ${inPeriod(sql`created_at`)} and ${byTeam(sql`requester_id`)} group by 1),
           a as (select date_trunc('day', created_at at time zone 'utc') as day,
               count(*) filter (where decision = 'approve')::int as approvals, count(*) filter (where decision = 'deny')::int as denials
-            from approvals where ${inPeriod(sql`created_at`)} group by 1),
+            from approvals where ${inPeriod(sql`created_at`)}
+              and ${byTeam(sql`(select requester_id from action_requests r where r.id = request_id)`)} group by 1),
           x as (select date_trunc('day', started_at at time zone 'utc') as day, count(*)::int as n
-            from executions where ${inPeriod(sql`started_at`)} group by 1)
+            from executions where ${inPeriod(sql`started_at`)} and ${byTeam(sql`executor_id`)} group by 1)
           select to_char(days.day, 'YYYY-MM-DD') as day, coalesce(r.n, 0) as requests, coalesce(a.approvals, 0) as approvals,
             coalesce(a.denials, 0) as denials, coalesce(x.n, 0) as executions
           from days left join r using (day) left join a using (day) left join x using (day) order by days.day`,
@@ -57,26 +66,30 @@ export async function dashboard(db: Tx, period: Period) {
               count(*) filter (where status = 'denied')::int as denied,
               count(*) filter (where status = 'expired')::int as expired,
               count(*) filter (where break_glass)::int as break_glass
-              from action_requests where ${inPeriod(sql`created_at`)}) r,
+              from action_requests where ${inPeriod(sql`created_at`)} and ${byTeam(sql`requester_id`)}) r,
             (select count(*)::int as executions, count(*) filter (where status = 'failed')::int as failed
-              from executions where ${inPeriod(sql`started_at`)}) x,
+              from executions where ${inPeriod(sql`started_at`)} and ${byTeam(sql`executor_id`)}) x,
             (select count(*)::int as ended_grants, count(*) filter (where uses = 0)::int as unused_grants
-              from grants where (expires_at <= now() or revoked_at is not null) and ${inPeriod(sql`created_at`)}) g`,
+              from grants where (expires_at <= now() or revoked_at is not null) and ${inPeriod(sql`created_at`)}
+                and ${byTeam(sql`grantee_id`)}) g`,
     ),
     rows<{ p50: number | null; p95: number | null; n: number }>(
       db,
       sql`select percentile_cont(0.5) within group (order by s)::float as p50, percentile_cont(0.95) within group (order by s)::float as p95, count(*)::int as n
           from (select extract(epoch from r.decided_at - r.created_at) as s from action_requests r
-            where r.decided_at is not null and not r.break_glass and r.status in ('approved', 'denied') and ${inPeriod(sql`r.created_at`)}) t`,
+            where r.decided_at is not null and not r.break_glass and r.status in ('approved', 'denied') and ${inPeriod(sql`r.created_at`)}
+              and ${byTeam(sql`r.requester_id`)}) t`,
     ),
     rows<{ kind: string; user_id: string; name: string; n: number }>(
       db,
       sql`(select 'approver' as kind, a.approver_id as user_id, min(u.name) as name, count(*)::int as n
-            from approvals a join users u on u.id = a.approver_id where ${inPeriod(sql`a.created_at`)}
+            from approvals a join users u on u.id = a.approver_id join action_requests r on r.id = a.request_id
+            where ${inPeriod(sql`a.created_at`)} and ${byTeam(sql`r.requester_id`)}
             group by a.approver_id order by n desc limit 5)
           union all
           (select 'requester', r.requester_id, min(u.name), count(*)::int as n
-            from action_requests r join users u on u.id = r.requester_id where ${inPeriod(sql`r.created_at`)}
+            from action_requests r join users u on u.id = r.requester_id
+            where ${inPeriod(sql`r.created_at`)} and ${byTeam(sql`r.requester_id`)}
             group by r.requester_id order by n desc limit 5)`,
     ),
     rows<{ detector: string; severity: string; n: number }>(
@@ -101,8 +114,14 @@ export async function dashboard(db: Tx, period: Period) {
   const t = totals[0];
   const d = decision[0];
   const l = ledger[0];
+  const teams = await rows<{ team: string }>(
+    db,
+    sql`select distinct team from users where team is not null order by team`,
+  );
   return {
     period: { from, to },
+    team: team ?? null,
+    teams: teams.map((r) => r.team),
     series,
     totals: {
       requests: t?.requests ?? 0,
@@ -145,7 +164,7 @@ export const DRILL_KINDS = [
 export type DrillKind = (typeof DRILL_KINDS)[number];
 
 /** The requests behind a dashboard number: one row per request, with what happened to it. */
-export async function rowsBehind(db: Tx, input: Period & { kind: DrillKind; userId?: string }) {
+export async function rowsBehind(db: Tx, input: Scope & { kind: DrillKind; userId?: string }) {
   checkPeriod(input);
   const period = (col: SQL) =>
     sql`${col} >= ${input.from.toISOString()}::timestamptz and ${col} < ${input.to.toISOString()}::timestamptz`;
@@ -181,7 +200,7 @@ export async function rowsBehind(db: Tx, input: Period & { kind: DrillKind; user
           g.uses, g.max_uses
         from action_requests r join cases c on c.id = r.case_id join users u on u.id = r.requester_id
         left join grants g on g.request_id = r.id
-        where ${where[input.kind]}
+        where ${where[input.kind]} and ${inTeam(input.team, sql`r.requester_id`)}
         order by r.created_at desc limit 500`,
   );
 }

@@ -11,7 +11,7 @@ import { HydrateClient, prefetch, trpc } from "@/server/trpc/rsc";
 
 export const metadata: Metadata = { title: "Compliance" };
 
-type Props = { searchParams: Promise<{ from?: string; to?: string }> };
+type Props = { searchParams: Promise<{ from?: string; to?: string; team?: string }> };
 
 export default async function CompliancePage({ searchParams }: Props) {
   await requireSection("compliance");

@@ -35,6 +35,7 @@ export const adminRouter = router({
           userId: z.uuid(),
           roles: roles.optional(),
           clearance: clearance.optional(),
+          team: z.string().trim().max(60).nullable().optional(),
           secondFactorCode,
         }),
       )

@@ -14,7 +14,7 @@ import {
 import { roleProcedure, router } from "../init";
 
 const reviewer = roleProcedure("compliance");
-const period = { from: z.coerce.date(), to: z.coerce.date() };
+const period = { from: z.coerce.date(), to: z.coerce.date(), team: z.string().trim().max(60).nullish() };
 
 /** The compliance reviewer's home: dashboard, findings and their triage, detector settings. */
 export const complianceRouter = router({

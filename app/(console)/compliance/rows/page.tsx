@@ -10,7 +10,9 @@ import { HydrateClient, prefetch, trpc } from "@/server/trpc/rsc";
 
 export const metadata: Metadata = { title: "Rows behind a figure" };
 
-type Props = { searchParams: Promise<{ from?: string; to?: string; kind?: string; userId?: string }> };
+type Props = {
+  searchParams: Promise<{ from?: string; to?: string; team?: string; kind?: string; userId?: string }>;
+};
 
 export default async function RowsPage({ searchParams }: Props) {
   await requireSection("compliance", "/compliance");
