@@ -10,6 +10,7 @@ import { approvalsBench } from "./approvals";
 import { casesBench } from "./cases";
 import { complianceBench } from "./compliance";
 import { ledgerBench } from "./ledger";
+import { loadBench } from "./load";
 import { type Figure, markdownReport, met, printFigure } from "./report";
 
 type Section = (context: { dataDir: string; log: (line: string) => void }) => Promise<Figure[]>;
@@ -18,6 +19,7 @@ const SECTIONS: Record<string, Section> = {
   cases: casesBench,
   approvals: approvalsBench,
   compliance: complianceBench,
+  load: loadBench,
 };
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith("-"));

@@ -1,0 +1,258 @@
+/**
+ * Load: the production build on loopback with its own embedded database, 200
+ * concurrent clients for 60 s (LOAD_SECONDS, LOAD_CLIENTS to change) over real
+ * HTTP, mixing queue reads, timeline reads, request creation, approvals and
+ * executions. Afterwards the ledger must verify and the counts reconcile: every
+ * request created is one `request.created` entry, every run one `action.started`.
+ */
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { readFile, rm } from "node:fs/promises";
+import path from "node:path";
+import postgres from "postgres";
+import { freePort } from "@/db/embedded";
+import { parseVerifierKey, parseSignerKey } from "../ledger/checkpoint";
+import { verifyStoredLedger } from "../ledger/verify-db";
+import { createDb } from "@/db/client";
+import { type Figure, percentile } from "./report";
+
+const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
+const CLIENTS = Number(process.env.LOAD_CLIENTS ?? 200);
+const PASSWORD = "casefile-demo";
+
+type Session = { cookie: string };
+
+async function signIn(base: string, email: string): Promise<Session> {
+  const csrf = await fetch(`${base}/api/auth/csrf`);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const jar = (csrf.headers.getSetCookie?.() ?? []).map((c) => c.split(";")[0]).join("; ");
+  const response = await fetch(`${base}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar },
+    body: new URLSearchParams({ csrfToken, email, password: PASSWORD, json: "true" }),
+  });
+  const cookies = (response.headers.getSetCookie?.() ?? []).map((c) => c.split(";")[0]);
+  const session = cookies.find((c) => c?.includes("session-token"));
+  if (!session) throw new Error(`sign-in of ${email} failed (${response.status})`);
+  return { cookie: [jar, ...cookies].join("; ") };
+}
+
+function trpc(base: string, s: Session) {
+  const headers = { cookie: s.cookie, origin: base, "content-type": "application/json" };
+  return {
+    query: async (proc: string, input: unknown) => {
+      const r = await fetch(
+        `${base}/api/trpc/${proc}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`,
+        { headers },
+      );
+      const body = (await r.json()) as { result?: { data: { json: unknown } }; error?: unknown };
+      if (!r.ok) throw new Error(`${proc} ${r.status} ${JSON.stringify(body.error).slice(0, 200)}`);
+      return body.result?.data.json;
+    },
+    mutate: async (proc: string, input: unknown) => {
+      const r = await fetch(`${base}/api/trpc/${proc}`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ json: input }),
+      });
+      const body = (await r.json()) as { result?: { data: { json: unknown } }; error?: unknown };
+      if (!r.ok) throw new Error(`${proc} ${r.status} ${JSON.stringify(body.error).slice(0, 200)}`);
+      return body.result?.data.json;
+    },
+  };
+}
+
+export async function loadBench({
+  dataDir,
+  log,
+}: {
+  dataDir: string;
+  log: (line: string) => void;
+}): Promise<Figure[]> {
+  if (!existsSync(path.resolve(".next", "BUILD_ID")))
+    throw new Error("load needs the production build: run `npm run build` first");
+  const dir = path.join(dataDir, "load");
+  await rm(dir, { recursive: true, force: true });
+  const port = await freePort();
+  const base = `http://localhost:${port}`;
+  const server = spawn(process.execPath, ["--import", "tsx", "server/cli/serve.ts"], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      NEXTAUTH_URL: base,
+      CASEFILE_DATA_DIR: dir,
+      CASEFILE_SEED_DEMO: "true",
+      CASEFILE_DEMO_EVIDENCE_ROWS: "10000",
+      DATABASE_URL: "",
+      AUTH_SECRET: "",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  server.stdout.on("data", (d: Buffer) => (output += d.toString()));
+  server.stderr.on("data", (d: Buffer) => (output += d.toString()));
+  try {
+    for (let i = 0; ; i++) {
+      if (i > 240) throw new Error(`the server did not start:\n${output.slice(-2000)}`);
+      const up = await fetch(`${base}/sign-in`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (up) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const ines = trpc(base, await signIn(base, "ines.ortega@casefile.demo"));
+    const priya = trpc(base, await signIn(base, "priya.raman@casefile.demo"));
+    const cases = (await ines.query("cases.list", {})) as
+      { items?: { id: string; title: string }[] } | { id: string; title: string }[];
+    const list = Array.isArray(cases) ? cases : (cases.items ?? []);
+    const caseId = list.find((c) => c.title.includes("northwind"))?.id;
+    if (!caseId) throw new Error("no demo case");
+    const params = {
+      table: "auth_logs",
+      columns: ["ts", "src_ip", "result"],
+      subject: "m.alvarez@northwind-retail.example",
+      from: "2026-11-19T00:00:00Z",
+      to: "2026-11-20T00:00:00Z",
+      rowCap: 100,
+    };
+
+    const latencies: Record<string, number[]> = {
+      queue: [],
+      timeline: [],
+      create: [],
+      approve: [],
+      execute: [],
+    };
+    const errors: string[] = [];
+    const toApprove: string[] = [];
+    const toRun: string[] = [];
+    let created = 0;
+    let executed = 0;
+    const deadline = Date.now() + SECONDS * 1000;
+    const timedOp = async (name: string, fn: () => Promise<void>) => {
+      const start = performance.now();
+      try {
+        await fn();
+        latencies[name]?.push(performance.now() - start);
+      } catch (error) {
+        errors.push(error instanceof Error ? error.message : String(error));
+      }
+    };
+    log(`  ${CLIENTS} clients for ${SECONDS} s against ${base}…`);
+    const started = Date.now();
+    await Promise.all(
+      Array.from({ length: CLIENTS }, async (_, client) => {
+        for (let n = 0; Date.now() < deadline; n++) {
+          const pick = (client + n) % 10;
+          if (pick < 3)
+            await timedOp("queue", async () => void (await priya.query("requests.queue", { limit: 50 })));
+          else if (pick < 6)
+            await timedOp("timeline", async () => void (await ines.query("cases.timeline.list", { caseId })));
+          else if (pick < 8)
+            await timedOp("create", async () => {
+              const r = (await ines.mutate("requests.create", {
+                caseId,
+                actionKey: "logs.query",
+                params,
+                justification: "Load test: sign-ins of the compromised account around the takeover.",
+                minutes: 30,
+              })) as { id: string };
+              created++;
+              toApprove.push(r.id);
+            });
+          else if (pick === 8) {
+            const requestId = toApprove.shift();
+            if (requestId)
+              await timedOp("approve", async () => {
+                const review = (await priya.query("requests.review", { requestId })) as {
+                  request: { paramsHash: string };
+                };
+                const d = (await priya.mutate("requests.decide", {
+                  requestId,
+                  paramsHashSeen: review.request.paramsHash,
+                  decision: "approve",
+                  comment: "Load test approval.",
+                })) as { grantId: string | null };
+                if (d.grantId) toRun.push(d.grantId);
+              });
+          } else {
+            const grantId = toRun.shift();
+            if (grantId)
+              await timedOp("execute", async () => {
+                await ines.mutate("actions.execute", { caseId, grantId, params });
+                executed++;
+              });
+          }
+        }
+      }),
+    );
+    const elapsed = (Date.now() - started) / 1000;
+    const all = Object.values(latencies)
+      .flat()
+      .sort((a, b) => a - b);
+    const total = all.length + errors.length;
+    if (errors.length) log(`  first errors: ${[...new Set(errors)].slice(0, 3).join(" | ")}`);
+
+    // Reconcile and verify, once the integrator has caught up.
+    await new Promise((r) => setTimeout(r, 3000));
+    const runtime = JSON.parse(await readFile(path.join(dir, "runtime.json"), "utf8")) as {
+      ownerUrl: string;
+    };
+    const sql = postgres(runtime.ownerUrl, { max: 1, onnotice: () => {} });
+    const [counts] = await sql<{ requests: number; entries: number; started: number }[]>`
+      select (select count(*)::int from action_requests where justification like 'Load test:%') as requests,
+        (select count(*)::int from ledger_entries where type = 'request.created') as entries,
+        (select count(*)::int from ledger_entries where type = 'action.started') as started`;
+    await sql.end();
+    const owner = createDb(runtime.ownerUrl, { max: 1 });
+    const signer = parseSignerKey((await readFile(path.join(dir, "ledger", "signing-key"), "utf8")).trim());
+    const run = verifyStoredLedger(owner.db, {
+      verifier: parseVerifierKey(signer.verifierKey),
+      origin: "casefile.localhost/ledger",
+      outsideNotes: [],
+    });
+    let step = await run.next();
+    while (!step.done) step = await run.next();
+    await owner.close();
+    const verified = step.value;
+    const reconciled =
+      counts?.requests === created && (counts?.entries ?? 0) >= created && (counts?.started ?? 0) >= executed;
+    log(
+      `  created ${created} (rows ${counts?.requests}, request.created entries ${counts?.entries}), executed ${executed} (action.started ${counts?.started}); ledger ${verified.ok ? "verifies" : "FAILS"} (${verified.entries} entries)`,
+    );
+    const figure = (
+      name: string,
+      value: number,
+      unit: string,
+      target?: Figure["target"],
+      note?: string,
+    ): Figure => ({
+      section: "load",
+      name,
+      value: Math.round(value * 10) / 10,
+      unit,
+      ...(target ? { target } : {}),
+      ...(note ? { note } : {}),
+    });
+    return [
+      figure(
+        `Throughput, ${CLIENTS} clients, ${SECONDS} s (mixed reads and writes)`,
+        total / elapsed,
+        "req/s",
+      ),
+      figure("Latency p50", percentile(all, 50), "ms"),
+      figure("Latency p95", percentile(all, 95), "ms"),
+      figure("Latency p99", percentile(all, 99), "ms"),
+      figure("Errors", errors.length, "", { op: "<=", value: 0 }, `of ${total}`),
+      figure("Ledger verifies and counts reconcile", verified.ok && reconciled ? 1 : 0, "", {
+        op: ">=",
+        value: 1,
+      }),
+    ];
+  } finally {
+    server.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
