@@ -101,6 +101,9 @@ test("[ACTIONS] the demo's response: the logs query shows its rows and hash, the
     .getByLabel("Justification")
     .fill("Every sign-in of m.alvarez around the takeover, to list the attacker's source addresses.");
   await form.getByRole("button", { name: "Send request" }).click();
+  await expect(page.getByTestId("request").filter({ hasText: "Every sign-in of m.alvarez" })).toContainText(
+    "Waiting for approval",
+  );
 
   // Priya signs in with her password and a recovery code (her time codes were spent above).
   const context = await browser.newContext();
@@ -137,6 +140,9 @@ test("[ACTIONS] the demo's response: the logs query shows its rows and hash, the
     .getByLabel("Justification")
     .fill("support_readonly still holds the attacker's session on db-cust-01; end it now.");
   await form.getByRole("button", { name: "Send request" }).click();
+  await expect(page.getByTestId("request").filter({ hasText: "support_readonly still holds" })).toContainText(
+    "Waiting for approval",
+  );
   await approver.goto("/approvals");
   await approver.getByRole("link", { name: "Terminate a database session" }).first().click();
   await decide.getByLabel("Authenticator code").fill(priyaRecoveryCodes.shift() ?? "");

@@ -11,13 +11,16 @@ import { useTRPC } from "@/components/trpc/client";
 export function useLiveRequests() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const refresh = () => {
+    void queryClient.invalidateQueries(trpc.requests.pathFilter());
+    void queryClient.invalidateQueries(trpc.cases.timeline.pathFilter());
+    void queryClient.invalidateQueries(trpc.cases.evidence.pathFilter());
+  };
   useSubscription(
     trpc.requests.live.subscriptionOptions(undefined, {
-      onData: () => {
-        void queryClient.invalidateQueries(trpc.requests.pathFilter());
-        void queryClient.invalidateQueries(trpc.cases.timeline.pathFilter());
-        void queryClient.invalidateQueries(trpc.cases.evidence.pathFilter());
-      },
+      // Once connected (and after every reconnect), catch up on what changed while not listening.
+      onStarted: refresh,
+      onData: refresh,
     }),
   );
 }
