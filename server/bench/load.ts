@@ -194,6 +194,12 @@ export async function loadBench({
       .sort((a, b) => a - b);
     const total = all.length + errors.length;
     if (errors.length) log(`  first errors: ${[...new Set(errors)].slice(0, 3).join(" | ")}`);
+    for (const [name, samples] of Object.entries(latencies)) {
+      samples.sort((a, b) => a - b);
+      log(
+        `  ${name}: ${samples.length} calls, p50 ${Math.round(percentile(samples, 50))} ms, p95 ${Math.round(percentile(samples, 95))} ms`,
+      );
+    }
 
     // Reconcile and verify, once the integrator has caught up.
     await new Promise((r) => setTimeout(r, 3000));
