@@ -1,14 +1,20 @@
 "use client";
 
 import { useSuspenseQuery } from "@tanstack/react-query";
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { formatUtc } from "@/components/cases/format";
 import { useTRPC } from "@/components/trpc/client";
 import { formatSeconds, lastDays, type Period, periodQuery } from "./period";
 
 const RANGES = [7, 30, 90] as const;
+
+// The chart library is loaded after the figures render, keeping it out of the page's first load.
+const ActivityChart = dynamic(() => import("./activity-chart"), {
+  ssr: false,
+  loading: () => <p className="text-sm text-slate-500">Loading chart…</p>,
+});
 
 function Figure({
   label,
@@ -123,19 +129,7 @@ export function Dashboard({ period }: { period: Period }) {
       <div className="rounded-md border border-slate-200 bg-white p-3">
         <h3 className="text-sm font-semibold">Per day (UTC)</h3>
         <div className="h-56" data-testid="activity-chart">
-          <ResponsiveContainer width="100%" height="100%">
-            <BarChart data={data.series}>
-              <CartesianGrid strokeDasharray="3 3" vertical={false} />
-              <XAxis dataKey="day" tick={{ fontSize: 11 }} />
-              <YAxis allowDecimals={false} tick={{ fontSize: 11 }} width={32} />
-              <Tooltip />
-              <Legend wrapperStyle={{ fontSize: 12 }} />
-              <Bar dataKey="requests" name="Requests" fill="#0284c7" />
-              <Bar dataKey="approvals" name="Approvals" fill="#059669" />
-              <Bar dataKey="denials" name="Denials" fill="#dc2626" />
-              <Bar dataKey="executions" name="Executions" fill="#7c3aed" />
-            </BarChart>
-          </ResponsiveContainer>
+          <ActivityChart series={data.series} />
         </div>
       </div>
       <div className="grid gap-3 md:grid-cols-3">

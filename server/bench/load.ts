@@ -63,16 +63,12 @@ function trpc(base: string, s: Session) {
   };
 }
 
-export async function loadBench({
-  dataDir,
-  log,
-}: {
-  dataDir: string;
-  log: (line: string) => void;
-}): Promise<Figure[]> {
+/** The production build (`npm run build` first) on a free port with a fresh demo database under `dir`. */
+export async function startProductionServer(
+  dir: string,
+): Promise<{ base: string; stop: () => Promise<void> }> {
   if (!existsSync(path.resolve(".next", "BUILD_ID")))
-    throw new Error("load needs the production build: run `npm run build` first");
-  const dir = path.join(dataDir, "load");
+    throw new Error("needs the production build: run `npm run build` first");
   await rm(dir, { recursive: true, force: true });
   const port = await freePort();
   const base = `http://localhost:${port}`;
@@ -92,16 +88,36 @@ export async function loadBench({
   let output = "";
   server.stdout.on("data", (d: Buffer) => (output += d.toString()));
   server.stderr.on("data", (d: Buffer) => (output += d.toString()));
-  try {
-    for (let i = 0; ; i++) {
-      if (i > 240) throw new Error(`the server did not start:\n${output.slice(-2000)}`);
-      const up = await fetch(`${base}/sign-in`).then(
+  const stop = async () => {
+    server.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 2000));
+  };
+  for (let i = 0; ; i++) {
+    if (i > 240) {
+      await stop();
+      throw new Error(`the server did not start:\n${output.slice(-2000)}`);
+    }
+    if (
+      await fetch(`${base}/sign-in`).then(
         (r) => r.ok,
         () => false,
-      );
-      if (up) break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
+      )
+    )
+      return { base, stop };
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+export async function loadBench({
+  dataDir,
+  log,
+}: {
+  dataDir: string;
+  log: (line: string) => void;
+}): Promise<Figure[]> {
+  const dir = path.join(dataDir, "load");
+  const { base, stop } = await startProductionServer(dir);
+  try {
     const ines = trpc(base, await signIn(base, "ines.ortega@casefile.demo"));
     const priya = trpc(base, await signIn(base, "priya.raman@casefile.demo"));
     const cases = (await ines.query("cases.list", {})) as
@@ -258,7 +274,6 @@ export async function loadBench({
       }),
     ];
   } finally {
-    server.kill("SIGTERM");
-    await new Promise((r) => setTimeout(r, 2000));
+    await stop();
   }
 }

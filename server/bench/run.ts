@@ -11,6 +11,7 @@ import { casesBench } from "./cases";
 import { complianceBench } from "./compliance";
 import { ledgerBench } from "./ledger";
 import { loadBench } from "./load";
+import { webBench } from "./web";
 import { type Figure, markdownReport, met, printFigure } from "./report";
 
 type Section = (context: { dataDir: string; log: (line: string) => void }) => Promise<Figure[]>;
@@ -20,6 +21,7 @@ const SECTIONS: Record<string, Section> = {
   approvals: approvalsBench,
   compliance: complianceBench,
   load: loadBench,
+  web: webBench,
 };
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith("-"));
