@@ -5,41 +5,38 @@
 import { z } from "zod";
 import type { ConnectorKind } from "@/db/schema";
 
+/** A URL field that `accept` must like once parsed; anything unparsable is refused with the same message. */
+const urlField = (accept: (u: URL) => boolean, message: string) =>
+  z
+    .string()
+    .trim()
+    .max(2000)
+    .refine((v) => {
+      try {
+        return accept(new URL(v));
+      } catch {
+        return false;
+      }
+    }, message);
+
 export const postgresConfig = z
   .object({
-    url: z
-      .string()
-      .trim()
-      .max(2000)
-      .refine((v) => {
-        try {
-          const u = new URL(v);
-          return (
-            (u.protocol === "postgres:" || u.protocol === "postgresql:") &&
-            u.hostname !== "" &&
-            u.pathname.length > 1
-          );
-        } catch {
-          return false;
-        }
-      }, "A postgres:// URL with host and database, e.g. postgres://user:password@db.internal:5432/evidence"),
+    url: urlField(
+      (u) =>
+        (u.protocol === "postgres:" || u.protocol === "postgresql:") &&
+        u.hostname !== "" &&
+        u.pathname.length > 1,
+      "A postgres:// URL with host and database, e.g. postgres://user:password@db.internal:5432/evidence",
+    ),
   })
   .strict();
 
 export const webhookConfig = z
   .object({
-    url: z
-      .string()
-      .trim()
-      .max(2000)
-      .refine((v) => {
-        try {
-          const u = new URL(v);
-          return (u.protocol === "https:" || u.protocol === "http:") && !u.username && !u.password;
-        } catch {
-          return false;
-        }
-      }, "An http(s) URL without credentials"),
+    url: urlField(
+      (u) => (u.protocol === "https:" || u.protocol === "http:") && !u.username && !u.password,
+      "An http(s) URL without credentials",
+    ),
     secret: z.string().min(16, "At least 16 characters").max(500),
   })
   .strict();

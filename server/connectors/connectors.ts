@@ -2,7 +2,7 @@
  * Connectors, as admins manage them: saved sealed, listed without secrets, tested
  * on demand. Executions find theirs with `connectorFor`.
  */
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { connectors, type ConnectorKind } from "@/db/schema";
 import { freshSecondFactor } from "../auth/second-factor";
@@ -198,7 +198,7 @@ export async function seedConnector(
 
 export type LoadedConnector = { id: string; name: string; kind: ConnectorKind; config: ConnectorConfig };
 
-async function loadConnector(tx: Tx, where: ReturnType<typeof eq>): Promise<LoadedConnector | null> {
+async function loadConnector(tx: Tx, where: SQL | undefined): Promise<LoadedConnector | null> {
   const [row] = await tx
     .select({
       id: connectors.id,
@@ -229,10 +229,7 @@ export async function connectorFor(
 ): Promise<LoadedConnector | null> {
   const serving = sql`${actionKey} = any(${connectors.serves})`;
   if (typeof params.database === "string") {
-    const found = await loadConnector(
-      tx,
-      and(serving, eq(connectors.name, params.database)) as ReturnType<typeof eq>,
-    );
+    const found = await loadConnector(tx, and(serving, eq(connectors.name, params.database)));
     if (!found)
       throw new DomainError(
         "PRECONDITION_FAILED",
