@@ -4,6 +4,7 @@
  * the committed changes have their ledger entries, and the ledger verifies.
  */
 import { spawn } from "node:child_process";
+import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { executions, grants, users } from "@/db/schema";
@@ -116,6 +117,48 @@ describe("faults", () => {
     const [g] = await t.db.select().from(grants).where(eq(grants.id, grantId));
     expect(g?.uses).toBe(1);
     expect(await ledgerTypes(id)).toEqual(["action.started", "action.failed"]);
+  });
+
+  it("a database connection dropped inside the consuming transaction: a clear error, nothing half-written, the grant still works", async () => {
+    const grantId = await grant();
+    const ledgerBefore = await ledgerTypes(grantId);
+    // Hold the grant's row so the use's UPDATE waits inside its transaction…
+    const holder = await t.owner.sql.reserve();
+    await holder`begin`;
+    await holder`select 1 from grants where id = ${grantId} for update`;
+    const call = ines.actions.execute({ caseId, grantId, params }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    let pid: number | undefined;
+    for (let i = 0; i < 200 && pid === undefined; i++) {
+      const [row] = await t.owner.sql<{ pid: number }[]>`
+        select pid from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`;
+      pid = row?.pid;
+      if (pid === undefined) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(pid).toBeDefined();
+    // …then the database drops that connection (a restart, a failover, a proxy timeout).
+    await t.owner.sql`select pg_terminate_backend(${pid ?? 0})`;
+    const error = await call;
+    await holder`rollback`;
+    holder.release();
+    expect(error).toBeInstanceOf(TRPCError);
+    expect((error as TRPCError).code).toBe("SERVICE_UNAVAILABLE");
+    expect((error as TRPCError).message).toMatch(/database connection was lost/i);
+
+    // Nothing of the attempt was committed: no use, no execution, no ledger entry.
+    const [g] = await t.db.select().from(grants).where(eq(grants.id, grantId));
+    expect(g?.uses).toBe(0);
+    expect(await t.db.select().from(executions).where(eq(executions.grantId, grantId))).toEqual([]);
+    expect(await ledgerTypes(grantId)).toEqual(ledgerBefore);
+
+    // The pool replaces the dead connection: the same grant runs, once.
+    const result = await ines.actions.execute({ caseId, grantId, params });
+    expect(result.status).toBe("succeeded");
+    const [used] = await t.db.select().from(grants).where(eq(grants.id, grantId));
+    expect(used?.uses).toBe(1);
   });
 
   it("the ledger verifies after all of it", async () => {

@@ -7,7 +7,7 @@ import type { SessionUser } from "../auth/sessions";
 import { mustEnrolFirst } from "../auth/second-factor";
 import { openCase } from "../cases/access";
 import { env } from "../env";
-import { DomainError } from "../errors";
+import { DomainError, isDatabaseUnavailable } from "../errors";
 import type { RequestMeta } from "../request-meta";
 
 export type Context = { db: Db; user: SessionUser | null; meta: RequestMeta };
@@ -52,12 +52,22 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Turns a service's DomainError into the TRPCError with the same code. */
+/**
+ * Turns a service's DomainError into the TRPCError with the same code, and a lost
+ * database connection into SERVICE_UNAVAILABLE (a transaction it broke was rolled back).
+ */
 const domainErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof DomainError) {
     const cause = result.error.cause;
     throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  }
+  if (!result.ok && isDatabaseUnavailable(result.error.cause)) {
+    throw new TRPCError({
+      code: "SERVICE_UNAVAILABLE",
+      message: "The database connection was lost. Reload to see what was saved, then try again.",
+      cause: result.error.cause,
+    });
   }
   return result;
 });
