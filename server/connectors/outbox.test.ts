@@ -2,8 +2,6 @@
  * Webhook actions through the transactional outbox, against a real HTTP receiver
  * started by the test that checks every signature and idempotency key.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { executions, outbox, users } from "@/db/schema";
@@ -12,57 +10,17 @@ import { ensureActionTypes } from "../actions/types";
 import { callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
 import { totpCode } from "../testing/totp";
+import { webhookReceiver } from "../testing/webhook-receiver";
 import { seedConnector } from "./connectors";
 import { deliverDue } from "./outbox";
 import { signature, verifySignature } from "./webhook";
 
 const SECRET = "edr-shared-secret-for-tests";
 
-type Received = { key: string | null; body: string; verdict: ReturnType<typeof verifySignature> };
-/** A receiver that answers each request with the next status in `plan` (then 200), or hangs on 0. */
-function receiver() {
-  const received: Received[] = [];
-  let plan: number[] = [];
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    let body = "";
-    req.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
-    req.on("end", () => {
-      const header = (name: string) => (typeof req.headers[name] === "string" ? req.headers[name] : null);
-      received.push({
-        key: header("idempotency-key"),
-        body,
-        verdict: verifySignature(
-          SECRET,
-          { signature: header("casefile-signature"), timestamp: header("casefile-timestamp") },
-          body,
-        ),
-      });
-      const status = plan.shift() ?? 200;
-      if (status === 0) return; // hang: never answer
-      res.writeHead(status).end();
-    });
-  });
-  return {
-    received,
-    answer: (statuses: number[]) => (plan = statuses),
-    start: () =>
-      new Promise<string>((resolve) =>
-        server.listen(0, "127.0.0.1", () =>
-          resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/casefile`),
-        ),
-      ),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 const t = await testDatabase();
 await seedDemo(t.db, "demo-password-for-tests");
 await ensureActionTypes(t.db);
-const edr = receiver();
+const edr = webhookReceiver(SECRET);
 const url = await edr.start();
 afterAll(() => edr.stop());
 const [admin] = await t.db

@@ -49,8 +49,8 @@ export async function loadVerifier(): Promise<{ verifier: Verifier; verifierKey:
 }
 
 /** Checkpoints copied outside the database by the integrator. */
-export async function readOutsideCheckpoints(): Promise<string[]> {
-  const file = path.join(ledgerConfig().checkpointDir, "checkpoints.jsonl");
+export async function readOutsideCheckpoints(dir = ledgerConfig().checkpointDir): Promise<string[]> {
+  const file = path.join(dir, "checkpoints.jsonl");
   if (!existsSync(file)) return [];
   const notes: string[] = [];
   for (const line of (await readFile(file, "utf8")).split("\n")) {

@@ -8,10 +8,17 @@ import { LedgerIntegrator } from "./integrator";
 
 export const TEST_ORIGIN = "casefile.test/ledger";
 
-/** An integrator with a fresh key and its own checkpoint directory, for tests. */
-export async function testIntegrator(ledgerDb: Db) {
-  const signer = parseSignerKey(generateSignerKey(TEST_ORIGIN));
-  const checkpointDir = await mkdtemp(path.join(tmpdir(), "casefile-checkpoints-"));
+/**
+ * An integrator for tests: a fresh key and its own checkpoint directory unless given
+ * (a restarted integrator keeps both).
+ */
+export async function testIntegrator(
+  ledgerDb: Db,
+  options: { signerKey?: string; checkpointDir?: string } = {},
+) {
+  const signer = parseSignerKey(options.signerKey ?? generateSignerKey(TEST_ORIGIN));
+  const checkpointDir =
+    options.checkpointDir ?? (await mkdtemp(path.join(tmpdir(), "casefile-checkpoints-")));
   const integrator = new LedgerIntegrator({ db: ledgerDb, signer, origin: TEST_ORIGIN, checkpointDir });
   return { integrator, signer, verifier: parseVerifierKey(signer.verifierKey), checkpointDir };
 }
