@@ -1,14 +1,24 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
-export default defineConfig({
-  resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
-  test: {
-    include: ["{server,db,components}/**/*.test.ts"],
-    globalSetup: ["server/testing/global-setup.ts"],
-    // A fixed key for sealing connector secrets in tests (the app generates its own).
-    env: { CASEFILE_CONNECTOR_KEY: "dGVzdC1rZXktZm9yLWNhc2VmaWxlLWNvbm5lY3RvcnM" },
-    testTimeout: 30_000,
-    hookTimeout: 120_000,
-  },
+// `vitest run --mode stress` (npm run test:stress): the long suites — the load test against the
+// production build, and the hostile-input properties with many more runs per procedure.
+export default defineConfig(({ mode }) => {
+  const stress = mode === "stress";
+  return {
+    resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
+    test: {
+      include: stress
+        ? ["server/**/*.stress.ts", "server/trpc/fuzz.test.ts"]
+        : ["{server,db,components}/**/*.test.ts"],
+      globalSetup: ["server/testing/global-setup.ts"],
+      env: {
+        // A fixed key for sealing connector secrets in tests (the app generates its own).
+        CASEFILE_CONNECTOR_KEY: "dGVzdC1rZXktZm9yLWNhc2VmaWxlLWNvbm5lY3RvcnM",
+        ...(stress ? { FUZZ_RUNS: "150" } : {}),
+      },
+      testTimeout: stress ? 600_000 : 30_000,
+      hookTimeout: stress ? 300_000 : 120_000,
+    },
+  };
 });

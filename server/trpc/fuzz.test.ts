@@ -12,6 +12,8 @@ import { callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
 import { appRouter } from "./routers/_app";
 
+// Runs per procedure: a dozen in `npm test`, many more in `npm run test:stress` (FUZZ_RUNS).
+const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
 const t = await testDatabase();
 await seedDemo(t.db, "demo-password-for-tests");
 await ensureActionTypes(t.db);
@@ -176,7 +178,7 @@ describe("hostile input", () => {
           expect(await snapshot()).toBe(before);
         }
       }),
-      { numRuns: 12, seed: 20261123 },
+      { numRuns: RUNS, seed: 20261123 },
     );
   });
 });
