@@ -22,7 +22,8 @@ function handler(req: Request) {
     router: appRouter,
     createContext: () => createRequestContext(req.headers),
     onError({ error, path }) {
-      if (error.code === "INTERNAL_SERVER_ERROR")
+      // Unknown failures and a lost database connection are the operator's business.
+      if (error.code === "INTERNAL_SERVER_ERROR" || error.code === "SERVICE_UNAVAILABLE")
         console.error(`tRPC ${path ?? "?"} failed:`, error.cause ?? error);
     },
   });
