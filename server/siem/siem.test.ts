@@ -216,6 +216,14 @@ describe("npm run siem:export", () => {
     expect(bad.stderr).toContain("--since needs a whole number");
   }, 60_000);
 
+  it("exits 1 when the endpoint refuses, saying where to resume", async () => {
+    received.length = 0;
+    failures.push(202, 400); // the first batch is taken, the second refused for good
+    const stopped = await run("--url", url, "--batch", "5");
+    expect(stopped.code).toBe(1);
+    expect(stopped.stderr).toContain("resume with --since 5");
+  }, 60_000);
+
   it("writes to a file sink without loss across batches", async () => {
     const file = path.join(await mkdtemp(path.join(tmpdir(), "casefile-siem-file-")), "out.ndjson");
     await exportSiem(t.db, { since: 0, sink: fileSink(file), logName: TEST_ORIGIN, batchSize: 3 });
