@@ -54,7 +54,7 @@ const { id: closedCaseId, key: closedKey } = await inesCaller.cases.create({
   tlp: "green",
 });
 await t.owner
-  .sql`update cases set status = 'closed', resolution = 'true_positive', closed_at = now() - interval '3 days' where id = ${closedCaseId}`;
+  .sql`update cases set status = 'closed', resolution = 'true_positive', closed_at = date_trunc('week', now() - interval '7 days') where id = ${closedCaseId}`;
 
 // A weekday morning in UTC, a few days ago: normal working time.
 const [{ monday } = { monday: new Date() }] = await t.owner.sql<{ monday: Date }[]>`
@@ -158,7 +158,8 @@ for (let i = 0; i < 2; i++)
 const breakGlassId = await seed({ requester: marcus, createdAt: at(400), breakGlass: true });
 const lateId = await seed({
   requester: ines,
-  createdAt: new Date(Date.now() - 3_600_000),
+  // After the case closed, on a weekday afternoon (not off-hours whenever the suite runs).
+  createdAt: at(1440 + 180),
   onCase: closedCaseId,
 });
 await appendLedger(t.db, {
