@@ -12,7 +12,7 @@ import { promisify } from "node:util";
 import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
-import { LEDGER_ROLE } from "@/db/roles";
+import { APP_ROLE, LEDGER_ROLE } from "@/db/roles";
 import { executions, grants, outbox, users } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
 import { ensureActionTypes } from "../actions/types";
@@ -116,13 +116,13 @@ async function until<T>(probe: () => Promise<T | undefined | null>, what: string
   throw new Error(`timed out waiting for ${what}`);
 }
 
-/** A backend of this database waiting on a lock, as `role` when given. */
-async function waitingBackend(role?: string) {
+/** A backend of this database connected as `role` and waiting on a lock. */
+async function waitingBackend(role: string) {
   return until(async () => {
     const [row] = await t.owner.sql<{ pid: number }[]>`
       select pid from pg_stat_activity
       where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()
-        and (${role ?? null}::text is null or usename = ${role ?? null})`;
+        and usename = ${role}`;
     return row?.pid;
   }, "a backend waiting on a lock");
 }
@@ -191,7 +191,7 @@ describe("faults", () => {
       () => null,
       (error: unknown) => error,
     );
-    const pid = await waitingBackend();
+    const pid = await waitingBackend(APP_ROLE);
     // …then the database drops that connection (a restart, a failover, a proxy timeout).
     await t.owner.sql`select pg_terminate_backend(${pid})`;
     const error = await call;
