@@ -23,4 +23,13 @@ describe("the demo's approval history", () => {
       "Tom Becker approves quickly or without comment",
     );
   });
+
+  it("is consistent: every grant use has its execution", async () => {
+    const mismatched = await t.owner.sql`
+      select g.id from grants g left join executions x on x.grant_id = g.id
+      group by g.id, g.uses having count(x.id) <> g.uses`;
+    expect(mismatched).toHaveLength(0);
+    const [used] = await t.owner.sql<{ n: number }[]>`select count(*)::int as n from executions`;
+    expect(used?.n).toBeGreaterThan(10);
+  });
 });

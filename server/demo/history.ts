@@ -60,10 +60,18 @@ export async function seedDemoHistory(db: Db): Promise<number> {
       if (s.approver && s.decision)
         await tx.execute(sql`insert into approvals (request_id, approver_id, decision, comment, params_hash_seen, created_at)
           values (${requestId}, ${s.approver}, ${s.decision}, ${s.comment}, ${"0".repeat(64)}, ${decided})`);
-      if (status === "approved")
-        await tx.execute(sql`insert into grants (request_id, case_id, action_key, grantee_id, scope, not_before, expires_at, max_uses, uses, break_glass, created_at)
+      if (status === "approved") {
+        const grantId =
+          await one(sql`insert into grants (request_id, case_id, action_key, grantee_id, scope, not_before, expires_at, max_uses, uses, break_glass, created_at)
           values (${requestId}, ${caseId}, 'logs.query', ${s.requester}, ${JSON.stringify(params)}::jsonb, ${decided},
-            ${decided} + interval '30 minutes', 1, ${s.uses}, ${s.breakGlass ?? false}, ${decided})`);
+            ${decided} + interval '30 minutes', 1, ${s.uses}, ${s.breakGlass ?? false}, ${decided})
+          returning id`);
+        // Every use is an execution (as in the app): the query ran a few minutes after the grant.
+        if (s.uses > 0)
+          await tx.execute(sql`insert into executions (grant_id, case_id, action_key, params, executor_id, status, connector_name, summary, started_at, finished_at)
+            values (${grantId}, ${caseId}, 'logs.query', ${JSON.stringify(params)}::jsonb, ${s.requester}, 'succeeded', 'evidence-store',
+              'Returned 41 rows from auth_logs.', ${decided} + interval '4 minutes', ${decided} + interval '4 minutes 2 seconds')`);
+      }
       if (s.breakGlass)
         await tx.execute(sql`insert into break_glass_reviews (request_id, opened_at, reviewer_id, verdict, note, reviewed_at)
           values (${requestId}, ${created}, ${priya}, 'justified', 'Confirmed with the finance director the next morning.', ${created} + interval '16 hours')`);
