@@ -47,6 +47,17 @@ describe("offline verification of an export", () => {
     expect(report.firstBadSeq).toBe(7);
   });
 
+  it("refuses an entry line whose sequence number is not a number", async () => {
+    for (const bad of ["x5", "5x", "-5", "", "1234567890123456"]) {
+      const file = await variant(`bad-seq-${bad}`, (lines) =>
+        lines.map((line, i) => (i === 6 ? `${bad}${line.slice(line.indexOf("\t"))}` : line)),
+      );
+      await expect(verifyExport(file, ledger.signer.verifierKey)).rejects.toThrow(
+        "malformed entry line after entry 4",
+      );
+    }
+  });
+
   it("names a removed entry", async () => {
     const report = await verifyExport(
       await variant("removed", (lines) => lines.filter((_, i) => i !== 13)),
