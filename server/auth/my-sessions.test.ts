@@ -35,7 +35,7 @@ it("lists my sessions and signs out the others, which stop working on their next
   expect(await codeOf((await callerForSession(t.db, someoneElse)).me())).toBe("OK");
 
   const entries = await t.owner.sql<{ body: string }[]>`
-    select body from ledger_inbox where body::jsonb ->> 'type' = 'auth.sessions_signed_out'`;
+    select body from ledger_inbox where body::jsonb ->> 'type' = 'auth.sessions_signed_out' order by id`;
   expect(entries.map((e) => (JSON.parse(e.body) as { payload: { count: number } }).payload.count)).toEqual([
     1, 1,
   ]);

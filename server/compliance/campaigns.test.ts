@@ -116,7 +116,8 @@ const fieldOf = (error: TRPCError) => (error.cause as { field?: string } | undef
 
 async function ledger(type: string, subject: string) {
   const rows = await t.ledger.sql<{ body: string }[]>`
-    select body from ledger_inbox where body::jsonb ->> 'type' = ${type} and body::jsonb -> 'subjects' ? ${subject}`;
+    select body from ledger_inbox where body::jsonb ->> 'type' = ${type} and body::jsonb -> 'subjects' ? ${subject}
+    order by id`;
   return rows.map((r) => JSON.parse(r.body) as { payload: Record<string, unknown>; caseId: string | null });
 }
 

@@ -30,7 +30,7 @@ const fieldOf = (error: TRPCError) => (error.cause as { field?: string } | undef
 async function ledger(type: string) {
   const rows = await t.ledger.sql<
     { body: string }[]
-  >`select body from ledger_inbox where body::jsonb ->> 'type' = ${type}`;
+  >`select body from ledger_inbox where body::jsonb ->> 'type' = ${type} order by id`;
   return rows.map((r) => r.body);
 }
 

@@ -87,7 +87,8 @@ async function grantFor(actionKey: string, params: Record<string, unknown>) {
 
 async function ledger(type: string, subject: string) {
   const rows = await t.ledger.sql<{ body: string }[]>`
-    select body from ledger_inbox where body::jsonb ->> 'type' = ${type} and body::jsonb -> 'subjects' ? ${subject}`;
+    select body from ledger_inbox where body::jsonb ->> 'type' = ${type} and body::jsonb -> 'subjects' ? ${subject}
+    order by id`;
   return rows.map((r) => JSON.parse(r.body) as { payload: Record<string, unknown> });
 }
 

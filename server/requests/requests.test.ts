@@ -82,7 +82,8 @@ function fieldOf(error: TRPCError): string | undefined {
 async function ledger(type: string, subject?: string) {
   const rows = await t.ledger.sql<{ body: string }[]>`
     select body from ledger_inbox where body::jsonb ->> 'type' = ${type}
-      and (${subject ?? null}::text is null or body::jsonb -> 'subjects' ? ${subject ?? ""})`;
+      and (${subject ?? null}::text is null or body::jsonb -> 'subjects' ? ${subject ?? ""})
+    order by id`;
   return rows.map((r) => JSON.parse(r.body) as { payload: Record<string, unknown>; caseId: string | null });
 }
 

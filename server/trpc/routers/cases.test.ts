@@ -396,7 +396,7 @@ describe("timeline", () => {
       "target:domain:files-drop.example",
     ]);
     const [entry] = await t.ledger.sql<{ body: string }[]>`
-      select body from ledger_inbox where body::jsonb ->> 'type' = 'timeline.imported'`;
+      select body from ledger_inbox where body::jsonb ->> 'type' = 'timeline.imported' order by id`;
     expect(JSON.parse(entry?.body ?? "{}")).toMatchObject({
       payload: { imported: 2, rejectedLines: [3, 4, 6], fileName: "edr.csv", sha256: result.sha256 },
     });
