@@ -114,7 +114,7 @@ export type LoadResult = {
   clients: number;
   seconds: number;
   /** Ascending latencies (ms) per operation. */
-  latencies: Record<"queue" | "timeline" | "create" | "approve" | "execute", number[]>;
+  latencies: Record<"queue" | "timeline" | "create" | "review" | "decide" | "execute", number[]>;
   errors: string[];
   elapsed: number;
   created: number;
@@ -155,7 +155,8 @@ export async function runLoad(
     queue: [],
     timeline: [],
     create: [],
-    approve: [],
+    review: [],
+    decide: [],
     execute: [],
   };
   const errors: string[] = [];
@@ -196,14 +197,20 @@ export async function runLoad(
           });
         else if (pick === 8) {
           const requestId = toApprove.shift();
+          let paramsHash = "";
+          // An approval is two calls: the review the approver reads, then the decision.
           if (requestId)
-            await timedOp("approve", async () => {
+            await timedOp("review", async () => {
               const review = (await priya.query("requests.review", { requestId })) as {
                 request: { paramsHash: string };
               };
+              paramsHash = review.request.paramsHash;
+            });
+          if (requestId && paramsHash)
+            await timedOp("decide", async () => {
               const d = (await priya.mutate("requests.decide", {
                 requestId,
-                paramsHashSeen: review.request.paramsHash,
+                paramsHashSeen: paramsHash,
                 decision: "approve",
                 comment: "Load test approval.",
               })) as { grantId: string | null };

@@ -36,19 +36,21 @@ const NOT_FOUND = () => new DomainError("NOT_FOUND", "No such request, or it is 
 export async function openRequest(db: Tx, user: SessionUser, requestId: string) {
   const [row] = await db.select().from(actionRequests).where(eq(actionRequests.id, requestId));
   if (!row) throw NOT_FOUND();
-  const { def, type } = await loadActionType(db, row.actionKey);
-  const caseAccess = await openCase(db, user, row.caseId).catch((error: unknown) => {
-    if (error instanceof DomainError && error.code === "NOT_FOUND") return null;
-    throw error;
-  });
+  const [{ def, type }, caseAccess, [decided]] = await Promise.all([
+    loadActionType(db, row.actionKey),
+    openCase(db, user, row.caseId).catch((error: unknown) => {
+      if (error instanceof DomainError && error.code === "NOT_FOUND") return null;
+      throw error;
+    }),
+    db
+      .select({ id: approvals.id })
+      .from(approvals)
+      .where(and(eq(approvals.requestId, row.id), eq(approvals.approverId, user.id))),
+  ]);
   const eligible = eligibility(type, user, {
     requesterId: row.requesterId,
     caseGranteeIds: type.excludeCaseGrantees ? await liveGranteesOf(db, row.caseId, row.id) : [],
   });
-  const [decided] = await db
-    .select({ id: approvals.id })
-    .from(approvals)
-    .where(and(eq(approvals.requestId, row.id), eq(approvals.approverId, user.id)));
   const isApprover = eligible.eligible || Boolean(decided);
   if (row.requesterId !== user.id && !caseAccess && !isApprover) throw NOT_FOUND();
   const access = caseAccess ?? (await reviewAccess(db, user, row.caseId));
@@ -135,114 +137,100 @@ export async function approverQueue(db: Tx, user: SessionUser, limit = 50) {
   return { items, total: mine.length };
 }
 
-/** Everything an approver needs to decide, assembled server-side. */
+/**
+ * Everything an approver needs to decide, assembled server-side. The parts depend only
+ * on the request, so they are read concurrently: under load every sequential round trip
+ * waits its turn again.
+ */
 export async function reviewContext(db: Tx, user: SessionUser, requestId: string) {
   const { row, def, type, access, eligible, decided } = await openRequest(db, user, requestId);
-  const now = await dbNow(db);
-  const [caseRow] = await db
-    .select({
-      id: cases.id,
-      key: cases.key,
-      title: cases.title,
-      summary: cases.summary,
-      severity: cases.severity,
-      status: cases.status,
-      tlp: cases.tlp,
-      leadName: users.name,
-    })
-    .from(cases)
-    .innerJoin(users, eq(users.id, cases.leadId))
-    .where(eq(cases.id, row.caseId));
-  if (!caseRow) throw NOT_FOUND();
-  const [requester] = await db
-    .select({ id: users.id, name: users.name, email: users.email })
-    .from(users)
-    .where(eq(users.id, row.requesterId));
-
   const params = row.params as Params;
   const paramValues = Object.values(params).flatMap((v) => (typeof v === "string" ? [v.toLowerCase()] : []));
-  const suspects = await db
-    .select({
-      id: entities.id,
-      kind: entities.kind,
-      value: entities.value,
-      role: entities.role,
-      notes: entities.notes,
-    })
-    .from(entities)
-    .where(
-      and(
-        eq(entities.caseId, row.caseId),
-        or(
-          eq(entities.role, "suspect"),
-          paramValues.length ? inArray(sql`lower(${entities.value})`, paramValues) : undefined,
-        ),
-      ),
-    )
-    .orderBy(asc(entities.kind), asc(entities.value));
-
-  let trigger: { id: string; title: string; occurredAt: Date } | null = null;
-  let window: Awaited<ReturnType<typeof listEvents>>["events"] = [];
-  if (row.triggerEventId) {
-    const [event] = await db
-      .select({ id: timelineEvents.id, title: timelineEvents.title, occurredAt: timelineEvents.occurredAt })
-      .from(timelineEvents)
-      .where(and(eq(timelineEvents.id, row.triggerEventId), eq(timelineEvents.caseId, row.caseId)));
-    if (event) {
-      trigger = event;
-      const hours2 = 2 * 60 * 60 * 1000;
-      window = (
-        await listEvents(db, access, {
-          from: new Date(event.occurredAt.getTime() - hours2),
-          to: new Date(event.occurredAt.getTime() + hours2),
-          limit: 200,
+  const [now, [caseRow], [requester], suspects, triggered, history, similar, decisions, grantRows] =
+    await Promise.all([
+      dbNow(db),
+      db
+        .select({
+          id: cases.id,
+          key: cases.key,
+          title: cases.title,
+          summary: cases.summary,
+          severity: cases.severity,
+          status: cases.status,
+          tlp: cases.tlp,
+          leadName: users.name,
         })
-      ).events;
-    }
-  }
-
-  const history = await db
-    .select({
-      id: actionRequests.id,
-      actionKey: actionRequests.actionKey,
-      status: actionRequests.status,
-      breakGlass: actionRequests.breakGlass,
-      createdAt: actionRequests.createdAt,
-      uses: grants.uses,
-      maxUses: grants.maxUses,
-    })
-    .from(actionRequests)
-    .leftJoin(grants, eq(grants.requestId, actionRequests.id))
-    .where(and(eq(actionRequests.requesterId, row.requesterId), ne(actionRequests.id, row.id)))
-    .orderBy(desc(actionRequests.createdAt))
-    .limit(10);
-
-  const similar = await db
-    .select({
-      id: actionRequests.id,
-      status: actionRequests.status,
-      createdAt: actionRequests.createdAt,
-      requesterName: users.name,
-      sameCase: sql<boolean>`${actionRequests.caseId} = ${row.caseId}`,
-      outcomeNote: actionRequests.outcomeNote,
-    })
-    .from(actionRequests)
-    .innerJoin(users, eq(users.id, actionRequests.requesterId))
-    .where(
-      and(
-        eq(actionRequests.actionKey, row.actionKey),
-        ne(actionRequests.id, row.id),
-        ne(actionRequests.status, "pending"),
-        or(eq(actionRequests.caseId, row.caseId), eq(actionRequests.paramsHash, row.paramsHash)),
-      ),
-    )
-    .orderBy(desc(actionRequests.createdAt))
-    .limit(10);
-
-  const decisions = await decisionsOf(db, [row.id]);
+        .from(cases)
+        .innerJoin(users, eq(users.id, cases.leadId))
+        .where(eq(cases.id, row.caseId)),
+      db
+        .select({ id: users.id, name: users.name, email: users.email })
+        .from(users)
+        .where(eq(users.id, row.requesterId)),
+      db
+        .select({
+          id: entities.id,
+          kind: entities.kind,
+          value: entities.value,
+          role: entities.role,
+          notes: entities.notes,
+        })
+        .from(entities)
+        .where(
+          and(
+            eq(entities.caseId, row.caseId),
+            or(
+              eq(entities.role, "suspect"),
+              paramValues.length ? inArray(sql`lower(${entities.value})`, paramValues) : undefined,
+            ),
+          ),
+        )
+        .orderBy(asc(entities.kind), asc(entities.value)),
+      triggerWithWindow(db, access, row),
+      db
+        .select({
+          id: actionRequests.id,
+          actionKey: actionRequests.actionKey,
+          status: actionRequests.status,
+          breakGlass: actionRequests.breakGlass,
+          createdAt: actionRequests.createdAt,
+          uses: grants.uses,
+          maxUses: grants.maxUses,
+        })
+        .from(actionRequests)
+        .leftJoin(grants, eq(grants.requestId, actionRequests.id))
+        .where(and(eq(actionRequests.requesterId, row.requesterId), ne(actionRequests.id, row.id)))
+        .orderBy(desc(actionRequests.createdAt))
+        .limit(10),
+      db
+        .select({
+          id: actionRequests.id,
+          status: actionRequests.status,
+          createdAt: actionRequests.createdAt,
+          requesterName: users.name,
+          sameCase: sql<boolean>`${actionRequests.caseId} = ${row.caseId}`,
+          outcomeNote: actionRequests.outcomeNote,
+        })
+        .from(actionRequests)
+        .innerJoin(users, eq(users.id, actionRequests.requesterId))
+        .where(
+          and(
+            eq(actionRequests.actionKey, row.actionKey),
+            ne(actionRequests.id, row.id),
+            ne(actionRequests.status, "pending"),
+            or(eq(actionRequests.caseId, row.caseId), eq(actionRequests.paramsHash, row.paramsHash)),
+          ),
+        )
+        .orderBy(desc(actionRequests.createdAt))
+        .limit(10),
+      decisionsOf(db, [row.id]),
+      grantsOf(db, [row.id]),
+    ]);
+  if (!caseRow) throw NOT_FOUND();
+  const { trigger, window } = triggered;
   const given = decisions.filter((d) => d.decision === "approve").length;
   const outsideHours = !isBusinessHours(now, env().CASEFILE_TIMEZONE);
-  const grant = (await grantsOf(db, [row.id]))[0] ?? null;
+  const grant = grantRows[0] ?? null;
   return {
     request: {
       ...row,
@@ -278,6 +266,27 @@ export async function reviewContext(db: Tx, user: SessionUser, requestId: string
     },
     now,
   };
+}
+
+/** The timeline event that triggered the request, and the case's events two hours either side. */
+async function triggerWithWindow(
+  db: Tx,
+  access: CaseAccess,
+  row: { caseId: string; triggerEventId: string | null },
+) {
+  if (!row.triggerEventId) return { trigger: null, window: [] };
+  const [trigger] = await db
+    .select({ id: timelineEvents.id, title: timelineEvents.title, occurredAt: timelineEvents.occurredAt })
+    .from(timelineEvents)
+    .where(and(eq(timelineEvents.id, row.triggerEventId), eq(timelineEvents.caseId, row.caseId)));
+  if (!trigger) return { trigger: null, window: [] };
+  const hours2 = 2 * 60 * 60 * 1000;
+  const { events } = await listEvents(db, access, {
+    from: new Date(trigger.occurredAt.getTime() - hours2),
+    to: new Date(trigger.occurredAt.getTime() + hours2),
+    limit: 200,
+  });
+  return { trigger, window: events };
 }
 
 async function decisionsOf(db: Tx, requestIds: string[]) {
