@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { executions, outbox, users } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
 import { ensureActionTypes } from "../actions/types";
-import { callerFor } from "../testing/callers";
+import { approveAsSeen, callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
 import { totpCode } from "../testing/totp";
 import { webhookReceiver } from "../testing/webhook-receiver";
@@ -62,13 +62,7 @@ async function runAccountDisable() {
   });
   const priya = approvers[0];
   if (!priya) throw new Error("no approver");
-  const review = await priya.requests.review({ requestId: id });
-  const { grantId } = await priya.requests.decide({
-    requestId: id,
-    paramsHashSeen: review.request.paramsHash,
-    decision: "approve",
-  });
-  return ines.actions.execute({ caseId, grantId: grantId ?? "", params });
+  return ines.actions.execute({ caseId, grantId: await approveAsSeen(priya, id), params });
 }
 
 async function ledger(type: string, subject: string) {

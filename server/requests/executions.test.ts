@@ -12,7 +12,7 @@ import { custodyEvents, evidence, evidenceContents, executions, grants, users } 
 import { seedDemo } from "@/db/seed";
 import { ensureActionTypes } from "../actions/types";
 import { seedConnector } from "../connectors/connectors";
-import { callerFor } from "../testing/callers";
+import { approveAsSeen, callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
 import { testSystems } from "../testing/systems";
 import { totpCode } from "../testing/totp";
@@ -75,14 +75,7 @@ async function grantFor(actionKey: string, params: Record<string, unknown>) {
     justification: "Containment of the support portal takeover, agreed in the incident call.",
     minutes: 30,
   });
-  const review = await priya.requests.review({ requestId: id });
-  const { grantId } = await priya.requests.decide({
-    requestId: id,
-    paramsHashSeen: review.request.paramsHash,
-    decision: "approve",
-  });
-  if (!grantId) throw new Error("no grant");
-  return grantId;
+  return approveAsSeen(priya, id);
 }
 
 async function ledger(type: string, subject: string) {

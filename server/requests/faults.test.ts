@@ -22,7 +22,7 @@ import { generateSignerKey } from "../ledger/checkpoint";
 import { readOutsideCheckpoints } from "../ledger/config";
 import { testIntegrator, TEST_ORIGIN } from "../ledger/testing";
 import { verifyStoredLedger } from "../ledger/verify-db";
-import { callerFor } from "../testing/callers";
+import { approveAsSeen, callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
 import { testSystems } from "../testing/systems";
 import { totpCode } from "../testing/totp";
@@ -79,13 +79,7 @@ async function grant(actionKey: string, params: Record<string, unknown>) {
     justification: "Fault test: contain the compromised account.",
     minutes: 30,
   });
-  const review = await priya.requests.review({ requestId: id });
-  const { grantId } = await priya.requests.decide({
-    requestId: id,
-    paramsHashSeen: review.request.paramsHash,
-    decision: "approve",
-  });
-  return grantId ?? "";
+  return approveAsSeen(priya, id);
 }
 
 /** A separate app process doing one piece of work (server/testing/fault-child.ts), to be killed. */

@@ -5,7 +5,7 @@ import { userRoles, users, type Role } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
 import { ensureActionTypes } from "../actions/types";
 import { type LiveEvent, liveHub } from "../realtime/live";
-import { callerFor } from "../testing/callers";
+import { approveAsSeen, callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
 import { totpCode } from "../testing/totp";
 import { expireDue } from "./requests";
@@ -100,14 +100,7 @@ async function logsRequest(caller = ines, params: Record<string, unknown> = logs
 
 async function approvedLogsGrant(): Promise<{ requestId: string; grantId: string }> {
   const { id } = await logsRequest();
-  const review = await priya.requests.review({ requestId: id });
-  const decision = await priya.requests.decide({
-    requestId: id,
-    paramsHashSeen: review.request.paramsHash,
-    decision: "approve",
-  });
-  if (!decision.grantId) throw new Error("no grant");
-  return { requestId: id, grantId: decision.grantId };
+  return { requestId: id, grantId: await approveAsSeen(priya, id) };
 }
 
 describe("the catalogue", () => {

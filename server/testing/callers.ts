@@ -24,3 +24,17 @@ export async function callerForSession(db: Db, sessionId: string | null) {
 export async function callerFor(db: Db, email: string | null) {
   return callerForSession(db, email ? await sessionFor(db, email) : null);
 }
+
+export type Caller = Awaited<ReturnType<typeof callerFor>>;
+
+/** The approver reads the request's review, then approves exactly what it showed; returns the grant. */
+export async function approveAsSeen(approver: Caller, requestId: string): Promise<string> {
+  const review = await approver.requests.review({ requestId });
+  const { grantId } = await approver.requests.decide({
+    requestId,
+    paramsHashSeen: review.request.paramsHash,
+    decision: "approve",
+  });
+  if (!grantId) throw new Error(`approving ${requestId} gave no grant`);
+  return grantId;
+}
