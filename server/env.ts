@@ -40,6 +40,8 @@ const schema = z
     BIND_ADDRESS: z.preprocess(blank, z.string().default("127.0.0.1")),
     /** Where the embedded database, the generated auth secret and other local state live. */
     CASEFILE_DATA_DIR: z.preprocess(blank, z.string().default(".data")),
+    /** Started as root: where the embedded PostgreSQL's binaries and data live (reachable by its system user). */
+    CASEFILE_SYSTEM_DIR: z.preprocess(blank, z.string().default("/var/lib/casefile")),
     /** Seed the demo organisation on first start: auto = only on the embedded database. */
     CASEFILE_SEED_DEMO: z.preprocess(blank, z.enum(["auto", "true", "false"]).default("auto")),
     /** Password given to every demo account. Demo use only. */

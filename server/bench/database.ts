@@ -1,5 +1,3 @@
-import { rm } from "node:fs/promises";
-import path from "node:path";
 import { createDb } from "@/db/client";
 import { ensureDatabase, startEmbeddedPostgres } from "@/db/embedded";
 import { runMigrations } from "@/db/migrate";
@@ -12,8 +10,7 @@ const PASSWORDS = { app: "bench-app", ledger: "bench-ledger" };
  * (wiped first), with connections as the application and ledger roles.
  */
 export async function benchDatabase(dir: string) {
-  await rm(path.join(dir, "postgres"), { recursive: true, force: true });
-  const cluster = await startEmbeddedPostgres({ dir, persistent: false });
+  const cluster = await startEmbeddedPostgres({ dir, persistent: false, reset: true });
   await ensureDatabase(cluster.adminUrl, "casefile_bench");
   const ownerUrl = cluster.urlFor("casefile_bench");
   await runMigrations(ownerUrl);

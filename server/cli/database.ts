@@ -20,15 +20,20 @@ export type OpenDatabase = {
 
 const runtimeFile = () => path.resolve(env().CASEFILE_DATA_DIR, "runtime.json");
 
-async function clusterRunning(dir: string): Promise<boolean> {
-  const pidFile = path.join(dir, "postgres", "postmaster.pid");
-  if (!existsSync(runtimeFile()) || !existsSync(pidFile)) return false;
+type Runtime = Omit<OpenDatabase, "stop" | "embedded"> & { databaseDir: string };
+
+/** The cluster a running `npm start` serves, if one does. */
+async function runningCluster(): Promise<Runtime | null> {
+  if (!existsSync(runtimeFile())) return null;
+  const running = JSON.parse(await readFile(runtimeFile(), "utf8")) as Runtime;
+  const pidFile = path.join(running.databaseDir, "postmaster.pid");
+  if (!existsSync(pidFile)) return null;
   const pid = Number((await readFile(pidFile, "utf8")).split("\n")[0]);
   try {
     process.kill(pid, 0);
-    return true;
+    return running;
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -55,18 +60,13 @@ export async function openDatabase(
   }
   const dir = path.resolve(config.CASEFILE_DATA_DIR);
   // A running app owns the embedded cluster; tools connect to it rather than start another.
-  if (!options.resetData && !options.publish && (await clusterRunning(dir))) {
-    const running = JSON.parse(await readFile(runtimeFile(), "utf8")) as Omit<
-      OpenDatabase,
-      "stop" | "embedded"
-    >;
-    return { ...running, embedded: true, stop: async () => {} };
-  }
+  const running = !options.resetData && !options.publish ? await runningCluster() : null;
+  if (running) return { ...running, embedded: true, stop: async () => {} };
   if (options.resetData) {
     // The ledger's key and checkpoint copies belong to the database they sign.
-    for (const sub of ["postgres", "ledger"]) await rm(path.join(dir, sub), { recursive: true, force: true });
+    await rm(path.join(dir, "ledger"), { recursive: true, force: true });
   }
-  const cluster = await startEmbeddedPostgres({ dir });
+  const cluster = await startEmbeddedPostgres({ dir, reset: options.resetData });
   await ensureDatabase(cluster.adminUrl, "casefile");
   const ownerUrl = cluster.urlFor("casefile");
   await runMigrations(ownerUrl);
@@ -79,7 +79,8 @@ export async function openDatabase(
     url: urlAs(ownerUrl, APP_ROLE, passwords.app),
     ledgerUrl: urlAs(ownerUrl, LEDGER_ROLE, passwords.ledger),
     ownerUrl,
-    describe: `embedded PostgreSQL (${path.join(dir, "postgres")})`,
+    describe: `embedded PostgreSQL (data in ${cluster.databaseDir})`,
+    databaseDir: cluster.databaseDir,
   };
   if (options.publish) await writeFile(runtimeFile(), JSON.stringify(open), { mode: 0o600 });
   return {

@@ -3,7 +3,7 @@
  * DATABASE), otherwise an embedded server in a temporary directory. A migrated
  * template database is made once; each test file clones it (see ./db.ts).
  */
-import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import postgres from "postgres";
@@ -26,7 +26,6 @@ export default async function setup(project: TestProject) {
   let stopServer = async () => {};
   if (!adminUrl) {
     const dir = await mkdtemp(path.join(tmpdir(), "casefile-test-"));
-    await chmod(dir, 0o755); // the server may run as the `postgres` system user
     const server = await startEmbeddedPostgres({ dir, persistent: false });
     adminUrl = server.adminUrl;
     stopServer = async () => {
