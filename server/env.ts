@@ -40,6 +40,8 @@ const schema = z
     BIND_ADDRESS: z.preprocess(blank, z.string().default("127.0.0.1")),
     /** Where the embedded database, the generated auth secret and other local state live. */
     CASEFILE_DATA_DIR: z.preprocess(blank, z.string().default(".data")),
+    /** Where the background work runs: in the server process, or only in `npm run worker` processes. */
+    CASEFILE_WORKERS: z.preprocess(blank, z.enum(["in-process", "separate"]).default("in-process")),
     /** Started as root: where the embedded PostgreSQL's binaries and data live (reachable by its system user). */
     CASEFILE_SYSTEM_DIR: z.preprocess(blank, z.string().default("/var/lib/casefile")),
     /** Seed the demo organisation on first start: auto = only on the embedded database. */

@@ -4,3 +4,4 @@ export * from "./cases";
 export * from "./requests";
 export * from "./connectors";
 export * from "./compliance";
+export * from "./operations";

@@ -5,55 +5,26 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
-import { createDb } from "@/db/client";
 import { readOrCreateSecret } from "@/db/embedded";
 import { setUpDemoSystems } from "@/db/demo-systems";
 import { isEmpty, seedDemo } from "@/db/seed";
 import { ensureActionTypes } from "../actions/types";
 import { seedDemoCases } from "../cases/demo";
-import { deliverDue } from "../connectors/outbox";
-import { newConnectorKey, useConnectorKey } from "../connectors/seal";
+import { useConnectorKey } from "../connectors/seal";
 import { seedDemoHistory } from "../demo/history";
 import { runSuspiciousSession, seedDemoConnectors } from "../demo/systems";
-import { verifyAndRecord } from "../compliance/ledger-check";
-import { runDetectors } from "../compliance/findings";
-import { failInterrupted } from "../requests/executions";
-import { expireDue } from "../requests/requests";
+import { createDb } from "@/db/client";
 import { childEnv, env } from "../env";
-import { LedgerIntegrator } from "../ledger/integrator";
-import { ledgerConfig, loadSigner, readOutsideCheckpoints } from "../ledger/config";
-import { parseVerifierKey } from "../ledger/checkpoint";
+import { ledgerConfig, loadSigner } from "../ledger/config";
+import { startWorkers, type Workers } from "../jobs/workers";
 import { openDatabase } from "./database";
 import { printDemoAccounts } from "./print-demo";
+import { authSecret, connectorKey } from "./secrets";
 
 const dev = process.argv.includes("--dev");
 const resetData = process.argv.includes("--reset-data");
-
-async function authSecret(dataDir: string): Promise<string> {
-  const configured = env().AUTH_SECRET;
-  if (configured) return configured;
-  const file = path.join(dataDir, "auth-secret");
-  if (existsSync(file)) return (await readFile(file, "utf8")).trim();
-  await mkdir(dataDir, { recursive: true });
-  const secret = randomBytes(32).toString("base64url");
-  await writeFile(file, secret + "\n", { mode: 0o600 });
-  return secret;
-}
-
-/** Seals connector secrets; lives in the data directory unless CASEFILE_CONNECTOR_KEY is set. */
-async function connectorKey(dataDir: string): Promise<string> {
-  const configured = env().CASEFILE_CONNECTOR_KEY;
-  if (configured) return configured;
-  const file = path.join(dataDir, "connector-key");
-  if (existsSync(file)) return (await readFile(file, "utf8")).trim();
-  await mkdir(dataDir, { recursive: true });
-  await writeFile(file, newConnectorKey() + "\n", { mode: 0o600 });
-  return (await readFile(file, "utf8")).trim();
-}
 
 async function main() {
   const config = env();
@@ -62,35 +33,22 @@ async function main() {
     throw new Error("No production build found: run `npm run build` first (or `npm start`, which builds).");
   }
   const database = await openDatabase({ resetData, publish: true });
-  const ledgerDb = createDb(database.ledgerUrl, { max: 2 });
   const ledger = ledgerConfig();
   const signer = await loadSigner();
-  const integrator = new LedgerIntegrator({
-    db: ledgerDb.db,
-    signer,
-    origin: ledger.origin,
-    checkpointDir: ledger.checkpointDir,
-    log: (message) => console.error(message),
-  });
   let stopping = false;
+  let workers: Workers | undefined;
   const stopDatabase = async () => {
     if (stopping) return;
     stopping = true;
-    clearInterval(timers.sweeper);
-    clearInterval(timers.outbox);
-    clearInterval(timers.detectors);
-    clearInterval(timers.verify);
     await demoSession?.stop();
-    await integrator.stop().catch(() => undefined);
+    await workers?.stop();
     await appDb.close().catch(() => undefined);
-    await ledgerDb.close().catch(() => undefined);
     await database.stop().catch(() => undefined);
   };
   const appDb = createDb(database.url, { max: 2 });
-  const timers: Partial<Record<"sweeper" | "outbox" | "detectors" | "verify", NodeJS.Timeout>> = {};
   let demoSession: { stop: () => Promise<void> } | undefined;
   const dataDir = path.resolve(config.CASEFILE_DATA_DIR);
-  const keyForConnectors = await connectorKey(dataDir);
+  const keyForConnectors = await connectorKey();
   useConnectorKey(keyForConnectors);
   try {
     const added = await ensureActionTypes(appDb.db);
@@ -136,34 +94,10 @@ async function main() {
     throw error;
   }
 
-  integrator.start();
-  // Requests not decided in time expire (by the database clock); any instance may sweep.
-  // Interrupted runs (a process died mid-execution) are failed; any instance may sweep.
-  const sweep = () => {
-    expireDue(appDb.db).catch((error: unknown) => console.error(`request expiry: ${String(error)}`));
-    failInterrupted(appDb.db).catch((error: unknown) => console.error(`execution sweep: ${String(error)}`));
-  };
-  sweep();
-  timers.sweeper = setInterval(sweep, 10_000);
-  // Compliance: the anomaly detectors every minute, a full ledger verification every ten.
-  const detect = () =>
-    runDetectors(appDb.db, { orgTimeZone: config.CASEFILE_TIMEZONE }).catch((error: unknown) =>
-      console.error(`anomaly detectors: ${String(error)}`),
-    );
-  const verify = async () => {
-    const result = await verifyAndRecord(appDb.db, {
-      verifier: parseVerifierKey(ledger.verifierKey ?? signer.verifierKey),
-      origin: ledger.origin,
-      outsideNotes: await readOutsideCheckpoints(),
-    }).catch((error: unknown) => console.error(`ledger verification: ${String(error)}`));
-    if (result && !result.ok) console.error("LEDGER VERIFICATION FAILED: see Compliance");
-  };
-  timers.detectors = setInterval(() => void detect(), 60_000);
-  timers.verify = setInterval(() => void verify(), 600_000);
-  setTimeout(() => void verify().then(detect), 5_000).unref();
-  timers.outbox = setInterval(() => {
-    deliverDue(appDb.db).catch((error: unknown) => console.error(`webhook outbox: ${String(error)}`));
-  }, 2_000);
+  // Background work runs here unless it runs in its own process (`npm run worker`).
+  if (config.CASEFILE_WORKERS === "in-process") {
+    workers = await startWorkers({ appUrl: database.url, ledgerUrl: database.ledgerUrl });
+  }
   const port = String(config.PORT);
   const publicUrl = config.NEXTAUTH_URL ?? `http://localhost:${port}`;
   const child = spawn(
@@ -173,7 +107,7 @@ async function main() {
       stdio: "inherit",
       env: childEnv({
         DATABASE_URL: database.url,
-        AUTH_SECRET: await authSecret(dataDir),
+        AUTH_SECRET: await authSecret(),
         CASEFILE_CONNECTOR_KEY: keyForConnectors,
         NEXTAUTH_URL: publicUrl,
         // The web process verifies checkpoints; it never holds the signing key.

@@ -88,6 +88,7 @@ const MATRIX: Record<string, Row> = {
     call: (c) => c.account.secondFactor.stepUp({ code: "000000" }),
   },
   "admin.users.list": { guard: ["admin"], call: (c) => c.admin.users.list() },
+  "admin.workers": { guard: ["admin"], call: (c) => c.admin.workers() },
   "admin.users.create": {
     guard: ["admin"],
     call: (c) =>

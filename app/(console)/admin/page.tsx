@@ -4,6 +4,7 @@ import { ActionCatalogue } from "@/components/admin/action-catalogue";
 import { Connectors } from "@/components/admin/connectors";
 import { NewUserForm } from "@/components/admin/new-user-form";
 import { UserTable } from "@/components/admin/user-table";
+import { WorkerStatus } from "@/components/admin/worker-status";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireSection } from "@/server/auth/current-user";
 import { prefetch, trpc } from "@/server/trpc/rsc";
@@ -21,6 +22,7 @@ export default async function AdminPage() {
         title="Admin"
         description="People who can use Casefile, their roles and clearance, the policy of each response action, and the connectors that carry actions out."
       />
+      <WorkerStatus />
       <Suspense fallback={<p className="mt-6 text-slate-500">Loading users…</p>}>
         <NewUserForm />
         <UserTable />

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ROLES } from "@/db/schema/users";
 import { createUser, listUsers, reinviteUser, setUserDisabled, updateUser } from "../../admin/users";
 import { env } from "../../env";
+import { workerStatus } from "../../jobs/heartbeat";
 import { roleProcedure, router } from "../init";
 import { connectorsAdminRouter } from "./connectors";
 import { actionTypesAdminRouter } from "./requests";
@@ -53,6 +54,7 @@ export const adminRouter = router({
       )
       .mutation(({ ctx, input }) => setUserDisabled(ctx.db, ctx.user, input, ctx.meta)),
   }),
+  workers: adminProcedure.query(({ ctx }) => workerStatus(ctx.db)),
   actionTypes: actionTypesAdminRouter,
   connectors: connectorsAdminRouter,
 });
