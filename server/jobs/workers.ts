@@ -15,6 +15,7 @@ import { env } from "../env";
 import { parseVerifierKey } from "../ledger/checkpoint";
 import { ledgerConfig, loadSigner, readOutsideCheckpoints } from "../ledger/config";
 import { LedgerIntegrator } from "../ledger/integrator";
+import { Leadership } from "../ledger/leader";
 import { failInterrupted } from "../requests/executions";
 import { expireDue } from "../requests/requests";
 import { beat } from "./heartbeat";
@@ -63,7 +64,8 @@ export async function startWorkers(options: {
   };
   const heartbeat = () => beat(appDb.db, worker).catch(failed("worker heartbeat"));
 
-  integrator.start();
+  const leadership = new Leadership(options.ledgerUrl, log);
+  integrator.start({ leadership });
   sweep();
   void heartbeat();
   const timers = [

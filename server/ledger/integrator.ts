@@ -5,9 +5,10 @@ import type { Db, Tx } from "@/db/client";
 import { ledgerCheckpoints } from "@/db/schema";
 import { signCheckpoint, type Signer } from "./checkpoint";
 import { type Frontier, leafHash, rangeHash } from "./merkle";
+import type { Leadership } from "./leader";
 import { ledgerSize, loadFrontier, withStoredNodes } from "./store";
 
-// Serialises integration across app instances: whoever holds it for a step is the leader for that step.
+// Serialises integration steps: the leader's, and a tool's or test's drain().
 const INTEGRATOR_LOCK = 7_412_002;
 
 export type IntegratorOptions = {
@@ -27,8 +28,6 @@ export type StepResult = { leader: boolean; integrated: number; checkpointSize: 
 
 export class LedgerIntegrator {
   private frontier: Frontier | null = null;
-  private lastCheckpointSize = -1;
-  private lastCheckpointAt = 0;
   private running: Promise<void> | null = null;
   private stopped = false;
 
@@ -89,8 +88,13 @@ export class LedgerIntegrator {
                       ${pgArray(nodes.hash)}::text[]) as t(level, idx, hash)`);
         }
 
-        const due = Date.now() - this.lastCheckpointAt >= checkpointEveryMs;
-        if (frontier.size > this.lastCheckpointSize && frontier.size > 0 && (forceCheckpoint || due)) {
+        // Whether a checkpoint is due is read from the database, whichever instance signed last.
+        const [last] = await tx.execute<{ size: string; age_ms: number }>(sql`
+          select size, extract(epoch from now() - created_at) * 1000 as age_ms
+          from ledger_checkpoints order by size desc limit 1`);
+        const signedSize = last ? Number(last.size) : 0;
+        const due = !last || Number(last.age_ms) >= checkpointEveryMs;
+        if (frontier.size > signedSize && (forceCheckpoint || due)) {
           const root = frontier.root();
           const text = signCheckpoint(
             { origin: this.options.origin, size: frontier.size, root },
@@ -107,8 +111,6 @@ export class LedgerIntegrator {
       });
     const { note, ...result } = outcome;
     if (note && result.checkpointSize !== null) {
-      this.lastCheckpointSize = result.checkpointSize;
-      this.lastCheckpointAt = Date.now();
       await this.writeOutside({ size: result.checkpointSize, text: note });
     }
     return result;
@@ -123,20 +125,38 @@ export class LedgerIntegrator {
     }
   }
 
-  start(pollMs = 100): void {
+  /**
+   * Integrates continuously. With `leadership`, only while this process leads: one instance
+   * among many integrates, and another takes over when the leader's connection is lost.
+   */
+  start(options: { pollMs?: number; leadership?: Leadership } = {}): void {
     if (this.running) return;
+    const { pollMs = 100, leadership } = options;
     this.stopped = false;
     this.running = (async () => {
+      let leading = false;
       while (!this.stopped) {
         try {
+          const leader = leadership ? await leadership.held() : true;
+          if (leader !== leading) {
+            leading = leader;
+            if (leadership)
+              this.options.log?.(leader ? "ledger integrator: leading" : "ledger integrator: standing by");
+          }
+          if (!leader) {
+            this.frontier = null; // another instance integrates meanwhile
+            await sleep(1000);
+            continue;
+          }
           const r = await this.step();
           const idle = r.integrated === 0;
           await sleep(!r.leader ? 1000 : idle ? pollMs : 0);
         } catch (error) {
-          this.options.log?.(`ledger integrator: ${error instanceof Error ? error.message : String(error)}`);
+          this.options.log?.(`ledger integrator: a step failed and will be retried: ${describeError(error)}`);
           await sleep(1000);
         }
       }
+      await leadership?.release();
     })();
   }
 
@@ -159,9 +179,6 @@ export class LedgerIntegrator {
           `the stored ledger does not match its checkpoint of size ${latest.size}; run ledger:verify`,
         );
       }
-      this.lastCheckpointSize = latest.size;
-    } else {
-      this.lastCheckpointSize = 0;
     }
     this.frontier = frontier;
     return frontier;
@@ -188,6 +205,12 @@ export class LedgerIntegrator {
 /** A PostgreSQL array literal of plain tokens (numbers, uuids, hex): nothing in them needs quoting. */
 function pgArray(values: (string | number)[]): string {
   return `{${values.join(",")}}`;
+}
+
+/** The database's own message, never the statement or its parameters (which may be raw bytes). */
+function describeError(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  return cause instanceof Error ? cause.message : String(cause);
 }
 
 function sleep(ms: number) {

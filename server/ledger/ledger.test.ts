@@ -78,7 +78,7 @@ describe("ledger append", () => {
         }),
       ),
     );
-    ledger.integrator.start(10);
+    ledger.integrator.start({ pollMs: 10 });
     await ledger.integrator.drain();
     await ledger.integrator.stop();
     const rows = await t.sql<{ seq: string; entry_id: string; leaf_hash: Buffer }[]>`
