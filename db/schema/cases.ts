@@ -20,6 +20,16 @@ import { users } from "./users";
 
 const tstz = () => timestamp({ withTimezone: true });
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
+/**
+ * The 32-byte salt of the record's ledger commitment (server/ledger/commitment.ts). The app
+ * writes 32 random bytes; the default (two random UUIDs' hex) covers rows written before
+ * commitments existed and bulk inserts, which read the salt back.
+ */
+const commitmentSalt = () =>
+  bytea()
+    .notNull()
+    .default(sql`decode(replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''), 'hex')`);
 
 export const CASE_STATUSES = ["new", "triage", "investigating", "contained", "closed"] as const;
 export const RESOLUTIONS = [
@@ -95,6 +105,7 @@ export const cases = pgTable(
     updatedAt: tstz().notNull().defaultNow(),
     /** Optimistic concurrency: every update names the version it read. */
     version: integer().notNull().default(1),
+    salt: commitmentSalt(),
   },
   (t) => [
     check("cases_severity_range", sql`${t.severity} between 1 and 4`),
@@ -137,6 +148,7 @@ export const entities = pgTable(
     role: entityRoleEnum().notNull().default("suspect"),
     notes: text().notNull().default(""),
     firstSeen: tstz(),
+    salt: commitmentSalt(),
     lastSeen: tstz(),
     createdBy: uuid()
       .notNull()
@@ -165,6 +177,7 @@ export const timelineEvents = pgTable(
     /** MITRE ATT&CK technique id, e.g. T1110.004. */
     attackTechnique: text(),
     starred: boolean().notNull().default(false),
+    salt: commitmentSalt(),
     authorId: uuid()
       .notNull()
       .references(() => users.id),
@@ -210,6 +223,7 @@ export const notes = pgTable(
       .references(() => users.id),
     /** Markdown, rendered without raw HTML. */
     body: text().notNull(),
+    salt: commitmentSalt(),
     createdAt: tstz().notNull().defaultNow(),
   },
   (t) => [index("notes_case_idx").on(t.caseId, t.createdAt)],
@@ -228,6 +242,7 @@ export const evidence = pgTable(
     sizeBytes: bigint({ mode: "number" }).notNull(),
     source: text().notNull(),
     description: text().notNull().default(""),
+    salt: commitmentSalt(),
     acquiredBy: uuid()
       .notNull()
       .references(() => users.id),
@@ -257,6 +272,7 @@ export const custodyEvents = pgTable(
       .references(() => users.id),
     at: tstz().notNull().defaultNow(),
     note: text().notNull().default(""),
+    salt: commitmentSalt(),
     /** For `verified`: the hash presented and whether it matched. */
     detail: jsonb(),
   },
