@@ -233,7 +233,11 @@ export async function updateCase(
         changes: fields,
         textChanged,
         ...(textChanged.length
-          ? { commitments: { [access.caseId]: commitment("case", salt, { title: row.title, summary: row.summary }) } }
+          ? {
+              commitments: {
+                [access.caseId]: commitment("case", salt, { title: row.title, summary: row.summary }),
+              },
+            }
           : {}),
       },
       request,

@@ -1,11 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { cases, custodyEvents, entities, evidence, ledgerEntries, notes, timelineEvents } from "@/db/schema";
-import {
-  type CommittedKind,
-  type CommittedText,
-  matchesCommitment,
-} from "../ledger/commitment";
+import { type CommittedKind, type CommittedText, matchesCommitment } from "../ledger/commitment";
 import type { CaseAccess } from "./access";
 
 export const MATCHABLE_KINDS = [

@@ -263,11 +263,26 @@ export async function listEvents(db: Tx, access: CaseAccess, filters: TimelineFi
 /** Commitments of events as stored (their salts came from the column default). */
 async function eventCommitments(tx: Tx, access: CaseAccess, ids: string[]) {
   const rows = await tx
-    .select({ id: timelineEvents.id, title: timelineEvents.title, description: timelineEvents.description, salt: timelineEvents.salt })
+    .select({
+      id: timelineEvents.id,
+      title: timelineEvents.title,
+      description: timelineEvents.description,
+      salt: timelineEvents.salt,
+    })
     .from(timelineEvents)
-    .where(and(eq(timelineEvents.caseId, access.caseId), sql`${timelineEvents.id} = any(${sql.param(ids)}::uuid[])`));
+    .where(
+      and(
+        eq(timelineEvents.caseId, access.caseId),
+        sql`${timelineEvents.id} = any(${sql.param(ids)}::uuid[])`,
+      ),
+    );
   const byId = new Map(rows.map((r) => [r.id, commitment("event", r.salt, r)]));
-  return Object.fromEntries(ids.flatMap((id) => { const c = byId.get(id); return c ? [[id, c]] : []; }));
+  return Object.fromEntries(
+    ids.flatMap((id) => {
+      const c = byId.get(id);
+      return c ? [[id, c]] : [];
+    }),
+  );
 }
 
 export type ImportResult = { imported: number; problems: ImportProblem[]; sha256: string };

@@ -53,7 +53,9 @@ export function commitmentPreimage<K extends CommittedKind>(
 }
 
 export function commitment<K extends CommittedKind>(kind: K, salt: Buffer, text: CommittedText<K>): string {
-  return createHash("sha256").update(commitmentPreimage(kind, salt, text)).digest("hex");
+  return createHash("sha256")
+    .update(commitmentPreimage(kind, salt, text))
+    .digest("hex");
 }
 
 /** Whether the text and salt give the recorded commitment (constant time in the comparison). */

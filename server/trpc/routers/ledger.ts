@@ -45,12 +45,10 @@ export const ledgerRouter = router({
     return getEntry(ctx.db, input.seq);
   }),
   latestCheckpoint: auditor.query(({ ctx }) => latestCheckpoint(ctx.db)),
-  inclusionProof: auditor
-    .input(z.object({ seq }))
-    .query(async ({ ctx, input }) => {
-      await requireVisibleEntry(ctx.db, viewerOf(ctx.user), input.seq);
-      return proveInclusion(ctx.db, (await loadVerifier()).verifier, input.seq);
-    }),
+  inclusionProof: auditor.input(z.object({ seq })).query(async ({ ctx, input }) => {
+    await requireVisibleEntry(ctx.db, viewerOf(ctx.user), input.seq);
+    return proveInclusion(ctx.db, (await loadVerifier()).verifier, input.seq);
+  }),
   consistencyProof: auditor
     .input(z.object({ size1: seq, size2: seq }))
     .query(async ({ ctx, input }) =>
