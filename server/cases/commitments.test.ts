@@ -137,13 +137,14 @@ describe("case content in the ledger", () => {
     const custody = await t.owner.sql<{ id: string }[]>`
       select id from custody_events where evidence_id = ${evidenceId} and action = 'accessed'`;
     const imported = (await lead.cases.timeline.list({ caseId, source: "import" })).events.map((e) => e.id);
-    const checks = [
+    expect([custody.length, imported.length]).toEqual([1, 1]);
+    const checks: { kind: "case" | "event" | "entity" | "evidence" | "custody"; ids: string[] }[] = [
       { kind: "case", ids: [caseId] },
       { kind: "event", ids: [eventId, ...imported] },
       { kind: "entity", ids: [entityId] },
       { kind: "evidence", ids: [evidenceId] },
       { kind: "custody", ids: custody.map((c) => c.id) },
-    ] as const;
+    ];
     for (const check of checks) {
       const result = await lead.cases.ledgerMatch({ caseId, ...check });
       expect(result.map((r) => [check.kind, r.status])).toEqual(check.ids.map(() => [check.kind, "matches"]));
