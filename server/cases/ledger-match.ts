@@ -83,6 +83,7 @@ async function storedText(tx: Tx, access: CaseAccess, kind: CommittedKind, ids: 
  */
 async function latestCommitments(tx: Tx, access: CaseAccess, ids: string[]) {
   const found = new Map<string, { seq: number; commitment: string }>();
+  const wanted = new Set(ids);
   const rows = await tx
     .select({ seq: ledgerEntries.seq, body: ledgerEntries.body })
     .from(ledgerEntries)
@@ -102,7 +103,7 @@ async function latestCommitments(tx: Tx, access: CaseAccess, ids: string[]) {
     }
     if (typeof committed !== "object" || committed === null) continue;
     for (const [id, value] of Object.entries(committed)) {
-      if (typeof value === "string" && ids.includes(id) && !found.has(id)) {
+      if (typeof value === "string" && wanted.has(id) && !found.has(id)) {
         found.set(id, { seq: row.seq, commitment: value });
       }
     }
