@@ -109,6 +109,7 @@ export const cases = pgTable(
   },
   (t) => [
     check("cases_severity_range", sql`${t.severity} between 1 and 4`),
+    check("cases_salt_32", sql`octet_length(${t.salt}) = 32`),
     check(
       "cases_closed_has_resolution",
       sql`(${t.status} = 'closed') = (${t.resolution} is not null and ${t.closedAt} is not null)`,
@@ -155,7 +156,10 @@ export const entities = pgTable(
       .references(() => users.id),
     createdAt: tstz().notNull().defaultNow(),
   },
-  (t) => [unique("entities_case_kind_value").on(t.caseId, t.kind, t.value)],
+  (t) => [
+    unique("entities_case_kind_value").on(t.caseId, t.kind, t.value),
+    check("entities_salt_32", sql`octet_length(${t.salt}) = 32`),
+  ],
 );
 
 export const timelineEvents = pgTable(
@@ -189,6 +193,7 @@ export const timelineEvents = pgTable(
       ),
   },
   (t) => [
+    check("timeline_events_salt_32", sql`octet_length(${t.salt}) = 32`),
     index("timeline_events_case_time_idx").on(t.caseId, t.occurredAt, t.id),
     index("timeline_events_search_idx").using("gin", t.search),
   ],
@@ -226,7 +231,10 @@ export const notes = pgTable(
     salt: commitmentSalt(),
     createdAt: tstz().notNull().defaultNow(),
   },
-  (t) => [index("notes_case_idx").on(t.caseId, t.createdAt)],
+  (t) => [
+    index("notes_case_idx").on(t.caseId, t.createdAt),
+    check("notes_salt_32", sql`octet_length(${t.salt}) = 32`),
+  ],
 );
 
 export const evidence = pgTable(
@@ -254,6 +262,7 @@ export const evidence = pgTable(
   (t) => [
     check("evidence_sha256_hex", sql`${t.sha256} ~ '^[0-9a-f]{64}$'`),
     check("evidence_size_nonnegative", sql`${t.sizeBytes} >= 0`),
+    check("evidence_salt_32", sql`octet_length(${t.salt}) = 32`),
     index("evidence_case_idx").on(t.caseId, t.createdAt),
   ],
 );
@@ -276,5 +285,8 @@ export const custodyEvents = pgTable(
     /** For `verified`: the hash presented and whether it matched. */
     detail: jsonb(),
   },
-  (t) => [index("custody_events_evidence_idx").on(t.evidenceId, t.at)],
+  (t) => [
+    index("custody_events_evidence_idx").on(t.evidenceId, t.at),
+    check("custody_events_salt_32", sql`octet_length(${t.salt}) = 32`),
+  ],
 );
