@@ -166,6 +166,10 @@ describe("case content in the ledger", () => {
       [other]: "differs",
       [legacy]: "not_recorded",
     });
+    // A row written without the app's salt (as rows before commitments were) has its own 32 bytes.
+    const salts = result.map((r) => r.salt);
+    expect(salts.every((salt) => /^[0-9a-f]{64}$/.test(salt))).toBe(true);
+    expect(new Set(salts).size).toBe(3);
   });
 
   it("answers members and compliance only, and never about another case's records", async () => {
