@@ -172,6 +172,16 @@ describe("case content in the ledger", () => {
     expect(new Set(salts).size).toBe(3);
   });
 
+  it("commits text as the database stores it, so a lone surrogate still matches", async () => {
+    const { id } = await lead.cases.notes.add({ caseId, body: "half a pair: \ud83d end" });
+    await ledger.integrator.drain();
+    const [stored] = await t.owner.sql<{ body: string }[]>`select body from notes where id = ${id}`;
+    expect(stored?.body).toBe("half a pair: \ufffd end");
+    expect(await lead.cases.ledgerMatch({ caseId, kind: "note", ids: [id] })).toMatchObject([
+      { status: "matches" },
+    ]);
+  });
+
   it("answers members and compliance only, and never about another case's records", async () => {
     expect(await codeOf(outsider.cases.ledgerMatch({ caseId, kind: "note", ids: [noteId] }))).toBe(
       "NOT_FOUND",
