@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import Markdown from "react-markdown";
+import { LedgerMatchMark, useLedgerMatches } from "@/components/ledger/ledger-match";
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Field, fieldError, FormError, inputClass } from "@/components/ui/field";
@@ -31,6 +32,11 @@ export function NotesPanel({ caseId, canWrite }: { caseId: string; canWrite: boo
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { data: notes } = useSuspenseQuery(trpc.cases.notes.list.queryOptions({ caseId }));
+  const matches = useLedgerMatches(
+    caseId,
+    "note",
+    notes.map((n) => n.id),
+  );
   const [body, setBody] = useState("");
   const [preview, setPreview] = useState(false);
   const add = useMutation(
@@ -39,6 +45,7 @@ export function NotesPanel({ caseId, canWrite }: { caseId: string; canWrite: boo
         setBody("");
         setPreview(false);
         await queryClient.invalidateQueries(trpc.cases.notes.pathFilter());
+        await queryClient.invalidateQueries(trpc.cases.ledgerMatch.pathFilter());
       },
     }),
   );
@@ -47,8 +54,11 @@ export function NotesPanel({ caseId, canWrite }: { caseId: string; canWrite: boo
     <section className="space-y-3">
       {notes.map((note) => (
         <article key={note.id} className="rounded-lg border border-slate-200 bg-white p-4">
-          <p className="mb-2 text-xs text-slate-500">
-            {note.authorName} · {formatUtc(note.createdAt)}
+          <p className="mb-2 flex flex-wrap gap-2 text-xs text-slate-500">
+            <span>
+              {note.authorName} · {formatUtc(note.createdAt)}
+            </span>
+            <LedgerMatchMark match={matches.get(note.id)} />
           </p>
           <NoteBody body={note.body} />
         </article>

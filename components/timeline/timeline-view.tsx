@@ -4,6 +4,7 @@ import { useInfiniteQuery, useMutation, useQueryClient, useSuspenseQuery } from 
 import Link from "next/link";
 import { useDeferredValue, useState } from "react";
 import { formatUtc } from "@/components/cases/format";
+import { type LedgerMatch, LedgerMatchMark, useLedgerMatches } from "@/components/ledger/ledger-match";
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
@@ -58,6 +59,11 @@ export function TimelineView({
   );
   const rows = events.data?.pages.flatMap((p) => p.events) ?? [];
   const days = groupByDay(rows);
+  const matches = useLedgerMatches(
+    caseId,
+    "event",
+    rows.map((r) => r.id),
+  );
 
   return (
     <section>
@@ -165,6 +171,7 @@ export function TimelineView({
                 <EventRow
                   key={event.id}
                   event={event}
+                  match={matches.get(event.id)}
                   caseId={caseId}
                   caseKey={caseKey}
                   canWrite={canWrite}
@@ -209,11 +216,13 @@ function groupByDay(events: TimelineEvent[]): [string, TimelineEvent[]][] {
 
 function EventRow({
   event,
+  match,
   caseId,
   caseKey,
   canWrite,
 }: {
   event: TimelineEvent;
+  match: LedgerMatch | undefined;
   caseId: string;
   caseKey: string;
   canWrite: boolean;
@@ -271,7 +280,7 @@ function EventRow({
           </div>
         ) : null}
         <p className="mt-0.5 text-xs text-slate-400">
-          {event.authorName} · recorded {formatUtc(event.recordedAt)}
+          {event.authorName} · recorded {formatUtc(event.recordedAt)} <LedgerMatchMark match={match} />
           {canWrite ? (
             <>
               {" · "}

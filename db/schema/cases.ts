@@ -20,6 +20,16 @@ import { users } from "./users";
 
 const tstz = () => timestamp({ withTimezone: true });
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
+/**
+ * The 32-byte salt of the record's ledger commitment (server/ledger/commitment.ts). The app
+ * writes 32 random bytes; the default (two random UUIDs' hex) covers rows written before
+ * commitments existed and bulk inserts, which read the salt back.
+ */
+const commitmentSalt = () =>
+  bytea()
+    .notNull()
+    .default(sql`decode(replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''), 'hex')`);
 
 export const CASE_STATUSES = ["new", "triage", "investigating", "contained", "closed"] as const;
 export const RESOLUTIONS = [
@@ -95,9 +105,11 @@ export const cases = pgTable(
     updatedAt: tstz().notNull().defaultNow(),
     /** Optimistic concurrency: every update names the version it read. */
     version: integer().notNull().default(1),
+    salt: commitmentSalt(),
   },
   (t) => [
     check("cases_severity_range", sql`${t.severity} between 1 and 4`),
+    check("cases_salt_32", sql`octet_length(${t.salt}) = 32`),
     check(
       "cases_closed_has_resolution",
       sql`(${t.status} = 'closed') = (${t.resolution} is not null and ${t.closedAt} is not null)`,
@@ -137,13 +149,17 @@ export const entities = pgTable(
     role: entityRoleEnum().notNull().default("suspect"),
     notes: text().notNull().default(""),
     firstSeen: tstz(),
+    salt: commitmentSalt(),
     lastSeen: tstz(),
     createdBy: uuid()
       .notNull()
       .references(() => users.id),
     createdAt: tstz().notNull().defaultNow(),
   },
-  (t) => [unique("entities_case_kind_value").on(t.caseId, t.kind, t.value)],
+  (t) => [
+    unique("entities_case_kind_value").on(t.caseId, t.kind, t.value),
+    check("entities_salt_32", sql`octet_length(${t.salt}) = 32`),
+  ],
 );
 
 export const timelineEvents = pgTable(
@@ -165,6 +181,7 @@ export const timelineEvents = pgTable(
     /** MITRE ATT&CK technique id, e.g. T1110.004. */
     attackTechnique: text(),
     starred: boolean().notNull().default(false),
+    salt: commitmentSalt(),
     authorId: uuid()
       .notNull()
       .references(() => users.id),
@@ -176,6 +193,7 @@ export const timelineEvents = pgTable(
       ),
   },
   (t) => [
+    check("timeline_events_salt_32", sql`octet_length(${t.salt}) = 32`),
     index("timeline_events_case_time_idx").on(t.caseId, t.occurredAt, t.id),
     index("timeline_events_search_idx").using("gin", t.search),
   ],
@@ -210,9 +228,13 @@ export const notes = pgTable(
       .references(() => users.id),
     /** Markdown, rendered without raw HTML. */
     body: text().notNull(),
+    salt: commitmentSalt(),
     createdAt: tstz().notNull().defaultNow(),
   },
-  (t) => [index("notes_case_idx").on(t.caseId, t.createdAt)],
+  (t) => [
+    index("notes_case_idx").on(t.caseId, t.createdAt),
+    check("notes_salt_32", sql`octet_length(${t.salt}) = 32`),
+  ],
 );
 
 export const evidence = pgTable(
@@ -228,6 +250,7 @@ export const evidence = pgTable(
     sizeBytes: bigint({ mode: "number" }).notNull(),
     source: text().notNull(),
     description: text().notNull().default(""),
+    salt: commitmentSalt(),
     acquiredBy: uuid()
       .notNull()
       .references(() => users.id),
@@ -239,6 +262,7 @@ export const evidence = pgTable(
   (t) => [
     check("evidence_sha256_hex", sql`${t.sha256} ~ '^[0-9a-f]{64}$'`),
     check("evidence_size_nonnegative", sql`${t.sizeBytes} >= 0`),
+    check("evidence_salt_32", sql`octet_length(${t.salt}) = 32`),
     index("evidence_case_idx").on(t.caseId, t.createdAt),
   ],
 );
@@ -257,8 +281,12 @@ export const custodyEvents = pgTable(
       .references(() => users.id),
     at: tstz().notNull().defaultNow(),
     note: text().notNull().default(""),
+    salt: commitmentSalt(),
     /** For `verified`: the hash presented and whether it matched. */
     detail: jsonb(),
   },
-  (t) => [index("custody_events_evidence_idx").on(t.evidenceId, t.at)],
+  (t) => [
+    index("custody_events_evidence_idx").on(t.evidenceId, t.at),
+    check("custody_events_salt_32", sql`octet_length(${t.salt}) = 32`),
+  ],
 );

@@ -15,6 +15,7 @@ import {
 import type { SessionUser } from "../auth/sessions";
 import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
+import { commitment, newSalt } from "../ledger/commitment";
 import type { RequestMeta } from "../request-meta";
 import { actorOf, type CaseAccess, requireLead, requireWrite, visibleTo } from "./access";
 
@@ -65,12 +66,14 @@ export async function createCase(
     const leadId = input.leadId ?? user.id;
     const lead = await requireInvestigator(tx, leadId, "leadId");
     const key = await nextCaseKey(tx);
+    const salt = newSalt();
     const [created] = await tx
       .insert(cases)
       .values({
         key,
         title: input.title,
         summary: input.summary,
+        salt,
         severity: input.severity,
         tlp: input.tlp,
         leadId,
@@ -87,7 +90,14 @@ export async function createCase(
       actor: actorOf(user),
       caseId: key,
       subjects: [created.id],
-      payload: { title: input.title, severity: input.severity, tlp: input.tlp, lead: lead.name },
+      payload: {
+        severity: input.severity,
+        tlp: input.tlp,
+        lead: lead.name,
+        commitments: {
+          [created.id]: commitment("case", salt, { title: input.title, summary: input.summary }),
+        },
+      },
       request,
     });
     return { id: created.id, key };
@@ -199,21 +209,40 @@ export async function updateCase(
     }
     const changed = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
     if (Object.keys(changed).length === 0) throw new DomainError("BAD_REQUEST", "Nothing to change");
+    // Free text (title, summary) is named as changed and committed under a fresh salt, never written out.
+    const { title: _title, summary: _summary, ...fields } = changed;
+    const textChanged = ["title", "summary"].filter((f) => f in changed);
+    const salt = newSalt();
     const [row] = await tx
       .update(cases)
-      .set({ ...changed, updatedAt: sql`now()`, version: sql`${cases.version} + 1` })
+      .set({
+        ...changed,
+        ...(textChanged.length ? { salt } : {}),
+        updatedAt: sql`now()`,
+        version: sql`${cases.version} + 1`,
+      })
       .where(and(eq(cases.id, access.caseId), eq(cases.version, version)))
-      .returning({ version: cases.version });
+      .returning({ version: cases.version, title: cases.title, summary: cases.summary });
     if (!row) throw conflict(access);
     await appendLedger(tx, {
       type: "case.updated",
       actor: actorOf(access.user),
       caseId: access.key,
       subjects: [access.caseId],
-      payload: { changes: changed },
+      payload: {
+        changes: fields,
+        textChanged,
+        ...(textChanged.length
+          ? {
+              commitments: {
+                [access.caseId]: commitment("case", salt, { title: row.title, summary: row.summary }),
+              },
+            }
+          : {}),
+      },
       request,
     });
-    return row;
+    return { version: row.version };
   });
 }
 

@@ -3,6 +3,7 @@ import type { Tx } from "@/db/client";
 import { entities, eventEntities, timelineEvents, type EntityKind, type EntityRole } from "@/db/schema";
 import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
+import { commitment, newSalt } from "../ledger/commitment";
 import type { RequestMeta } from "../request-meta";
 import { actorOf, type CaseAccess, requireWrite } from "./access";
 import { normaliseEntityValue } from "./normalise";
@@ -83,16 +84,27 @@ export async function updateEntity(
       ...(input.notes !== undefined && input.notes !== before.notes ? { notes: input.notes } : {}),
     };
     if (Object.keys(changes).length === 0) return;
+    const salt = newSalt();
     await tx
       .update(entities)
-      .set(changes)
+      .set({ ...changes, ...(changes.notes !== undefined ? { salt } : {}) })
       .where(and(eq(entities.caseId, access.caseId), eq(entities.id, input.entityId)));
+    // The notes are free text: the ledger names them as changed and holds their commitment.
+    const { notes: newNotes, ...fields } = changes;
     await appendLedger(tx, {
       type: "entity.updated",
       actor: actorOf(access.user),
       caseId: access.key,
       subjects: [input.entityId],
-      payload: { kind: before.kind, value: before.value, changes },
+      payload: {
+        kind: before.kind,
+        value: before.value,
+        changes: fields,
+        textChanged: newNotes === undefined ? [] : ["notes"],
+        ...(newNotes === undefined
+          ? {}
+          : { commitments: { [input.entityId]: commitment("entity", salt, { notes: newNotes }) } }),
+      },
       request,
     });
   });
@@ -171,13 +183,34 @@ export async function recordEntityAdded(
   added: { id: string; kind: EntityKind; value: string; role: EntityRole }[],
   request: RequestMeta | null,
 ): Promise<void> {
+  if (added.length === 0) return;
+  // Notes and salts as stored: inline-created entities took the column's salt.
+  const stored = await tx
+    .select({ id: entities.id, notes: entities.notes, salt: entities.salt })
+    .from(entities)
+    .where(
+      and(
+        eq(entities.caseId, access.caseId),
+        inArray(
+          entities.id,
+          added.map((e) => e.id),
+        ),
+      ),
+    );
+  const committed = new Map(stored.map((s) => [s.id, commitment("entity", s.salt, s)]));
   for (const entity of added) {
+    const c = committed.get(entity.id);
     await appendLedger(tx, {
       type: "entity.added",
       actor: actorOf(access.user),
       caseId: access.key,
       subjects: [entity.id],
-      payload: { kind: entity.kind, value: entity.value, role: entity.role },
+      payload: {
+        kind: entity.kind,
+        value: entity.value,
+        role: entity.role,
+        commitments: c ? { [entity.id]: c } : {},
+      },
       request,
     });
   }

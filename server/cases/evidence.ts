@@ -4,6 +4,7 @@ import { parse } from "csv-parse/sync";
 import { custodyEvents, evidence, evidenceContents, users, type CustodyAction } from "@/db/schema";
 import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
+import { commitment, newSalt } from "../ledger/commitment";
 import type { RequestMeta } from "../request-meta";
 import { actorOf, type CaseAccess, requireWrite } from "./access";
 
@@ -68,6 +69,8 @@ export async function registerEvidence(
 ): Promise<{ id: string }> {
   requireWrite(access);
   const sha256 = input.sha256.toLowerCase();
+  const salt = newSalt();
+  const description = input.description ?? "";
   return db.transaction(async (tx) => {
     const [item] = await tx
       .insert(evidence)
@@ -77,7 +80,8 @@ export async function registerEvidence(
         sha256,
         sizeBytes: input.sizeBytes,
         source: input.source,
-        description: input.description ?? "",
+        description,
+        salt,
         acquiredBy: access.user.id,
         acquiredAt: input.acquiredAt,
       })
@@ -91,7 +95,13 @@ export async function registerEvidence(
       actor: actorOf(access.user),
       caseId: access.key,
       subjects: [item.id],
-      payload: { name: input.name, sha256, sizeBytes: input.sizeBytes, source: input.source },
+      payload: {
+        sha256,
+        sizeBytes: input.sizeBytes,
+        commitments: {
+          [item.id]: commitment("evidence", salt, { name: input.name, source: input.source, description }),
+        },
+      },
       request,
     });
     return item;
@@ -111,7 +121,7 @@ export async function recordCustody(
   requireWrite(access);
   return db.transaction(async (tx) => {
     const [item] = await tx
-      .select({ id: evidence.id, name: evidence.name, sha256: evidence.sha256 })
+      .select({ id: evidence.id, sha256: evidence.sha256 })
       .from(evidence)
       .where(and(eq(evidence.caseId, access.caseId), eq(evidence.id, input.evidenceId)));
     if (!item) throw new DomainError("NOT_FOUND", "No such evidence in this case", { field: "evidenceId" });
@@ -125,19 +135,23 @@ export async function recordCustody(
       matched = input.sha256.toLowerCase() === item.sha256;
     }
     const detail = matched === null ? null : { presented: input.sha256?.toLowerCase() ?? null, matched };
-    await tx.insert(custodyEvents).values({
-      evidenceId: item.id,
-      action: input.action,
-      actorId: access.user.id,
-      note: input.note ?? "",
-      detail,
-    });
+    const note = input.note ?? "";
+    const salt = newSalt();
+    const [custody] = await tx
+      .insert(custodyEvents)
+      .values({ evidenceId: item.id, action: input.action, actorId: access.user.id, note, salt, detail })
+      .returning({ id: custodyEvents.id });
+    if (!custody) throw new Error("custody not recorded");
     await appendLedger(tx, {
       type: "evidence.custody",
       actor: actorOf(access.user),
       caseId: access.key,
-      subjects: [item.id],
-      payload: { name: item.name, action: input.action, note: input.note ?? "", ...(detail ?? {}) },
+      subjects: [item.id, custody.id],
+      payload: {
+        action: input.action,
+        ...(detail ?? {}),
+        commitments: { [custody.id]: commitment("custody", salt, { note }) },
+      },
       request,
     });
     return { matched };

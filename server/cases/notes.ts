@@ -2,6 +2,7 @@ import { asc, eq } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { notes, users } from "@/db/schema";
 import { appendLedger } from "../ledger/append";
+import { commitment, newSalt } from "../ledger/commitment";
 import type { RequestMeta } from "../request-meta";
 import { actorOf, type CaseAccess, requireWrite } from "./access";
 
@@ -23,9 +24,10 @@ export async function addNote(
 ): Promise<{ id: string }> {
   requireWrite(access);
   return db.transaction(async (tx) => {
+    const salt = newSalt();
     const [note] = await tx
       .insert(notes)
-      .values({ caseId: access.caseId, authorId: access.user.id, body: input.body })
+      .values({ caseId: access.caseId, authorId: access.user.id, body: input.body, salt })
       .returning({ id: notes.id });
     if (!note) throw new Error("note not created");
     await appendLedger(tx, {
@@ -33,7 +35,8 @@ export async function addNote(
       actor: actorOf(access.user),
       caseId: access.key,
       subjects: [note.id],
-      payload: { length: input.body.length, excerpt: input.body.slice(0, 200) },
+      // The text stays in the case; the ledger holds its salted commitment only.
+      payload: { commitments: { [note.id]: commitment("note", salt, { body: input.body }) } },
       request,
     });
     return note;

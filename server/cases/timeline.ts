@@ -13,6 +13,7 @@ import {
 } from "@/db/schema";
 import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
+import { commitment, newSalt } from "../ledger/commitment";
 import type { JsonValue } from "../ledger/canonical";
 import type { RequestMeta } from "../request-meta";
 import { actorOf, type CaseAccess, requireWrite } from "./access";
@@ -79,6 +80,8 @@ export async function addEvent(
   requireWrite(access);
   return db.transaction(async (tx) => {
     const { links, created, known } = await resolveLinks(tx, access, input.entities ?? []);
+    const salt = newSalt();
+    const description = input.description ?? "";
     const [event] = await tx
       .insert(timelineEvents)
       .values({
@@ -86,7 +89,8 @@ export async function addEvent(
         occurredAt: input.occurredAt,
         source,
         title: input.title,
-        description: input.description ?? "",
+        description,
+        salt,
         category: input.category || null,
         attackTechnique: input.attackTechnique || null,
         raw: input.raw ?? null,
@@ -109,7 +113,6 @@ export async function addEvent(
       caseId: access.key,
       subjects: [event.id, ...links.map((l) => l.entityId)],
       payload: {
-        title: input.title,
         occurredAt: input.occurredAt.toISOString(),
         source,
         entities: links.map((l) => ({
@@ -117,6 +120,7 @@ export async function addEvent(
           value: named.get(l.entityId)?.value ?? null,
           relation: l.relation,
         })),
+        commitments: { [event.id]: commitment("event", salt, { title: input.title, description }) },
       },
       request,
     });
@@ -142,7 +146,7 @@ export async function setStarred(
           sql`${timelineEvents.starred} <> ${input.starred}`,
         ),
       )
-      .returning({ title: timelineEvents.title });
+      .returning({ id: timelineEvents.id });
     if (!row) {
       const [exists] = await tx
         .select({ id: timelineEvents.id })
@@ -156,7 +160,7 @@ export async function setStarred(
       actor: actorOf(access.user),
       caseId: access.key,
       subjects: [input.eventId],
-      payload: { title: row.title },
+      payload: {},
       request,
     });
   });
@@ -256,6 +260,31 @@ export async function listEvents(db: Tx, access: CaseAccess, filters: TimelineFi
   };
 }
 
+/** Commitments of events as stored (their salts came from the column default). */
+async function eventCommitments(tx: Tx, access: CaseAccess, ids: string[]) {
+  const rows = await tx
+    .select({
+      id: timelineEvents.id,
+      title: timelineEvents.title,
+      description: timelineEvents.description,
+      salt: timelineEvents.salt,
+    })
+    .from(timelineEvents)
+    .where(
+      and(
+        eq(timelineEvents.caseId, access.caseId),
+        sql`${timelineEvents.id} = any(${sql.param(ids)}::uuid[])`,
+      ),
+    );
+  const byId = new Map(rows.map((r) => [r.id, commitment("event", r.salt, r)]));
+  return Object.fromEntries(
+    ids.flatMap((id) => {
+      const c = byId.get(id);
+      return c ? [[id, c]] : [];
+    }),
+  );
+}
+
 export type ImportResult = { imported: number; problems: ImportProblem[]; sha256: string };
 
 /**
@@ -329,10 +358,10 @@ export async function importEvents(
       subjects: eventIds,
       payload: {
         format: input.format,
-        fileName: input.fileName ?? null,
         sha256,
         imported: eventIds.length,
         rejectedLines: problems.map((p) => p.line),
+        commitments: await eventCommitments(tx, access, eventIds),
       },
       request,
     });

@@ -147,10 +147,16 @@ export async function seedDemoHistory(db: Db): Promise<number> {
       uses: 1,
       breakGlass: true,
     });
+    // Named by the case's key: case text never goes into the ledger.
+    const caseKey = (
+      (await tx.execute(sql`select key as id from cases where id = ${caseId}`)) as unknown as Row[]
+    )[0]?.id;
     await appendLedger(tx, {
       type: "demo.history_seeded",
       actor: null,
-      payload: { requests: made, case: "Invoice phishing wave against finance" },
+      caseId: caseKey ?? null,
+      subjects: [caseId],
+      payload: { requests: made },
     });
     return made;
   });

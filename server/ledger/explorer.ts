@@ -5,6 +5,7 @@ import { DomainError } from "../errors";
 import { verifyCheckpoint, type Verifier } from "./checkpoint";
 import { consistencyProof, inclusionProof, leafHash, verifyConsistency, verifyInclusion } from "./merkle";
 import { withStoredNodes } from "./store";
+import { type LedgerViewer, visibleTo } from "./visibility";
 
 export type EntryFilter = {
   type?: string;
@@ -15,12 +16,13 @@ export type EntryFilter = {
   /** Page cursor: entries with a smaller sequence number. */
   before?: number;
   limit: number;
+  viewer: LedgerViewer;
 };
 
 const hex = (b: Buffer) => b.toString("hex");
 
 export async function listEntries(db: Tx, filter: EntryFilter) {
-  const where: SQL[] = [];
+  const where: (SQL | undefined)[] = [visibleTo(filter.viewer)];
   if (filter.type) where.push(eq(ledgerEntries.type, filter.type));
   if (filter.actorId) where.push(eq(ledgerEntries.actorId, filter.actorId));
   if (filter.caseId) where.push(eq(ledgerEntries.caseId, filter.caseId));
@@ -54,10 +56,11 @@ export async function entryTypes(db: Tx): Promise<string[]> {
 }
 
 /** People who appear as actors, for the explorer's filter. */
-export async function entryActors(db: Tx): Promise<{ id: string; name: string }[]> {
+export async function entryActors(db: Tx, viewer: LedgerViewer): Promise<{ id: string; name: string }[]> {
   const rows = await db.execute<{ id: string; name: string | null }>(sql`
     select distinct on (actor_id) actor_id as id, body::jsonb -> 'actor' ->> 'name' as name
-    from ledger_entries where actor_id is not null order by actor_id, seq desc`);
+    from ledger_entries where actor_id is not null and ${visibleTo(viewer) ?? sql`true`}
+    order by actor_id, seq desc`);
   return [...rows]
     .map((r) => ({ id: r.id, name: r.name ?? r.id }))
     .sort((a, b) => a.name.localeCompare(b.name));

@@ -177,7 +177,13 @@ describe("npm run ledger:verify -- BUNDLE", () => {
 
     const bad = path.join(dir, "tampered.json");
     const second = bundle.entries[2];
-    await writeFile(bad, text.replace("Second note.", "Second note!"));
+    // The note's text is not in the ledger; its commitment is, and changing one digit of it shows.
+    const committed = JSON.parse(second?.body ?? "{}") as {
+      payload: { commitments: Record<string, string> };
+    };
+    const [commitment = ""] = Object.values(committed.payload.commitments);
+    expect(commitment).toMatch(/^[0-9a-f]{64}$/);
+    await writeFile(bad, text.replace(commitment, (commitment[0] === "a" ? "b" : "a") + commitment.slice(1)));
     const failed = await run(bad, "--key", key);
     expect(failed.code).toBe(1);
     expect(failed.stdout).toContain(`FAILED: first bad entry ${second?.seq}`);

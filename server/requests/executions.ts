@@ -21,6 +21,7 @@ import { definitionOf } from "../actions/catalogue";
 import type { Outcome } from "../actions/executor";
 import { sha256Hex, toCsv } from "../actions/logs-query";
 import { appendLedger, type LedgerActor } from "../ledger/append";
+import { commitment, newSalt } from "../ledger/commitment";
 import { publish } from "../realtime/live";
 import type { RequestMeta } from "../request-meta";
 import { asJson, type Params } from "./params";
@@ -60,14 +61,19 @@ async function recordState(
   },
 ): Promise<void> {
   const def = definitionOf(s.actionKey);
+  const text = {
+    title: TITLES[status](s.actionKey),
+    description: `${def?.describe(s.params) ?? s.actionKey}\n\n${detail.summary}`,
+  };
+  const salt = newSalt();
   const [event] = await tx
     .insert(timelineEvents)
     .values({
       caseId: s.caseId,
       occurredAt: sql`now()`,
       source: "action",
-      title: TITLES[status](s.actionKey),
-      description: `${def?.describe(s.params) ?? s.actionKey}\n\n${detail.summary}`,
+      ...text,
+      salt,
       category: "response",
       authorId: s.executorId,
     })
@@ -86,6 +92,7 @@ async function recordState(
       summary: detail.summary,
       timelineEventId: event.id,
       ...(detail.extra ?? {}),
+      commitments: { [event.id]: commitment("event", salt, text) },
     },
     request: detail.request ?? null,
   });
@@ -179,15 +186,20 @@ export async function finishExecution(
       const csv = toCsv(outcome.collected.columns, outcome.collected.rows);
       const sha256 = sha256Hex(csv);
       const sizeBytes = Buffer.byteLength(csv, "utf8");
+      const text = {
+        name: `${s.actionKey}-${String(s.params.table)}-${executionId.slice(0, 8)}.csv`,
+        source: `connector ${s.connectorName ?? "?"}`,
+        description: definitionOf(s.actionKey)?.describe(s.params) ?? "",
+      };
+      const salt = newSalt();
       const [item] = await tx
         .insert(evidence)
         .values({
           caseId: s.caseId,
-          name: `${s.actionKey}-${String(s.params.table)}-${executionId.slice(0, 8)}.csv`,
+          ...text,
+          salt,
           sha256,
           sizeBytes,
-          source: `connector ${s.connectorName ?? "?"}`,
-          description: definitionOf(s.actionKey)?.describe(s.params) ?? "",
           acquiredBy: s.executorId,
           acquiredAt: sql`now()`,
           executionId,
@@ -218,7 +230,8 @@ export async function finishExecution(
           sha256,
           sizeBytes,
           rowCount: outcome.collected.rows.length,
-          source: `connector ${s.connectorName ?? "?"}`,
+          source: text.source,
+          commitments: { [evidenceId]: commitment("evidence", salt, text) },
         },
         request,
       });

@@ -1,8 +1,10 @@
 /**
  * Ledger entries as OCSF-shaped events (class API Activity, 6003, with the authorization
  * details a SIEM correlates on), one JSON object per entry. What OCSF has no field for
- * goes under `unmapped`, so nothing of the entry is lost. The schema is documented in
- * the README ("SIEM export").
+ * goes under `unmapped`. An entry of a case exports only its ids, outcome fields and content
+ * commitments (CASE_PAYLOAD_KEYS): justifications, comments, parameters and old entries' text
+ * stay in the ledger, where only compliance and the case's members read them. The schema is
+ * documented in docs/commitments.md and the README ("SIEM export").
  */
 import type { JsonValue } from "../ledger/canonical";
 
@@ -25,6 +27,73 @@ const VERBS: [RegExp, keyof typeof ACTIVITY][] = [
   ],
   [/(removed|revoked|deleted|signed_out)$/, "delete"],
 ];
+
+/**
+ * Payload fields of case entries that leave for the SIEM: ids, enumerations, counts, hashes and
+ * outcomes, never free text. Values must be scalars; `commitments` (record id → hex) and
+ * `textChanged` (field names) are checked for their shape.
+ */
+const CASE_PAYLOAD_KEYS = new Set([
+  "action",
+  "actionKey",
+  "attested",
+  "breakGlass",
+  "by",
+  "complete",
+  "evidenceId",
+  "expiresAt",
+  "format",
+  "from",
+  "granteeId",
+  "imported",
+  "matched",
+  "maxUses",
+  "minutes",
+  "occurredAt",
+  "ok",
+  "paramsHash",
+  "paramsHashSeen",
+  "presented",
+  "previousVerdict",
+  "requesterId",
+  "resolution",
+  "riskTier",
+  "rowCount",
+  "severity",
+  "sha256",
+  "sizeBytes",
+  "status",
+  "timelineEventId",
+  "tlp",
+  "to",
+  "total",
+  "truncated",
+  "use",
+  "usesSpent",
+  "verdict",
+]);
+const HEX64 = /^[0-9a-f]{64}$/;
+const FIELD_NAME = /^[a-z][a-zA-Z]{0,39}$/;
+
+function casePayload(payload: unknown): { [key: string]: JsonValue } {
+  const out: { [key: string]: JsonValue } = {};
+  for (const [key, value] of Object.entries(obj(payload))) {
+    if (key === "commitments") {
+      const valid = Object.entries(obj(value)).filter(
+        (e): e is [string, string] => typeof e[1] === "string" && HEX64.test(e[1]),
+      );
+      out.commitments = Object.fromEntries(valid);
+    } else if (key === "textChanged" && Array.isArray(value)) {
+      out.textChanged = value.filter((f): f is string => typeof f === "string" && FIELD_NAME.test(f));
+    } else if (
+      CASE_PAYLOAD_KEYS.has(key) &&
+      (value === null || ["string", "number", "boolean"].includes(typeof value))
+    ) {
+      out[key] = value as JsonValue;
+    }
+  }
+  return out;
+}
 
 /** Entry types that record something refused or gone wrong (the operation, not a decision). */
 const FAILURE = /(_failed|\.failed|_refused|_locked|_attempt)$/;
@@ -138,7 +207,7 @@ export function toOcsf(seq: number, body: string, logName: string, leafHashHex?:
     unmapped: {
       case_id: caseKey,
       subjects,
-      payload: (entry.payload ?? {}) as JsonValue,
+      payload: caseKey ? casePayload(entry.payload) : ((entry.payload ?? {}) as JsonValue),
       entry_version: typeof entry.v === "number" ? entry.v : null,
       leaf_hash: leafHashHex ?? null,
     },

@@ -63,13 +63,18 @@ const linesOf = (body: string) =>
     .map((l) => JSON.parse(l) as OcsfEvent);
 
 describe("OCSF mapping", () => {
-  it("maps the entry's fields and keeps the rest under unmapped", () => {
+  it("maps the entry's fields and keeps a case entry's ids, outcomes and commitments under unmapped", () => {
     const body = JSON.stringify({
       actor: carla,
       at: "2026-11-20T10:00:00.123456Z",
       caseId: "CASE-2026-0007",
       id: "e1",
-      payload: { reason: "no approver" },
+      payload: {
+        reason: "no approver",
+        actionKey: "host.isolate",
+        params: { host: "ws-1" },
+        commitments: { s1: "e".repeat(64), s2: "not a commitment" },
+      },
       request: { id: "req-1", ip: "198.51.100.7", userAgent: "UA" },
       subjects: ["s1"],
       type: "request.break_glass",
@@ -108,11 +113,20 @@ describe("OCSF mapping", () => {
       unmapped: {
         case_id: "CASE-2026-0007",
         subjects: ["s1"],
-        payload: { reason: "no approver" },
+        payload: { actionKey: "host.isolate", commitments: { s1: "e".repeat(64) } },
         entry_version: 1,
         leaf_hash: "ab",
       },
     });
+  });
+
+  it("keeps the whole payload of an entry of no case (sign-ins, administration)", () => {
+    const body = JSON.stringify({
+      type: "auth.sign_in_failed",
+      actor: null,
+      payload: { reason: "bad password" },
+    });
+    expect(toOcsf(5, body, TEST_ORIGIN).unmapped.payload).toEqual({ reason: "bad password" });
   });
 
   it("marks refusals and failures, system actors, and unknown verbs", () => {

@@ -197,6 +197,10 @@ const MATRIX: Record<string, Row> = {
         acquiredAt: new Date(),
       }),
   },
+  "cases.ledgerMatch": {
+    guard: "case",
+    call: (c) => c.cases.ledgerMatch({ caseId, kind: "evidence", ids: [evidenceId] }),
+  },
   "cases.evidence.custody": {
     guard: "case",
     call: (c) => c.cases.evidence.custody({ caseId, evidenceId, action: "accessed", note: "looked" }),

@@ -131,6 +131,10 @@ const CASE_PROCEDURES: Record<string, { write: boolean; call: (c: Caller) => Pro
     write: true,
     call: (c) => c.cases.evidence.custody({ caseId, evidenceId, action: "accessed" }),
   },
+  "cases.ledgerMatch": {
+    write: false,
+    call: (c) => c.cases.ledgerMatch({ caseId, kind: "event", ids: [eventId] }),
+  },
 };
 
 describe("need-to-know access to a case", () => {
@@ -397,9 +401,12 @@ describe("timeline", () => {
     ]);
     const [entry] = await t.ledger.sql<{ body: string }[]>`
       select body from ledger_inbox where body::jsonb ->> 'type' = 'timeline.imported' order by id`;
-    expect(JSON.parse(entry?.body ?? "{}")).toMatchObject({
-      payload: { imported: 2, rejectedLines: [3, 4, 6], fileName: "edr.csv", sha256: result.sha256 },
-    });
+    const body = JSON.parse(entry?.body ?? "{}") as { payload: { commitments: Record<string, string> } };
+    expect(body).toMatchObject({ payload: { imported: 2, rejectedLines: [3, 4, 6], sha256: result.sha256 } });
+    // Each imported event is committed, never written out (the file name is case text too).
+    expect(Object.keys(body.payload.commitments).sort()).toEqual(imported.events.map((e) => e.id).sort());
+    expect(entry?.body).not.toContain("edr.csv");
+    expect(entry?.body).not.toContain("files-drop.example,");
   });
 
   it("rejects a whole file that is not a timeline, naming the field", async () => {

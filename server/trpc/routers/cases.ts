@@ -25,6 +25,7 @@ import {
 } from "../../cases/cases";
 import { addEntity, getEntity, listEntities, updateEntity } from "../../cases/entities";
 import { evidenceContent, listEvidence, recordCustody, registerEvidence } from "../../cases/evidence";
+import { ledgerMatches, MATCHABLE_KINDS } from "../../cases/ledger-match";
 import { addNote, listNotes } from "../../cases/notes";
 import { addEvent, importEvents, listEvents, setStarred } from "../../cases/timeline";
 import { authedProcedure, caseProcedure, roleProcedure, router } from "../init";
@@ -209,4 +210,14 @@ export const casesRouter = router({
       )
       .mutation(({ ctx, input }) => recordCustody(ctx.db, ctx.case, input, ctx.meta)),
   }),
+
+  /** Whether records' current text matches their latest salted commitment in the ledger. */
+  ledgerMatch: caseProcedure
+    .input(
+      z.object({
+        kind: z.enum(MATCHABLE_KINDS),
+        ids: z.array(z.uuid()).min(1, "at least one id").max(200),
+      }),
+    )
+    .query(({ ctx, input }) => ledgerMatches(ctx.db, ctx.case, input)),
 });

@@ -10,6 +10,7 @@ import {
   proveInclusion,
 } from "../../ledger/explorer";
 import { verifyStoredLedger } from "../../ledger/verify-db";
+import { requireVisibleEntry, viewerOf } from "../../ledger/visibility";
 import { roleProcedure, router } from "../init";
 
 const auditor = roleProcedure("compliance", "admin");
@@ -29,15 +30,25 @@ export const ledgerRouter = router({
       }),
     )
     .query(({ ctx, input }) =>
-      listEntries(ctx.db, { ...input, before: input.cursor ?? undefined, limit: input.limit }),
+      listEntries(ctx.db, {
+        ...input,
+        before: input.cursor ?? undefined,
+        limit: input.limit,
+        viewer: viewerOf(ctx.user),
+      }),
     ),
   types: auditor.query(({ ctx }) => entryTypes(ctx.db)),
-  actors: auditor.query(({ ctx }) => entryActors(ctx.db)),
-  entry: auditor.input(z.object({ seq })).query(({ ctx, input }) => getEntry(ctx.db, input.seq)),
+  actors: auditor.query(({ ctx }) => entryActors(ctx.db, viewerOf(ctx.user))),
+  // Case entries are need-to-know: compliance and the case's members only (see ledger/visibility.ts).
+  entry: auditor.input(z.object({ seq })).query(async ({ ctx, input }) => {
+    await requireVisibleEntry(ctx.db, viewerOf(ctx.user), input.seq);
+    return getEntry(ctx.db, input.seq);
+  }),
   latestCheckpoint: auditor.query(({ ctx }) => latestCheckpoint(ctx.db)),
-  inclusionProof: auditor
-    .input(z.object({ seq }))
-    .query(async ({ ctx, input }) => proveInclusion(ctx.db, (await loadVerifier()).verifier, input.seq)),
+  inclusionProof: auditor.input(z.object({ seq })).query(async ({ ctx, input }) => {
+    await requireVisibleEntry(ctx.db, viewerOf(ctx.user), input.seq);
+    return proveInclusion(ctx.db, (await loadVerifier()).verifier, input.seq);
+  }),
   consistencyProof: auditor
     .input(z.object({ size1: seq, size2: seq }))
     .query(async ({ ctx, input }) =>
