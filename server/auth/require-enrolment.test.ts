@@ -3,6 +3,7 @@ import { afterAll, expect, it } from "vitest";
 import { seedDemo } from "@/db/seed";
 import { callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
+import { enrolSecondFactor } from "../testing/second-factor";
 import { totpCode } from "../testing/totp";
 
 // The policy, set before the environment is first read in this file's module graph.
@@ -32,8 +33,7 @@ it("keeps an approver who has not set up a second factor to their account until 
     "Your role requires two-factor authentication: set it up under Your account first.",
   ]);
   expect((await before.me()).mustEnrolFirst).toBe(true);
-  const { secret } = await before.account.secondFactor.begin();
-  await before.account.secondFactor.confirm({ code: totpCode(secret) });
+  await enrolSecondFactor(before, "demo-password-for-tests");
 
   const after = await callerFor(t.db, PRIYA);
   expect((await after.me()).mustEnrolFirst).toBe(false);
