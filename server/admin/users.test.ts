@@ -93,7 +93,11 @@ describe("admin user management", () => {
       code: "BAD_REQUEST",
       field: "password",
     });
-    await acceptInvitation(t.db, { token: invitation.token, password: "kettle orbit cinnamon lantern" }, null);
+    await acceptInvitation(
+      t.db,
+      { token: invitation.token, password: "kettle orbit cinnamon lantern" },
+      null,
+    );
     const signedIn = await signInWithPassword(
       t.db,
       { email: "dana.fischer@casefile.demo", password: "kettle orbit cinnamon lantern" },

@@ -76,7 +76,9 @@ describe("second-factor codes count towards the lockout", () => {
     expect(signIn).toMatchObject({ ok: false, reason: "locked" });
     // Fifteen minutes later by the database clock the right code works again.
     await t.owner.sql`update sign_in_failures set at = at - interval '16 minutes'`;
-    expect(await caller.account.secondFactor.stepUp({ code: totpCode(secret, 1) })).toEqual({ method: "totp" });
+    expect(await caller.account.secondFactor.stepUp({ code: totpCode(secret, 1) })).toEqual({
+      method: "totp",
+    });
   });
 
   it("a locked account is locked for step-up too", async () => {
@@ -112,7 +114,9 @@ describe("second-factor codes count towards the lockout", () => {
     const email = "carla.nguyen@casefile.demo";
     const { secret, caller } = await enrolled(email);
     for (let i = 0; i < LOCKOUT.perAccount - 1; i++) {
-      expect((await failure(caller.account.secondFactor.stepUp({ code: `11111${i}` }))).code).toBe("BAD_REQUEST");
+      expect((await failure(caller.account.secondFactor.stepUp({ code: `11111${i}` }))).code).toBe(
+        "BAD_REQUEST",
+      );
     }
     // The owner signs in elsewhere, which ends the account's run of failures, not the guessing session's.
     const owner = await signInWithPassword(

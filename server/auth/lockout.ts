@@ -112,6 +112,10 @@ export async function withdrawAttempt(tx: Tx, attempt: Attempt): Promise<void> {
 export function lockoutMessage(lockout: Extract<Lockout, { locked: true }>, what: string): string {
   const minutes = Math.max(1, Math.ceil(lockout.retryAfterSeconds / 60));
   const whose =
-    lockout.scope === "account" ? "this account" : lockout.scope === "session" ? "this session" : "this address";
+    lockout.scope === "account"
+      ? "this account"
+      : lockout.scope === "session"
+        ? "this session"
+        : "this address";
   return `Too many wrong passwords or codes: ${what} is locked for ${whose} for ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`;
 }

@@ -28,7 +28,17 @@ const COMMON = new Set(
 );
 
 const KEYBOARD_ROWS = ["1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm", "qwertzuiop", "azertyuiop"];
-const LEET: Record<string, string> = { "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", $: "s", "!": "i" };
+const LEET: Record<string, string> = {
+  "0": "o",
+  "1": "i",
+  "3": "e",
+  "4": "a",
+  "5": "s",
+  "7": "t",
+  "@": "a",
+  $: "s",
+  "!": "i",
+};
 
 /** Whether b follows a in the alphabet, the digits or along a keyboard row, `step` places on. */
 function follows(a: string, b: string, step: 1 | -1): boolean {
@@ -68,7 +78,7 @@ function patterns(s: string): { effective: number; inRuns: number; inRepeats: nu
   let effective = 0;
   let inRuns = 0;
   let inRepeats = 0;
-  for (let i = 0; i < s.length; ) {
+  for (let i = 0; i < s.length;) {
     const repeat = repeatAt(s, i);
     const run = runAt(s, i);
     effective++;

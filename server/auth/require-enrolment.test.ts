@@ -4,7 +4,6 @@ import { seedDemo } from "@/db/seed";
 import { callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
 import { enrolSecondFactor } from "../testing/second-factor";
-import { totpCode } from "../testing/totp";
 
 // The policy, set before the environment is first read in this file's module graph.
 process.env.CASEFILE_REQUIRE_SECOND_FACTOR = "approver,admin";

@@ -19,7 +19,11 @@ async function failure(promise: Promise<unknown>) {
     (e: unknown) => e,
   );
   if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
-  return { code: error.code, field: (error.cause as { field?: string } | undefined)?.field, message: error.message };
+  return {
+    code: error.code,
+    field: (error.cause as { field?: string } | undefined)?.field,
+    message: error.message,
+  };
 }
 
 const sessionRow = async (id: string) => {
@@ -61,7 +65,9 @@ describe("sudo mode for the second factor", () => {
       code: "PRECONDITION_FAILED",
       field: "password",
     });
-    expect(await failure(stolen.account.secondFactor.begin({ password: "guess-one-two-three" }))).toMatchObject({
+    expect(
+      await failure(stolen.account.secondFactor.begin({ password: "guess-one-two-three" })),
+    ).toMatchObject({
       code: "BAD_REQUEST",
       field: "password",
     });
@@ -138,9 +144,10 @@ describe("an admin resets a lost second factor", () => {
       field: "secondFactorCode",
     });
     // Not for one's own factor: that is a change under Your account.
-    expect(
-      await failure(sam.admin.users.resetSecondFactor({ userId: (await sam.me()).id })),
-    ).toMatchObject({ code: "BAD_REQUEST", field: "userId" });
+    expect(await failure(sam.admin.users.resetSecondFactor({ userId: (await sam.me()).id }))).toMatchObject({
+      code: "BAD_REQUEST",
+      field: "userId",
+    });
     await sam.admin.users.resetSecondFactor({
       userId: target.id,
       secondFactorCode: totpCode(samSecret?.s ?? "", 1),

@@ -78,7 +78,10 @@ export async function requireSudo(
   }
   if (state.password && !password) throw refuse("password", `Confirm it’s you: ${what} needs your password`);
   const needCode = () =>
-    refuse("currentCode", `Confirm it’s you: ${what} needs a code from your current authenticator (or a recovery code)`);
+    refuse(
+      "currentCode",
+      `Confirm it’s you: ${what} needs a code from your current authenticator (or a recovery code)`,
+    );
   if (!state.password && state.code && !code) throw needCode();
 
   const actor = { id: user.id, name: user.name };
@@ -119,7 +122,10 @@ export async function requireSudo(
     const method = state.code ? await useSecondFactor(tx, user.id, user.email, code.slice(0, 64)) : null;
     if (state.code && !method) return false;
     await attemptSucceeded(tx, started.attempt);
-    await tx.update(userSessions).set({ sudoAt: sql`now()` }).where(eq(userSessions.id, user.sessionId));
+    await tx
+      .update(userSessions)
+      .set({ sudoAt: sql`now()` })
+      .where(eq(userSessions.id, user.sessionId));
     await appendLedger(tx, {
       type: "auth.sudo",
       actor,
@@ -134,7 +140,9 @@ export async function requireSudo(
   });
   if (!ok) {
     await failed("code");
-    throw new DomainError("BAD_REQUEST", "That code is not right, or was already used", { field: "currentCode" });
+    throw new DomainError("BAD_REQUEST", "That code is not right, or was already used", {
+      field: "currentCode",
+    });
   }
 }
 

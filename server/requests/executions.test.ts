@@ -16,7 +16,6 @@ import { approveAsSeen, callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
 import { testSystems } from "../testing/systems";
 import { enrolSecondFactor } from "../testing/second-factor";
-import { totpCode } from "../testing/totp";
 import { failInterrupted } from "./executions";
 
 const t = await testDatabase();

@@ -26,7 +26,6 @@ import { approveAsSeen, callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
 import { testSystems } from "../testing/systems";
 import { enrolSecondFactor } from "../testing/second-factor";
-import { totpCode } from "../testing/totp";
 import { webhookReceiver } from "../testing/webhook-receiver";
 import { failInterrupted } from "./executions";
 

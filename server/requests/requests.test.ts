@@ -328,14 +328,16 @@ describe("step-up for high-risk approvals", () => {
       "PRECONDITION_FAILED",
       "High-risk approvals need a second factor: set one up under Your account first",
     ]);
-    const { secret } = await enrolSecondFactor(second, "demo-password-for-tests", { stepUp: true });
+    const { secret, recoveryCodes } = await enrolSecondFactor(second, "demo-password-for-tests");
+    // Setting it up is no step-up; a recovery code proves it, and that proof then grows old.
+    await second.account.secondFactor.stepUp({ code: recoveryCodes[0] ?? "" });
     // Proof older than five minutes (by the database clock) no longer counts.
     await t.owner.sql`update user_sessions set second_factor_at = now() - interval '6 minutes'
       where user_id = (select id from users where email = 'second.approver@casefile.demo')`;
     expect((await failure(approve())).message).toMatch(/^Confirm with your authenticator code/);
     const wrong = await failure(approve("000000"));
     expect([wrong.code, fieldOf(wrong)]).toEqual(["BAD_REQUEST", "secondFactorCode"]);
-    const decision = await approve(totpCode(secret, 2));
+    const decision = await approve(totpCode(secret, 1));
     expect(decision.status).toBe("approved");
     const [row] = await t.sql<{ method: string; fresh: boolean }[]>`
       select step_up_method as method, step_up_at > now() - interval '1 minute' as fresh

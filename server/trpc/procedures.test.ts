@@ -7,7 +7,6 @@ import { DomainError } from "../errors";
 import { callerFor, callerForSession, sessionFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
 import { enrolSecondFactor } from "../testing/second-factor";
-import { totpCode } from "../testing/totp";
 import { createCallerFactory, createContextInner, publicProcedure, router } from "./init";
 import { appRouter } from "./routers/_app";
 
