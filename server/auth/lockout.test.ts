@@ -49,6 +49,9 @@ describe("sign-in lockout under concurrency", () => {
     expect(checked).toHaveLength(LOCKOUT.perAccount);
     expect(results.filter((r) => !r.ok && r.reason === "invalid")).toHaveLength(LOCKOUT.perAccount);
     expect(results.filter((r) => !r.ok && r.reason === "locked")).toHaveLength(25 - LOCKOUT.perAccount);
+    // The fifth failure starts the lockout, and that is recorded once.
+    const started = (await inboxEntries(t, "auth.lockout_started")).filter(forEmail(email));
+    expect(started.map((e) => e.payload)).toEqual([{ email, scope: "account", minutes: 15 }]);
   });
 });
 

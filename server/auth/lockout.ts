@@ -8,6 +8,8 @@
 import { and, count, gt, inArray, max, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { signInFailures } from "@/db/schema";
+import { appendLedger, type LedgerActor } from "../ledger/append";
+import type { RequestMeta } from "../request-meta";
 
 /**
  * Five wrong guesses for one account (or one session), or twenty from one address, within 15
@@ -39,7 +41,18 @@ export type Lockout = { locked: false } | { locked: true; scope: Scope; retryAft
 /** Whether guessing is locked for this account, address or session now (by the database clock). */
 export async function lockoutOf(db: Tx, subject: AttemptSubject): Promise<Lockout> {
   const keys = keysOf(subject);
-  const rows = await db
+  const rows = await failureCounts(db, keys);
+  for (const { key, scope } of keys) {
+    const row = rows.find((r) => r.key === key);
+    if (row && row.failures >= LIMITS[scope]) {
+      return { locked: true, scope, retryAfterSeconds: Math.max(1, row.retryAfter) };
+    }
+  }
+  return { locked: false };
+}
+
+function failureCounts(db: Tx, keys: { key: string }[]) {
+  return db
     .select({
       key: signInFailures.key,
       failures: count(),
@@ -56,17 +69,13 @@ export async function lockoutOf(db: Tx, subject: AttemptSubject): Promise<Lockou
       ),
     )
     .groupBy(signInFailures.key);
-  for (const { key, scope } of keys) {
-    const row = rows.find((r) => r.key === key);
-    if (row && row.failures >= LIMITS[scope]) {
-      return { locked: true, scope, retryAfterSeconds: Math.max(1, row.retryAfter) };
-    }
-  }
-  return { locked: false };
 }
 
-/** An attempt counted as a failure until `succeeded` or `withdrawn` takes it back. */
-export type Attempt = { subject: AttemptSubject; ids: string[] };
+/**
+ * An attempt counted as a failure until `succeeded` or `withdrawn` takes it back. `locksOut`:
+ * the scope this attempt, if it fails, locks (it is the last one the limit allows).
+ */
+export type Attempt = { subject: AttemptSubject; ids: string[]; locksOut: Scope | null };
 
 /**
  * Counts one guess before it is checked, or refuses it when a key is at its limit. The keys are
@@ -86,11 +95,18 @@ export async function beginAttempt(
     }
     const lockout = await lockoutOf(tx, subject);
     if (lockout.locked) return { ok: false as const, lockout };
+    const counts = await failureCounts(tx, keysOf(subject));
+    const last = keysOf(subject).find(
+      (k) => (counts.find((c) => c.key === k.key)?.failures ?? 0) + 1 >= LIMITS[k.scope],
+    );
     const rows = await tx
       .insert(signInFailures)
       .values(keys.map((key) => ({ key })))
       .returning({ id: signInFailures.id });
-    return { ok: true as const, attempt: { subject, ids: rows.map((r) => r.id) } };
+    return {
+      ok: true as const,
+      attempt: { subject, ids: rows.map((r) => r.id), locksOut: last?.scope ?? null },
+    };
   });
 }
 
@@ -106,6 +122,27 @@ export async function attemptSucceeded(tx: Tx, attempt: Attempt): Promise<void> 
 /** The attempt was no guess after all (a right password waiting for its code): it does not count. */
 export async function withdrawAttempt(tx: Tx, attempt: Attempt): Promise<void> {
   if (attempt.ids.length) await tx.delete(signInFailures).where(inArray(signInFailures.id, attempt.ids));
+}
+
+/** The guess was wrong (it stays counted); when it was the last the limit allowed, the lockout starts, recorded. */
+export async function attemptFailed(
+  db: Tx,
+  attempt: Attempt,
+  actor: LedgerActor,
+  request: RequestMeta | null,
+): Promise<void> {
+  if (!attempt.locksOut) return;
+  await appendLedger(db, {
+    type: "auth.lockout_started",
+    actor,
+    subjects: actor ? [actor.id] : [],
+    payload: {
+      email: attempt.subject.email.trim().toLowerCase(),
+      scope: attempt.locksOut,
+      minutes: LOCKOUT.windowMinutes,
+    },
+    request,
+  });
 }
 
 /** The message for a refused guess: what is locked and for how long. */

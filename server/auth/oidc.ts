@@ -10,7 +10,7 @@ import { applyRoles } from "../admin/roles";
 import { env } from "../env";
 import { appendLedger } from "../ledger/append";
 import type { RequestMeta } from "../request-meta";
-import { attemptSucceeded, beginAttempt } from "./lockout";
+import { attemptFailed, attemptSucceeded, beginAttempt } from "./lockout";
 import { useSecondFactor } from "./second-factor";
 import { loadPendingSession, openSession } from "./sessions";
 
@@ -239,5 +239,6 @@ export async function completeSecondFactor(
     payload: { during: "sso-sign-in" },
     request,
   });
+  await attemptFailed(db, started.attempt, actor, request);
   return { ok: false, reason: "invalid_code" };
 }

@@ -12,7 +12,7 @@ import { recoveryCodes, users, userSessions } from "@/db/schema";
 import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
 import type { RequestMeta } from "../request-meta";
-import { attemptSucceeded, beginAttempt, lockoutMessage } from "./lockout";
+import { attemptFailed, attemptSucceeded, beginAttempt, lockoutMessage } from "./lockout";
 import type { SessionUser } from "./sessions";
 
 export const STEP_UP_MINUTES = 5;
@@ -136,6 +136,7 @@ export async function stepUp(
       payload: { during: "step-up" },
       request,
     });
+    await attemptFailed(db, started.attempt, actor, request);
     throw new DomainError("BAD_REQUEST", "That code is not right, or was already used", {
       field: "secondFactorCode",
     });

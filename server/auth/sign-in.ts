@@ -1,7 +1,7 @@
 import type { Db } from "@/db/client";
 import { appendLedger } from "../ledger/append";
 import type { RequestMeta } from "../request-meta";
-import { attemptSucceeded, beginAttempt, withdrawAttempt } from "./lockout";
+import { attemptFailed, attemptSucceeded, beginAttempt, withdrawAttempt } from "./lockout";
 import { secondFactorStatus, useSecondFactor } from "./second-factor";
 import { checkCredentials, openSession, revokeSession } from "./sessions";
 
@@ -38,6 +38,7 @@ export async function signInWithPassword(
       payload: { email, reason: result.reason },
       request,
     });
+    await attemptFailed(db, attempt, null, request);
     return result;
   }
   const { user } = result;
@@ -70,6 +71,7 @@ export async function signInWithPassword(
       payload: { during: "sign-in" },
       request,
     });
+    await attemptFailed(db, attempt, { id: user.id, name: user.name }, request);
     return { ok: false, reason: "invalid_code" };
   }
   return { ok: true, user, sessionId };

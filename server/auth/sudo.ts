@@ -11,7 +11,7 @@ import { users, userSessions } from "@/db/schema";
 import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
 import type { RequestMeta } from "../request-meta";
-import { attemptSucceeded, beginAttempt, lockoutMessage, withdrawAttempt } from "./lockout";
+import { attemptFailed, attemptSucceeded, beginAttempt, lockoutMessage, withdrawAttempt } from "./lockout";
 import { verifyPassword } from "./password";
 import { useSecondFactor } from "./second-factor";
 import type { SessionUser } from "./sessions";
@@ -93,6 +93,7 @@ export async function requireSudo(
       payload: { reason, sessionId: user.sessionId },
       request,
     });
+    if (started.ok) await attemptFailed(db, started.attempt, actor, request);
   };
   const started = await beginAttempt(db, { email: user.email, ip: request?.ip, sessionId: user.sessionId });
   if (!started.ok) {
