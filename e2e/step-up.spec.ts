@@ -1,5 +1,5 @@
 import { totpCode } from "@/server/testing/totp";
-import { demo, expect, formAlert, signInViaApi, signInViaForm, test } from "./fixtures";
+import { DEMO_PASSWORD, demo, expect, formAlert, signInViaApi, signInViaForm, test } from "./fixtures";
 
 // These tests leave Priya (approver) and Sam (admin) enrolled in a second factor, so no later spec
 // may sign them in with a password alone: keep this file last in the run (files run in name order).
@@ -39,9 +39,15 @@ test("[AUTH] a high-risk approval needs a second factor, which is recorded with 
     "High-risk approvals need a second factor: set one up under Your account first",
   );
 
-  // Enrol: the key shown with the QR code, a code computed from it.
+  // Enrol: confirm it's her (password), then the key shown with the QR code and a code computed from it.
   await approver.goto("/account");
   await approver.getByRole("button", { name: "Set up two-factor authentication" }).click();
+  const sudo = approver.getByRole("form", { name: "Confirm it’s you" });
+  await sudo.getByLabel("Your password").fill("not her password");
+  await sudo.getByRole("button", { name: "Continue" }).click();
+  await expect(sudo.getByLabel("Your password")).toHaveAccessibleDescription("That password is not right");
+  await sudo.getByLabel("Your password").fill(DEMO_PASSWORD);
+  await sudo.getByRole("button", { name: "Continue" }).click();
   const secret = (await approver.getByTestId("totp-secret").textContent()) ?? "";
   await approver.getByLabel("Code from the app").fill(totpCode(secret));
   await approver.getByRole("button", { name: "Turn on" }).click();
@@ -190,12 +196,20 @@ test("[ADMIN] disabling a user needs a second factor, ends their open session an
   );
   await page.getByRole("link", { name: "Set up two-factor authentication" }).click();
   await page.getByRole("button", { name: "Set up two-factor authentication" }).click();
+  await page.getByLabel("Your password").fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "Continue" }).click();
   const secret = (await page.getByTestId("totp-secret").textContent()) ?? "";
   await page.getByLabel("Code from the app").fill(totpCode(secret));
   await page.getByRole("button", { name: "Turn on" }).click();
   await expect(page.getByRole("list", { name: "Recovery codes" })).toBeVisible();
+  // Setting it up is no step-up: the admin change asks for a fresh code.
   await page.goto("/admin");
   await row.getByRole("button", { name: "Disable" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "second factor" })).toHaveText(
+    "Confirm with your authenticator code: admin changes need a second factor from the last 5 minutes",
+  );
+  await page.getByLabel("Authenticator code").fill(totpCode(secret, 1));
+  await page.getByRole("button", { name: "Confirm", exact: true }).click();
   await expect(row.getByText("Disabled", { exact: true })).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath("admin-users.png") });
 
@@ -231,11 +245,11 @@ test("[ADMIN] disabling a user needs a second factor, ends their open session an
   const dana = await danaContext.newPage();
   await dana.goto(link);
   await expect(dana.getByRole("heading", { name: "Welcome, Dana Fischer" })).toBeVisible();
-  await dana.getByLabel("New password").fill("dana's long passphrase");
-  await dana.getByLabel("Repeat the password").fill("dana's long passphrase");
+  await dana.getByLabel("New password").fill("kettle orbit cinnamon lantern");
+  await dana.getByLabel("Repeat the password").fill("kettle orbit cinnamon lantern");
   await dana.getByRole("button", { name: "Set password" }).click();
   await expect(dana.getByRole("status")).toHaveText("Your password is set. Sign in with it.");
-  await signInViaForm(dana, "dana.fischer@casefile.demo", "dana's long passphrase");
+  await signInViaForm(dana, "dana.fischer@casefile.demo", "kettle orbit cinnamon lantern");
   await expect(dana).toHaveURL(/\/cases$/);
   // The link worked once.
   await dana.goto(link);
@@ -255,4 +269,26 @@ test("[ADMIN] disabling a user needs a second factor, ends their open session an
     "Ledger",
   ]);
   await danaContext.close();
+
+  // Priya lost her authenticator: the admin resets it; she signs in with her password alone,
+  // is told who reset it, and must set up a new one before anything else.
+  const priyaRow = page.getByRole("row").filter({ hasText: demo("approver", 0).email });
+  page.once("dialog", (dialog) => void dialog.accept());
+  await priyaRow.getByRole("button", { name: "Reset second factor" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "second factor was reset" })).toContainText(
+    "Priya Raman’s second factor was reset",
+  );
+  await expect(priyaRow.getByRole("button", { name: "Reset second factor" })).toHaveCount(0);
+  const priyaContext = await browser.newContext();
+  const priya = await priyaContext.newPage();
+  await priya.goto("/sign-in");
+  await signInViaForm(priya, demo("approver", 0).email);
+  await priya.goto("/account");
+  await expect(priya.getByRole("alert").filter({ hasText: "reset by" })).toContainText(
+    "Your second factor was reset by Sam Okafor",
+  );
+  await expect(priya.getByRole("alert").filter({ hasText: "administrator reset" })).toHaveText(
+    "An administrator reset your second factor. Set up a new one here before you do anything else.",
+  );
+  await priyaContext.close();
 });

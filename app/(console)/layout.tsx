@@ -9,6 +9,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   // Signed out: every console page redirects to sign-in itself, naming its own path to return to.
   if (!user) return children;
   prefetch(trpc.me.queryOptions());
+  prefetch(trpc.account.notices.queryOptions());
   const sections = sectionsFor(user.roles).map(({ href, label }) => ({ href, label }));
   return (
     <HydrateClient>

@@ -22,6 +22,8 @@ export function UserTable() {
   const refresh = () => queryClient.invalidateQueries(trpc.admin.users.pathFilter());
   const setDisabled = useMutation(trpc.admin.users.setDisabled.mutationOptions({ onSuccess: refresh }));
   const invite = useMutation(trpc.admin.users.invite.mutationOptions());
+  const resetFactor = useMutation(trpc.admin.users.resetSecondFactor.mutationOptions({ onSuccess: refresh }));
+  const resetName = users.find((u) => u.id === resetFactor.variables?.userId)?.name ?? "";
 
   return (
     <div className="mt-6 overflow-hidden rounded-lg border border-slate-200 bg-white">
@@ -47,6 +49,23 @@ export function UserTable() {
           invite.variables && invite.mutate({ ...invite.variables, secondFactorCode })
         }
       />
+      {resetFactor.error ? (
+        <p role="alert" className="border-b border-red-200 bg-red-50 px-4 py-2 text-red-800">
+          {resetFactor.error.message}
+        </p>
+      ) : null}
+      <StepUpPrompt
+        error={resetFactor.error}
+        retry={(secondFactorCode) =>
+          resetFactor.variables && resetFactor.mutate({ ...resetFactor.variables, secondFactorCode })
+        }
+      />
+      {resetFactor.data ? (
+        <p role="status" className="border-b border-emerald-200 bg-emerald-50 px-4 py-2 text-emerald-900">
+          {resetName}’s second factor was reset and their sessions ended ({resetFactor.data.sessionsEnded}).
+          They set up a new one when they next sign in.
+        </p>
+      ) : null}
       {invite.data ? (
         <div className="p-3">
           <InvitationLink token={invite.data.token} expiresAt={invite.data.expiresAt} />
@@ -104,6 +123,21 @@ export function UserTable() {
                       onClick={() => invite.mutate({ userId: user.id })}
                     >
                       New invitation link
+                    </Button>
+                  ) : null}
+                  {user.secondFactor && user.id !== me.id ? (
+                    <Button
+                      variant="secondary"
+                      className="py-0.5 text-xs"
+                      disabled={resetFactor.isPending}
+                      onClick={() => {
+                        if (
+                          window.confirm(`Reset ${user.name}’s second factor and sign them out everywhere?`)
+                        )
+                          resetFactor.mutate({ userId: user.id });
+                      }}
+                    >
+                      Reset second factor
                     </Button>
                   ) : null}
                   {user.id === me.id ? null : (

@@ -31,8 +31,9 @@ export function ChoosePasswordForm({
   return (
     <form action={submit} className="flex flex-col gap-4">
       <p className="text-slate-600">
-        Choose the password for <span className="font-medium">{email}</span> (at least {minLength}{" "}
-        characters).
+        Choose the password for <span className="font-medium">{email}</span>: at least {minLength} characters,
+        not a common password, not your name, and no repeats or sequences like 1234 or qwerty. Several
+        unrelated words make a good one.
       </p>
       {state.error ? (
         <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-red-800">

@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 
 const MESSAGES: Record<string, string> = {
   AccountDisabled: "This account is disabled. Contact an administrator.",
-  SignInLocked: "Too many failed attempts. Sign-in is locked for up to 15 minutes.",
+  SignInLocked: "Too many wrong passwords or codes. Sign-in is locked for this account for up to 15 minutes.",
   SecondFactorRequired: "Enter the code from your authenticator app (or a recovery code).",
   SecondFactorInvalid: "That code is not right, or was already used.",
   CredentialsSignin: "Email or password is incorrect.",

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { Suspense, type ReactNode } from "react";
+import { SecurityNotices } from "@/components/account/security-notices";
 import { Logo } from "@/components/ui/logo";
 import { NavLinks } from "./nav-links";
 import { UserMenu } from "./user-menu";
@@ -25,7 +26,12 @@ export function ConsoleShell({
             <UserMenu />
           </Suspense>
         </header>
-        <main className="flex-1 p-6">{children}</main>
+        <main className="flex-1 p-6">
+          <Suspense fallback={null}>
+            <SecurityNotices />
+          </Suspense>
+          {children}
+        </main>
       </div>
     </div>
   );

@@ -52,6 +52,8 @@ export const users = pgTable(
     /** The single sign-on identity (OIDC `iss` + `sub`) this account is linked to, once it has signed in so. */
     oidcIssuer: text(),
     oidcSubject: text(),
+    /** When an admin reset the second factor: the person sets one up again before anything else. */
+    secondFactorResetAt: tstz(),
   },
   (t) => [
     check("users_email_lower", sql`${t.email} = lower(${t.email})`),
@@ -98,6 +100,10 @@ export const userSessions = pgTable(
      * MFA: the session counts for nothing until the code is given at sign-in.
      */
     secondFactorPending: boolean().notNull().default(false),
+    /** How the session was opened: `password` or `sso` (a fresh single sign-on stands in for the password in sudo mode). */
+    signedInWith: text().notNull().default("password"),
+    /** When the person last re-authenticated in this session for a sensitive change (sudo mode). */
+    sudoAt: tstz(),
     ip: text(),
     userAgent: text(),
   },
@@ -150,4 +156,28 @@ export const userInvitations = pgTable(
     usedAt: tstz(),
   },
   (t) => [index("user_invitations_user_idx").on(t.userId)],
+);
+
+/**
+ * Security notices a person sees at their next sign-in (their second factor was changed or
+ * reset), until they dismiss them.
+ */
+export const securityNotices = pgTable(
+  "security_notices",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** `second_factor_changed` or `second_factor_reset`. */
+    kind: text().notNull(),
+    at: tstz().notNull().defaultNow(),
+    /** Where the change came from. */
+    ip: text(),
+    userAgent: text(),
+    /** Who made it, when not the person (an admin's name). */
+    byName: text(),
+    dismissedAt: tstz(),
+  },
+  (t) => [index("security_notices_user_idx").on(t.userId)],
 );

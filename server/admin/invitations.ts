@@ -6,14 +6,15 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { userInvitations, users } from "@/db/schema";
+import { userInvitations, users, userSessions } from "@/db/schema";
 import { hashPassword } from "../auth/password";
+import { passwordProblem } from "../auth/password-strength";
 import { DomainError } from "../errors";
 import { appendLedger, type LedgerActor } from "../ledger/append";
 import type { RequestMeta } from "../request-meta";
 
 export const INVITATION_HOURS = 72;
-export const PASSWORD_MIN_LENGTH = 12;
+export { PASSWORD_MIN_LENGTH } from "../auth/password-strength";
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
@@ -68,30 +69,33 @@ export async function peekInvitation(db: Tx, token: string): Promise<{ name: str
   return row ?? null;
 }
 
-/** Sets the password and spends the link, in one transaction. */
+/**
+ * Sets the password and spends the link, in one transaction. The password must pass the
+ * strength check (the reason is shown), and every session the person had ends: a re-issued
+ * link is how an admin resets a password, and the old password's sessions must not outlive it.
+ */
 export async function acceptInvitation(
   db: Tx,
   input: { token: string; password: string },
   request: RequestMeta | null,
 ): Promise<{ email: string }> {
-  if (input.password.length < PASSWORD_MIN_LENGTH || input.password.length > 1024) {
-    throw new DomainError("BAD_REQUEST", `Choose a password of at least ${PASSWORD_MIN_LENGTH} characters`, {
-      field: "password",
+  const gone = () =>
+    new DomainError("NOT_FOUND", "This link has expired or was already used; ask for a new one", {
+      field: "token",
     });
-  }
+  const person = await peekInvitation(db, input.token);
+  if (!person) throw gone();
+  const problem = passwordProblem(input.password, person);
+  if (problem) throw new DomainError("BAD_REQUEST", problem, { field: "password" });
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
     const [row] = await tx
       .select({ id: userInvitations.id, userId: users.id, name: users.name, email: users.email })
       .from(userInvitations)
       .innerJoin(users, eq(users.id, userInvitations.userId))
-      .where(input.token.length > 100 ? sql`false` : usable(input.token))
+      .where(usable(input.token))
       .for("update");
-    if (!row) {
-      throw new DomainError("NOT_FOUND", "This link has expired or was already used; ask for a new one", {
-        field: "token",
-      });
-    }
+    if (!row) throw gone();
     await tx.update(users).set({ passwordHash }).where(eq(users.id, row.userId));
     await tx
       .update(userInvitations)
@@ -105,6 +109,20 @@ export async function acceptInvitation(
       payload: { email: row.email, invitationId: row.id },
       request,
     });
+    const ended = await tx
+      .update(userSessions)
+      .set({ revokedAt: sql`now()` })
+      .where(and(eq(userSessions.userId, row.userId), isNull(userSessions.revokedAt)))
+      .returning({ id: userSessions.id });
+    if (ended.length) {
+      await appendLedger(tx, {
+        type: "auth.sessions_signed_out",
+        actor,
+        subjects: [row.userId, ...ended.map((s) => s.id)],
+        payload: { count: ended.length, reason: "password_set" },
+        request,
+      });
+    }
     return { email: row.email };
   });
 }

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { ZodError } from "zod";
 import { userInvitations, userRoles, users } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
-import { beginEnrolment, confirmEnrolment } from "../auth/second-factor";
+import { beginEnrolment, confirmEnrolment } from "../auth/enrolment";
+import { stepUp } from "../auth/second-factor";
 import { loadSessionUser } from "../auth/sessions";
 import { signInWithPassword } from "../auth/sign-in";
 import { callerForSession, sessionFor } from "../testing/callers";
@@ -21,12 +22,13 @@ await seedDemo(t.db, "demo-password-for-tests");
 const samSession = await sessionFor(t.db, "sam.okafor@casefile.demo");
 const samUser = await loadSessionUser(t.db, samSession);
 if (!samUser) throw new Error("no sam");
-await beginEnrolment(t.db, samUser);
+await beginEnrolment(t.db, samUser, { password: "demo-password-for-tests" });
 const [samRow] = await t.db
   .select({ s: users.totpPendingSecret })
   .from(users)
   .where(eq(users.id, samUser.id));
 await confirmEnrolment(t.db, samUser, totpCode(samRow?.s ?? ""));
+await stepUp(t.db, samUser, totpCode(samRow?.s ?? "", 1));
 const sam = await callerForSession(t.db, samSession);
 
 const person = {
@@ -91,16 +93,20 @@ describe("admin user management", () => {
       code: "BAD_REQUEST",
       field: "password",
     });
-    await acceptInvitation(t.db, { token: invitation.token, password: "a long passphrase for dana" }, null);
+    await acceptInvitation(
+      t.db,
+      { token: invitation.token, password: "kettle orbit cinnamon lantern" },
+      null,
+    );
     const signedIn = await signInWithPassword(
       t.db,
-      { email: "dana.fischer@casefile.demo", password: "a long passphrase for dana" },
+      { email: "dana.fischer@casefile.demo", password: "kettle orbit cinnamon lantern" },
       null,
     );
     expect(signedIn.ok).toBe(true);
     expect(await peekInvitation(t.db, invitation.token)).toBeNull();
     await expect(
-      acceptInvitation(t.db, { token: invitation.token, password: "another long passphrase" }, null),
+      acceptInvitation(t.db, { token: invitation.token, password: "another kettle orbit lantern" }, null),
     ).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(await inboxEntries(t, "auth.invitation_accepted")).toHaveLength(1);
   });

@@ -21,6 +21,8 @@ export type UserSummary = {
   /** Linked to a single sign-on identity: roles follow the identity provider's groups. */
   sso: boolean;
   hasPassword: boolean;
+  /** Has a second factor set up (an admin can reset it when lost). */
+  secondFactor: boolean;
 };
 
 export async function listUsers(db: Tx): Promise<UserSummary[]> {
@@ -35,6 +37,7 @@ export async function listUsers(db: Tx): Promise<UserSummary[]> {
       serviceAccount: users.serviceAccount,
       sso: sql<boolean>`${users.oidcSubject} is not null`,
       hasPassword: sql<boolean>`${users.passwordHash} is not null`,
+      secondFactor: sql<boolean>`${users.totpEnabledAt} is not null`,
       roles: sql<
         Role[]
       >`coalesce(array_agg(${userRoles.role} order by ${userRoles.role}) filter (where ${userRoles.role} is not null), '{}')`,

@@ -9,7 +9,7 @@ import { idTokenClaimsFor, TEST_REDIRECT_URI } from "../testing/oidc-flow";
 import { startOidcProvider } from "../testing/oidc-provider";
 import { totpCode } from "../testing/totp";
 import { completeSecondFactor, mapGroups, signInWithOidc, type OidcSettings } from "./oidc";
-import { beginEnrolment, confirmEnrolment } from "./second-factor";
+import { beginEnrolment, confirmEnrolment } from "./enrolment";
 import { loadSessionUser } from "./sessions";
 
 const t = await testDatabase();
@@ -156,7 +156,8 @@ describe("single sign-on through a real OpenID Connect provider", () => {
     if (!first.ok) throw new Error(first.reason);
     const user = await loadSessionUser(t.db, first.sessionId);
     if (!user) throw new Error("no session");
-    await beginEnrolment(t.db, user);
+    // A single sign-on from the last minutes stands in for the password in sudo mode.
+    await beginEnrolment(t.db, user, {});
     const [row] = await t.db
       .select({ secret: users.totpPendingSecret })
       .from(users)
@@ -192,7 +193,7 @@ describe("single sign-on through a real OpenID Connect provider", () => {
     const user = await loadSessionUser(t.db, lee.sessionId);
     expect(user).toMatchObject({ roles: ["approver", "investigator"], clearance: 4 });
     if (!user) throw new Error("no session");
-    await beginEnrolment(t.db, user);
+    await beginEnrolment(t.db, user, {});
     const [row] = await t.db.select({ s: users.totpPendingSecret }).from(users).where(eq(users.id, user.id));
     await confirmEnrolment(t.db, user, totpCode(row?.s ?? ""));
     const again = await signIn("lee");

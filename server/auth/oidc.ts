@@ -10,7 +10,7 @@ import { applyRoles } from "../admin/roles";
 import { env } from "../env";
 import { appendLedger } from "../ledger/append";
 import type { RequestMeta } from "../request-meta";
-import { clearAccountFailures, lockoutOf, recordFailure } from "./lockout";
+import { attemptFailed, attemptSucceeded, beginAttempt } from "./lockout";
 import { useSecondFactor } from "./second-factor";
 import { loadPendingSession, openSession } from "./sessions";
 
@@ -147,6 +147,7 @@ export async function signInWithOidc(
       { ip: request?.ip, userAgent: request?.userAgent },
       idpMfa ? "idp-mfa" : null,
       pending,
+      "sso",
     );
     await appendLedger(tx, {
       type: pending ? "auth.sign_in_awaiting_second_factor" : "auth.sign_in",
@@ -211,7 +212,8 @@ export async function completeSecondFactor(
   const pending = await loadPendingSession(db, sessionId);
   if (!pending) return { ok: false, reason: "no_pending_sign_in" };
   const actor = { id: pending.userId, name: pending.name };
-  if ((await lockoutOf(db, pending.email, request?.ip)).locked) return { ok: false, reason: "locked" };
+  const started = await beginAttempt(db, { email: pending.email, ip: request?.ip, sessionId });
+  if (!started.ok) return { ok: false, reason: "locked" };
   const done = await db.transaction(async (tx) => {
     const method = await useSecondFactor(tx, pending.userId, pending.email, code.slice(0, 64));
     if (!method) return false;
@@ -219,7 +221,7 @@ export async function completeSecondFactor(
       .update(userSessions)
       .set({ secondFactorPending: false, secondFactorAt: sql`now()`, secondFactorMethod: method })
       .where(eq(userSessions.id, sessionId));
-    await clearAccountFailures(tx, pending.email);
+    await attemptSucceeded(tx, started.attempt);
     await appendLedger(tx, {
       type: "auth.sign_in",
       actor,
@@ -230,15 +232,13 @@ export async function completeSecondFactor(
     return true;
   });
   if (done) return { ok: true };
-  await db.transaction(async (tx) => {
-    await recordFailure(tx, pending.email, request?.ip);
-    await appendLedger(tx, {
-      type: "auth.second_factor_failed",
-      actor,
-      subjects: [pending.userId],
-      payload: { during: "sso-sign-in" },
-      request,
-    });
+  await appendLedger(db, {
+    type: "auth.second_factor_failed",
+    actor,
+    subjects: [pending.userId],
+    payload: { during: "sso-sign-in" },
+    request,
   });
+  await attemptFailed(db, started.attempt, actor, request);
   return { ok: false, reason: "invalid_code" };
 }

@@ -21,7 +21,8 @@ vi.stubEnv("CASEFILE_OIDC_CLIENT_SECRET", "not-used-here");
 afterAll(() => vi.unstubAllEnvs());
 const { authOptions, PASSWORD_SIGN_IN_OFF } = await import("./options");
 const { callerForSession, sessionFor } = await import("../testing/callers");
-const { beginEnrolment, confirmEnrolment } = await import("./second-factor");
+const { beginEnrolment, confirmEnrolment } = await import("./enrolment");
+const { stepUp } = await import("./second-factor");
 const { loadSessionUser } = await import("./sessions");
 
 type Authorize = (
@@ -52,9 +53,10 @@ describe("password sign-in turned off", () => {
     const samSession = await sessionFor(t.db, "sam.okafor@casefile.demo");
     const sam = await loadSessionUser(t.db, samSession);
     if (!sam) throw new Error("no sam");
-    await beginEnrolment(t.db, sam);
+    await beginEnrolment(t.db, sam, { password: "demo-password-for-tests" });
     const [row] = await t.db.select({ s: users.totpPendingSecret }).from(users).where(eq(users.id, sam.id));
     await confirmEnrolment(t.db, sam, totpCode(row?.s ?? ""));
+    await stepUp(t.db, sam, totpCode(row?.s ?? "", 1));
     const admin = await callerForSession(t.db, samSession);
     const created = await admin.admin.users.create({
       name: "Dana Fischer",

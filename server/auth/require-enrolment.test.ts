@@ -3,7 +3,7 @@ import { afterAll, expect, it } from "vitest";
 import { seedDemo } from "@/db/seed";
 import { callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
-import { totpCode } from "../testing/totp";
+import { enrolSecondFactor } from "../testing/second-factor";
 
 // The policy, set before the environment is first read in this file's module graph.
 process.env.CASEFILE_REQUIRE_SECOND_FACTOR = "approver,admin";
@@ -32,8 +32,7 @@ it("keeps an approver who has not set up a second factor to their account until 
     "Your role requires two-factor authentication: set it up under Your account first.",
   ]);
   expect((await before.me()).mustEnrolFirst).toBe(true);
-  const { secret } = await before.account.secondFactor.begin();
-  await before.account.secondFactor.confirm({ code: totpCode(secret) });
+  await enrolSecondFactor(before, "demo-password-for-tests");
 
   const after = await callerFor(t.db, PRIYA);
   expect((await after.me()).mustEnrolFirst).toBe(false);

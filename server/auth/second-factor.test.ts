@@ -28,7 +28,9 @@ async function failure(promise: Promise<unknown>): Promise<TRPCError> {
 }
 
 const priya = await callerFor(t.db, EMAIL);
-const { secret, uri, qrSvg } = await priya.account.secondFactor.begin();
+const { secret, uri, qrSvg } = await priya.account.secondFactor.begin({
+  password: "demo-password-for-tests",
+});
 
 describe("TOTP enrolment and sign-in", () => {
   it("enrols with a code from the app and hands out recovery codes once", async () => {

@@ -4,23 +4,22 @@
  * minutes — for high-risk decisions. Every code is good once: the last accepted time
  * step is kept, and recovery codes are marked used.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { and, count, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { Secret, TOTP } from "otpauth";
-import QRCode from "qrcode";
 import type { Tx } from "@/db/client";
 import { recoveryCodes, users, userSessions } from "@/db/schema";
 import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
 import type { RequestMeta } from "../request-meta";
-import { recordFailure } from "./lockout";
+import { attemptFailed, attemptSucceeded, beginAttempt, lockoutMessage } from "./lockout";
 import type { SessionUser } from "./sessions";
 
 export const STEP_UP_MINUTES = 5;
 const ISSUER = "Casefile";
-const RECOVERY_CODES = 10;
+export const RECOVERY_CODES = 10;
 
-const totp = (secret: string, label: string) =>
+export const totp = (secret: string, label: string) =>
   new TOTP({
     issuer: ISSUER,
     label,
@@ -30,70 +29,14 @@ const totp = (secret: string, label: string) =>
     secret: Secret.fromBase32(secret),
   });
 
-const hashCode = (code: string) =>
+export const hashCode = (code: string) =>
   createHash("sha256").update(code.replace(/[\s-]/g, "").toLowerCase()).digest("hex");
 
-/** Starts enrolment: a new secret, shown once as a QR code and as text, confirmed by a code. */
-export async function beginEnrolment(db: Tx, user: SessionUser) {
-  const secret = new Secret({ size: 20 }).base32;
-  await db.update(users).set({ totpPendingSecret: secret }).where(eq(users.id, user.id));
-  const uri = totp(secret, user.email).toString();
-  return { secret, uri, qrSvg: await QRCode.toString(uri, { type: "svg", margin: 1 }) };
-}
-
 /** The time step `code` is valid for, now, or null. */
-function acceptedStep(secret: string, label: string, code: string, nowMs: number): number | null {
+export function acceptedStep(secret: string, label: string, code: string, nowMs: number): number | null {
   if (!/^\d{6}$/.test(code)) return null;
   const delta = totp(secret, label).validate({ token: code, timestamp: nowMs, window: 1 });
   return delta === null ? null : Math.floor(nowMs / 30_000) + delta;
-}
-
-export async function confirmEnrolment(
-  db: Tx,
-  user: SessionUser,
-  code: string,
-  request: RequestMeta | null = null,
-): Promise<{ recoveryCodes: string[] }> {
-  return db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({ pending: users.totpPendingSecret })
-      .from(users)
-      .where(eq(users.id, user.id))
-      .for("update");
-    if (!row?.pending) throw new DomainError("CONFLICT", "Start the set-up again");
-    const step = acceptedStep(row.pending, user.email, code.trim(), Date.now());
-    if (step === null)
-      throw new DomainError("BAD_REQUEST", "That code is not right; check the time on your device", {
-        field: "code",
-      });
-    await tx
-      .update(users)
-      .set({
-        totpSecret: row.pending,
-        totpPendingSecret: null,
-        totpEnabledAt: sql`now()`,
-        totpLastStep: step,
-      })
-      .where(eq(users.id, user.id));
-    const codes = Array.from({ length: RECOVERY_CODES }, () => {
-      const raw = randomBytes(5).toString("hex");
-      return `${raw.slice(0, 5)}-${raw.slice(5)}`;
-    });
-    await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, user.id));
-    await tx.insert(recoveryCodes).values(codes.map((c) => ({ userId: user.id, codeHash: hashCode(c) })));
-    await tx
-      .update(userSessions)
-      .set({ secondFactorAt: sql`now()`, secondFactorMethod: "totp" })
-      .where(eq(userSessions.id, user.sessionId));
-    await appendLedger(tx, {
-      type: "auth.second_factor_enrolled",
-      actor: { id: user.id, name: user.name },
-      subjects: [user.id],
-      payload: { method: "totp", recoveryCodes: RECOVERY_CODES },
-      request,
-    });
-    return { recoveryCodes: codes };
-  });
 }
 
 export async function secondFactorStatus(db: Tx, userId: string) {
@@ -142,23 +85,41 @@ export async function useSecondFactor(
   return spent ? "recovery" : null;
 }
 
-/** Step-up: proves the second factor now, for this session; a wrong code counts towards lockout. */
+/**
+ * Step-up: proves the second factor now, for this session. Each try is counted before the code
+ * is checked (per account, address and session), so a locked account is locked for step-up too.
+ */
 export async function stepUp(
   db: Tx,
   user: SessionUser,
   code: string,
   request: RequestMeta | null = null,
 ): Promise<{ method: "totp" | "recovery" }> {
+  const actor = { id: user.id, name: user.name };
+  const started = await beginAttempt(db, { email: user.email, ip: request?.ip, sessionId: user.sessionId });
+  if (!started.ok) {
+    await appendLedger(db, {
+      type: "auth.step_up_locked",
+      actor,
+      subjects: [user.id],
+      payload: { scope: started.lockout.scope, retryAfterSeconds: started.lockout.retryAfterSeconds },
+      request,
+    });
+    throw new DomainError("TOO_MANY_REQUESTS", lockoutMessage(started.lockout, "confirming with a code"), {
+      field: "secondFactorCode",
+    });
+  }
   const method = await db.transaction(async (tx) => {
-    const used = await useSecondFactor(tx, user.id, user.email, code);
+    const used = await useSecondFactor(tx, user.id, user.email, code.slice(0, 64));
     if (used) {
+      await attemptSucceeded(tx, started.attempt);
       await tx
         .update(userSessions)
         .set({ secondFactorAt: sql`now()`, secondFactorMethod: used })
         .where(eq(userSessions.id, user.sessionId));
       await appendLedger(tx, {
         type: "auth.step_up",
-        actor: { id: user.id, name: user.name },
+        actor,
         subjects: [user.id],
         payload: { method: used, sessionId: user.sessionId },
         request,
@@ -167,16 +128,15 @@ export async function stepUp(
     return used;
   });
   if (!method) {
-    await db.transaction(async (tx) => {
-      await recordFailure(tx, user.email, request?.ip);
-      await appendLedger(tx, {
-        type: "auth.second_factor_failed",
-        actor: { id: user.id, name: user.name },
-        subjects: [user.id],
-        payload: { during: "step-up" },
-        request,
-      });
+    // The attempt stays counted.
+    await appendLedger(db, {
+      type: "auth.second_factor_failed",
+      actor,
+      subjects: [user.id],
+      payload: { during: "step-up" },
+      request,
     });
+    await attemptFailed(db, started.attempt, actor, request);
     throw new DomainError("BAD_REQUEST", "That code is not right, or was already used", {
       field: "secondFactorCode",
     });
@@ -231,10 +191,11 @@ export async function requireFreshSecondFactor(
   );
 }
 
-/** Whether policy keeps this user from everything but setting up a second factor. */
+/** Whether policy (or an admin's reset) keeps this user from everything but setting up a second factor. */
 export function mustEnrolFirst(
-  user: Pick<SessionUser, "roles" | "secondFactorEnrolled">,
+  user: Pick<SessionUser, "roles" | "secondFactorEnrolled" | "secondFactorReset">,
   requiredFor: readonly string[],
 ): boolean {
-  return !user.secondFactorEnrolled && user.roles.some((r) => requiredFor.includes(r));
+  if (user.secondFactorEnrolled) return false;
+  return user.secondFactorReset || user.roles.some((r) => requiredFor.includes(r));
 }

@@ -13,6 +13,8 @@ export type SessionUser = {
   sessionId: string;
   /** Has a confirmed second factor (TOTP). */
   secondFactorEnrolled: boolean;
+  /** An admin reset the second factor: setting up a new one comes before anything else. */
+  secondFactorReset: boolean;
   /** Used by a system, not a person: approves nothing. */
   serviceAccount: boolean;
 };
@@ -54,6 +56,7 @@ export async function openSession(
   meta: { ip?: string | null; userAgent?: string | null } = {},
   secondFactor: string | null = null,
   secondFactorPending = false,
+  signedInWith: "password" | "sso" = "password",
 ): Promise<string> {
   const [row] = await db
     .insert(userSessions)
@@ -64,6 +67,7 @@ export async function openSession(
       userAgent: meta.userAgent?.slice(0, 500) ?? null,
       ...(secondFactor ? { secondFactorAt: sql`now()`, secondFactorMethod: secondFactor } : {}),
       secondFactorPending,
+      signedInWith,
     })
     .returning({ id: userSessions.id });
   if (!row) throw new Error("session insert returned no row");
@@ -92,6 +96,7 @@ export async function loadSessionUser(db: Tx, sessionId: string): Promise<Sessio
       name: users.name,
       clearance: users.clearance,
       totpEnabledAt: users.totpEnabledAt,
+      secondFactorResetAt: users.secondFactorResetAt,
       serviceAccount: users.serviceAccount,
       role: userRoles.role,
       seenLongAgo: sql<boolean>`${userSessions.lastSeenAt} < now() - interval '1 minute'`,
@@ -118,6 +123,7 @@ export async function loadSessionUser(db: Tx, sessionId: string): Promise<Sessio
     roles,
     sessionId,
     secondFactorEnrolled: first.totpEnabledAt !== null,
+    secondFactorReset: first.secondFactorResetAt !== null,
     serviceAccount: first.serviceAccount,
   };
 }
@@ -131,6 +137,7 @@ export async function loadUserForSystem(db: Tx, userId: string): Promise<Session
       name: users.name,
       clearance: users.clearance,
       totpEnabledAt: users.totpEnabledAt,
+      secondFactorResetAt: users.secondFactorResetAt,
       serviceAccount: users.serviceAccount,
       role: userRoles.role,
     })
@@ -148,6 +155,7 @@ export async function loadUserForSystem(db: Tx, userId: string): Promise<Session
     roles,
     sessionId: "system",
     secondFactorEnrolled: first.totpEnabledAt !== null,
+    secondFactorReset: first.secondFactorResetAt !== null,
     serviceAccount: first.serviceAccount,
   };
 }

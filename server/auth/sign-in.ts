@@ -1,7 +1,7 @@
 import type { Db } from "@/db/client";
 import { appendLedger } from "../ledger/append";
 import type { RequestMeta } from "../request-meta";
-import { clearAccountFailures, lockoutOf, recordFailure } from "./lockout";
+import { attemptFailed, attemptSucceeded, beginAttempt, withdrawAttempt } from "./lockout";
 import { secondFactorStatus, useSecondFactor } from "./second-factor";
 import { checkCredentials, openSession, revokeSession } from "./sessions";
 
@@ -17,38 +17,41 @@ export async function signInWithPassword(
   request: RequestMeta | null,
 ): Promise<SignInResult> {
   const email = input.email.trim().toLowerCase().slice(0, 320);
-  // A locked account or address is refused before the password is even checked.
-  const lockout = await lockoutOf(db, email, request?.ip);
-  if (lockout.locked) {
+  // Counted before the password is checked: a locked account or address is refused unchecked,
+  // and parallel guesses queue for their turn, so no more than the limit are ever checked.
+  const started = await beginAttempt(db, { email, ip: request?.ip });
+  if (!started.ok) {
     await appendLedger(db, {
       type: "auth.sign_in_locked",
       actor: null,
-      payload: { email, scope: lockout.scope, retryAfterSeconds: lockout.retryAfterSeconds },
+      payload: { email, scope: started.lockout.scope, retryAfterSeconds: started.lockout.retryAfterSeconds },
       request,
     });
-    return { ok: false, reason: "locked", retryAfterSeconds: lockout.retryAfterSeconds };
+    return { ok: false, reason: "locked", retryAfterSeconds: started.lockout.retryAfterSeconds };
   }
+  const { attempt } = started;
   const result = await checkCredentials(db, email, input.password);
   if (!result.ok) {
-    await db.transaction(async (tx) => {
-      await recordFailure(tx, email, request?.ip);
-      await appendLedger(tx, {
-        type: "auth.sign_in_failed",
-        actor: null,
-        payload: { email, reason: result.reason },
-        request,
-      });
+    await appendLedger(db, {
+      type: "auth.sign_in_failed",
+      actor: null,
+      payload: { email, reason: result.reason },
+      request,
     });
+    await attemptFailed(db, attempt, null, request);
     return result;
   }
   const { user } = result;
   const enrolled = (await secondFactorStatus(db, user.id)).enabled;
   // The password was right; the second factor, once enrolled, is asked for every sign-in.
-  if (enrolled && !input.code?.trim()) return { ok: false, reason: "second_factor_required" };
+  if (enrolled && !input.code?.trim()) {
+    await withdrawAttempt(db, attempt);
+    return { ok: false, reason: "second_factor_required" };
+  }
   const sessionId = await db.transaction(async (tx) => {
     const method = enrolled ? await useSecondFactor(tx, user.id, user.email, input.code ?? "") : null;
     if (enrolled && !method) return null;
-    await clearAccountFailures(tx, email);
+    await attemptSucceeded(tx, attempt);
     const id = await openSession(tx, user.id, { ip: request?.ip, userAgent: request?.userAgent }, method);
     await appendLedger(tx, {
       type: "auth.sign_in",
@@ -60,16 +63,15 @@ export async function signInWithPassword(
     return id;
   });
   if (!sessionId) {
-    await db.transaction(async (tx) => {
-      await recordFailure(tx, email, request?.ip);
-      await appendLedger(tx, {
-        type: "auth.second_factor_failed",
-        actor: { id: user.id, name: user.name },
-        subjects: [user.id],
-        payload: { during: "sign-in" },
-        request,
-      });
+    // The attempt stays counted: a wrong code is a guess like a wrong password.
+    await appendLedger(db, {
+      type: "auth.second_factor_failed",
+      actor: { id: user.id, name: user.name },
+      subjects: [user.id],
+      payload: { during: "sign-in" },
+      request,
     });
+    await attemptFailed(db, attempt, { id: user.id, name: user.name }, request);
     return { ok: false, reason: "invalid_code" };
   }
   return { ok: true, user, sessionId };

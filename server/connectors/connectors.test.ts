@@ -7,15 +7,14 @@ import { seedDemo } from "@/db/seed";
 import { callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
 import { testSystems } from "../testing/systems";
-import { totpCode } from "../testing/totp";
+import { enrolSecondFactor } from "../testing/second-factor";
 import { unseal } from "./seal";
 
 const t = await testDatabase();
 await seedDemo(t.db, "demo-password-for-tests");
 const systems = await testSystems(0);
 const sam = await callerFor(t.db, "sam.okafor@casefile.demo"); // admin
-const enrolment = await sam.account.secondFactor.begin();
-await sam.account.secondFactor.confirm({ code: totpCode(enrolment.secret) }); // fresh for five minutes
+await enrolSecondFactor(sam, "demo-password-for-tests", { stepUp: true }); // fresh for five minutes
 
 async function failure(promise: Promise<unknown>): Promise<TRPCError> {
   const error = await promise.then(

@@ -9,7 +9,7 @@ import { seedDemo } from "@/db/seed";
 import { ensureActionTypes } from "../actions/types";
 import { approveAsSeen, callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
-import { totpCode } from "../testing/totp";
+import { enrolSecondFactor } from "../testing/second-factor";
 import { webhookReceiver } from "../testing/webhook-receiver";
 import { seedConnector } from "./connectors";
 import { deliverDue } from "./outbox";
@@ -41,8 +41,7 @@ await seedConnector(
 const ines = await callerFor(t.db, "ines.ortega@casefile.demo");
 const approvers = [await callerFor(t.db, "priya.raman@casefile.demo")];
 for (const approver of approvers) {
-  const e = await approver.account.secondFactor.begin();
-  await approver.account.secondFactor.confirm({ code: totpCode(e.secret) });
+  await enrolSecondFactor(approver, "demo-password-for-tests", { stepUp: true });
 }
 const { id: caseId, key: caseKey } = await ines.cases.create({
   title: "Takeover",

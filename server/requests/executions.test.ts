@@ -15,7 +15,7 @@ import { seedConnector } from "../connectors/connectors";
 import { approveAsSeen, callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
 import { testSystems } from "../testing/systems";
-import { totpCode } from "../testing/totp";
+import { enrolSecondFactor } from "../testing/second-factor";
 import { failInterrupted } from "./executions";
 
 const t = await testDatabase();
@@ -55,8 +55,7 @@ await seedConnector(
 
 const ines = await callerFor(t.db, "ines.ortega@casefile.demo");
 const priya = await callerFor(t.db, "priya.raman@casefile.demo");
-const enrolment = await priya.account.secondFactor.begin();
-await priya.account.secondFactor.confirm({ code: totpCode(enrolment.secret) });
+await enrolSecondFactor(priya, "demo-password-for-tests", { stepUp: true });
 
 const { id: caseId } = await ines.cases.create({
   title: "Support portal takeover",

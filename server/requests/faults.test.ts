@@ -25,7 +25,7 @@ import { verifyStoredLedger } from "../ledger/verify-db";
 import { approveAsSeen, callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
 import { testSystems } from "../testing/systems";
-import { totpCode } from "../testing/totp";
+import { enrolSecondFactor } from "../testing/second-factor";
 import { webhookReceiver } from "../testing/webhook-receiver";
 import { failInterrupted } from "./executions";
 
@@ -54,8 +54,7 @@ await seedConnector(
 const ines = await callerFor(t.db, "ines.ortega@casefile.demo");
 const priya = await callerFor(t.db, "priya.raman@casefile.demo");
 // High-risk approvals need a fresh second factor: Priya has just given one.
-const enrolment = await priya.account.secondFactor.begin();
-await priya.account.secondFactor.confirm({ code: totpCode(enrolment.secret) });
+await enrolSecondFactor(priya, "demo-password-for-tests", { stepUp: true });
 const inesId = (await ines.me()).id;
 const { id: caseId } = await ines.cases.create({ title: "Faults", summary: "", severity: 2, tlp: "amber" });
 const logs = {

@@ -4,9 +4,11 @@ import { createDb } from "@/db/client";
 import { userRoles, users, type Role } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
 import { ensureActionTypes } from "../actions/types";
+import { hashPassword } from "../auth/password";
 import { type LiveEvent, liveHub } from "../realtime/live";
 import { approveAsSeen, callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
+import { enrolSecondFactor } from "../testing/second-factor";
 import { totpCode } from "../testing/totp";
 import { expireDue } from "./requests";
 
@@ -17,7 +19,12 @@ await ensureActionTypes(t.db);
 async function addUser(email: string, roles: Role[], clearance: number) {
   const [row] = await t.db
     .insert(users)
-    .values({ email, name: email.split("@")[0] ?? email, clearance })
+    .values({
+      email,
+      name: email.split("@")[0] ?? email,
+      clearance,
+      passwordHash: await hashPassword("demo-password-for-tests"),
+    })
     .returning();
   if (!row) throw new Error("no user");
   await t.db.insert(userRoles).values(roles.map((role) => ({ userId: row.id, role })));
@@ -35,9 +42,8 @@ const second = await callerFor(t.db, "second.approver@casefile.demo");
 const allRoles = await callerFor(t.db, "all.roles@casefile.demo");
 const carla = await callerFor(t.db, "carla.nguyen@casefile.demo"); // compliance
 
-// Priya proves a second factor in this session (enrolment counts): high-risk approvals need one.
-const priyaTotp = await priya.account.secondFactor.begin();
-await priya.account.secondFactor.confirm({ code: totpCode(priyaTotp.secret) });
+// Priya sets up and proves a second factor in this session: high-risk approvals need a fresh one.
+await enrolSecondFactor(priya, "demo-password-for-tests", { stepUp: true });
 
 const { id: caseId, key: caseKey } = await ines.cases.create({
   title: "Exfiltration from the orders database",
@@ -130,9 +136,7 @@ describe("the catalogue", () => {
       "PRECONDITION_FAILED",
       "Admin changes need a second factor: set one up under Your account first",
     ]);
-    await admin.account.secondFactor.confirm({
-      code: totpCode((await admin.account.secondFactor.begin()).secret),
-    });
+    await enrolSecondFactor(admin, "demo-password-for-tests", { stepUp: true });
     expect(
       (
         await failure(
@@ -324,8 +328,9 @@ describe("step-up for high-risk approvals", () => {
       "PRECONDITION_FAILED",
       "High-risk approvals need a second factor: set one up under Your account first",
     ]);
-    const { secret } = await second.account.secondFactor.begin();
-    await second.account.secondFactor.confirm({ code: totpCode(secret) });
+    const { secret, recoveryCodes } = await enrolSecondFactor(second, "demo-password-for-tests");
+    // Setting it up is no step-up; a recovery code proves it, and that proof then grows old.
+    await second.account.secondFactor.stepUp({ code: recoveryCodes[0] ?? "" });
     // Proof older than five minutes (by the database clock) no longer counts.
     await t.owner.sql`update user_sessions set second_factor_at = now() - interval '6 minutes'
       where user_id = (select id from users where email = 'second.approver@casefile.demo')`;
@@ -524,9 +529,7 @@ describe("expiry, cancellation and break-glass", () => {
     expect((await failure(ines.requests.breakGlass({ ...ask, minutes: 10 }))).message).toBe(
       "Break-glass grants need a second factor: set one up under Your account first",
     );
-    await ines.account.secondFactor.confirm({
-      code: totpCode((await ines.account.secondFactor.begin()).secret),
-    });
+    await enrolSecondFactor(ines, "demo-password-for-tests", { stepUp: true });
     expect((await failure(ines.requests.breakGlass({ ...ask, minutes: 30 }))).message).toMatch(
       /At most 15 minutes/,
     );

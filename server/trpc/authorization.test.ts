@@ -77,6 +77,9 @@ const MATRIX: Record<string, Row> = {
     guard: "signed-in",
     call: (c) => c.account.signOutOthers({ sessionId: userId }),
   },
+  "account.notices": { guard: "signed-in", call: (c) => c.account.notices() },
+  "account.dismissNotice": { guard: "signed-in", call: (c) => c.account.dismissNotice({ noticeId: userId }) },
+  "account.sudo": { guard: "signed-in", call: (c) => c.account.sudo() },
   "account.secondFactor.status": { guard: "signed-in", call: (c) => c.account.secondFactor.status() },
   "account.secondFactor.begin": { guard: "signed-in", call: (c) => c.account.secondFactor.begin() },
   "account.secondFactor.confirm": {
@@ -104,6 +107,10 @@ const MATRIX: Record<string, Row> = {
     call: (c) => c.admin.users.update({ userId, clearance: 3 }),
   },
   "admin.users.invite": { guard: ["admin"], call: (c) => c.admin.users.invite({ userId }) },
+  "admin.users.resetSecondFactor": {
+    guard: ["admin"],
+    call: (c) => c.admin.users.resetSecondFactor({ userId }),
+  },
   "admin.users.setDisabled": {
     guard: ["admin"],
     call: (c) => c.admin.users.setDisabled({ userId, disabled: false }),

@@ -6,7 +6,7 @@ import { loadSessionUser } from "../auth/sessions";
 import { DomainError } from "../errors";
 import { callerFor, callerForSession, sessionFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
-import { totpCode } from "../testing/totp";
+import { enrolSecondFactor } from "../testing/second-factor";
 import { createCallerFactory, createContextInner, publicProcedure, router } from "./init";
 import { appRouter } from "./routers/_app";
 
@@ -128,10 +128,8 @@ describe("disabling a user", () => {
     expect((await (await callerForSession(db, sid)).me()).email).toBe(INVESTIGATOR);
 
     const admin = await callerFor(db, ADMIN);
-    // Admin changes need a fresh second factor: enrolling proves one.
-    await admin.account.secondFactor.confirm({
-      code: totpCode((await admin.account.secondFactor.begin()).secret),
-    });
+    // Admin changes need a fresh second factor: the admin sets one up, then proves it.
+    await enrolSecondFactor(admin, "demo-password-for-tests", { stepUp: true });
     const target = (await admin.admin.users.list()).find((u) => u.email === INVESTIGATOR);
     if (!target) throw new Error("seeded investigator missing");
     await admin.admin.users.setDisabled({ userId: target.id, disabled: true });

@@ -10,7 +10,7 @@ import { requestMetaFrom } from "@/server/request-meta";
 
 const MESSAGES = {
   no_pending_sign_in: "This sign-in has ended. Sign in again.",
-  locked: "Too many failed attempts. Sign-in is locked for up to 15 minutes.",
+  locked: "Too many wrong passwords or codes. Sign-in is locked for this account for up to 15 minutes.",
   invalid_code: "That code is not right, or was already used.",
 } as const;
 

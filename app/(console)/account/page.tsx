@@ -11,6 +11,7 @@ export default async function AccountPage() {
   await requireUser("/account");
   prefetch(trpc.account.sessions.queryOptions());
   prefetch(trpc.account.secondFactor.status.queryOptions());
+  prefetch(trpc.account.sudo.queryOptions());
   return (
     <>
       <PageHeader

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ROLES } from "@/db/schema/users";
+import { resetSecondFactor } from "../../admin/second-factor-reset";
 import { createUser, listUsers, reinviteUser, setUserDisabled, updateUser } from "../../admin/users";
 import { env } from "../../env";
 import { workerStatus } from "../../jobs/heartbeat";
@@ -44,6 +45,10 @@ export const adminRouter = router({
     invite: adminProcedure
       .input(z.object({ userId: z.uuid(), secondFactorCode }))
       .mutation(({ ctx, input }) => reinviteUser(ctx.db, ctx.user, input, ctx.meta)),
+    /** Someone lost their second factor: it goes, their sessions end, they set up a new one at next sign-in. */
+    resetSecondFactor: adminProcedure
+      .input(z.object({ userId: z.uuid(), secondFactorCode }))
+      .mutation(({ ctx, input }) => resetSecondFactor(ctx.db, ctx.user, input, ctx.meta)),
     setDisabled: adminProcedure
       .input(
         z.object({
