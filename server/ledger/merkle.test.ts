@@ -532,15 +532,13 @@ describe("verification edge cases (proof/verify_test.go TestVerifyInclusion, Tes
 });
 
 describe("scale", () => {
-  it("computes the root of 1,000,000 leaves quickly and in agreement with Frontier", () => {
+  // Its speed is measured by `npm run bench -- ledger`, not here.
+  it("computes the root of 1,000,000 leaves in agreement with Frontier", () => {
     const n = 1_000_000;
     const block = Buffer.alloc(n * HASH_SIZE);
     for (let i = 0; i < n; i++) block.writeUInt32BE(i, i * HASH_SIZE);
     const leaves = Array.from({ length: n }, (_, i) => block.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE));
-    const started = performance.now();
     const root = rootFromLeafHashes(leaves);
-    const elapsed = performance.now() - started;
-    expect(elapsed).toBeLessThan(10_000);
     const frontier = new Frontier();
     for (const leaf of leaves) frontier.append(leaf);
     expect(hex(frontier.root())).toBe(hex(root));
