@@ -6,6 +6,7 @@ import type { SessionUser } from "../auth/sessions";
 import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
 import type { RequestMeta } from "../request-meta";
+import { applyKillSwitch } from "../requests/kill-switch";
 import { type Policy, summary } from "../requests/policy";
 import { ACTIONS, definitionOf, paramsJsonSchema } from "./catalogue";
 
@@ -58,7 +59,17 @@ export async function loadActionType(tx: Tx, key: string, field = "actionKey") {
 }
 
 /** What an admin may change: the policy, and whether the action is offered at all. */
-export type PolicyPatch = Partial<Policy & Pick<ActionType, "enabled">>;
+export type PolicyPatch = Partial<
+  Policy &
+    Pick<
+      ActionType,
+      | "enabled"
+      | "executorStepUp"
+      | "breakGlassPerDay"
+      | "breakGlassMinutesPerDay"
+      | "breakGlassMaxUnreviewed"
+    >
+>;
 
 export async function updateActionType(
   db: Tx,
@@ -90,11 +101,19 @@ export async function updateActionType(
         changes[field] = { from: before[field], to: after[field] };
       }
     }
+    // Disabling is a kill switch: pending requests refused, live grants revoked, in this transaction.
+    const stopped =
+      before.enabled && !after.enabled ? await applyKillSwitch(tx, admin, after, request) : null;
     await appendLedger(tx, {
       type: "admin.action_type.updated",
       actor: { id: admin.id, name: admin.name },
       subjects: [],
-      payload: { key: input.key, version: after.version, changes },
+      payload: {
+        key: input.key,
+        version: after.version,
+        changes,
+        ...(stopped ? { killSwitch: stopped } : {}),
+      },
       request,
     });
     return after;

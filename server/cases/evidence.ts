@@ -83,10 +83,7 @@ export async function registerEvidence(
       })
       .returning({ id: evidence.id });
     if (!item) throw new Error("evidence not registered");
-    await tx
-      .insert(custodyEvents)
-      .values({ evidenceId: item.id, action: "collected", actorId: access.user.id });
-    await appendLedger(tx, {
+    const receipt = await appendLedger(tx, {
       type: "evidence.registered",
       actor: actorOf(access.user),
       caseId: access.key,
@@ -94,21 +91,38 @@ export async function registerEvidence(
       payload: { name: input.name, sha256, sizeBytes: input.sizeBytes, source: input.source },
       request,
     });
+    await tx.insert(custodyEvents).values({
+      evidenceId: item.id,
+      action: "collected",
+      actorId: access.user.id,
+      ledgerEntryId: receipt.entryId,
+    });
     return item;
   });
 }
 
+/** Custody a case writer records by hand; collection and export happen through their own paths. */
+export type ManualCustodyAction = Exclude<CustodyAction, "collected" | "exported">;
+
 /**
  * Appends to an item's chain of custody. `verified` carries the hash the
  * verifier computed; a mismatch is recorded as such (it is a finding, not an error).
+ * An export is never recorded by hand: it is the use of an evidence.export grant.
  */
 export async function recordCustody(
   db: Tx,
   access: CaseAccess,
-  input: { evidenceId: string; action: Exclude<CustodyAction, "collected">; note?: string; sha256?: string },
+  input: { evidenceId: string; action: ManualCustodyAction; note?: string; sha256?: string },
   request: RequestMeta | null = null,
 ): Promise<{ matched: boolean | null }> {
   requireWrite(access);
+  if ((input.action as CustodyAction) === "exported" || (input.action as CustodyAction) === "collected") {
+    throw new DomainError(
+      "BAD_REQUEST",
+      "Exports are downloads under an approved evidence.export grant; they cannot be recorded by hand",
+      { field: "action" },
+    );
+  }
   return db.transaction(async (tx) => {
     const [item] = await tx
       .select({ id: evidence.id, name: evidence.name, sha256: evidence.sha256 })
@@ -125,20 +139,21 @@ export async function recordCustody(
       matched = input.sha256.toLowerCase() === item.sha256;
     }
     const detail = matched === null ? null : { presented: input.sha256?.toLowerCase() ?? null, matched };
-    await tx.insert(custodyEvents).values({
-      evidenceId: item.id,
-      action: input.action,
-      actorId: access.user.id,
-      note: input.note ?? "",
-      detail,
-    });
-    await appendLedger(tx, {
+    const receipt = await appendLedger(tx, {
       type: "evidence.custody",
       actor: actorOf(access.user),
       caseId: access.key,
       subjects: [item.id],
       payload: { name: item.name, action: input.action, note: input.note ?? "", ...(detail ?? {}) },
       request,
+    });
+    await tx.insert(custodyEvents).values({
+      evidenceId: item.id,
+      action: input.action,
+      actorId: access.user.id,
+      note: input.note ?? "",
+      detail,
+      ledgerEntryId: receipt.entryId,
     });
     return { matched };
   });
