@@ -280,7 +280,10 @@ describe("separation of duties", () => {
   });
 
   it("counts one person once, and needs distinct approvers for a 2-approval policy", async () => {
-    const { id } = await ines.requests.create({
+    // Critical actions ask their requester for a second factor too: Marcus proves his.
+    const { secret } = await marcus.account.secondFactor.begin();
+    await marcus.account.secondFactor.confirm({ code: totpCode(secret) });
+    const { id } = await marcus.requests.create({
       caseId,
       actionKey: "host.isolate",
       params: { hostId: "ws-sup-017" },
@@ -524,12 +527,18 @@ describe("expiry, cancellation and break-glass", () => {
     expect((await failure(ines.requests.breakGlass({ ...ask, minutes: 10 }))).message).toBe(
       "Break-glass grants need a second factor: set one up under Your account first",
     );
-    await ines.account.secondFactor.confirm({
+    const { recoveryCodes } = await ines.account.secondFactor.confirm({
       code: totpCode((await ines.account.secondFactor.begin()).secret),
     });
-    expect((await failure(ines.requests.breakGlass({ ...ask, minutes: 30 }))).message).toMatch(
-      /At most 15 minutes/,
+    const codes = [...recoveryCodes];
+    // A fresh session factor is not enough: every break-glass brings its own code.
+    expect((await failure(ines.requests.breakGlass({ ...ask, minutes: 10 }))).message).toMatch(
+      /Every break-glass needs a code/,
     );
+    expect(
+      (await failure(ines.requests.breakGlass({ ...ask, minutes: 30, secondFactorCode: codes.shift() })))
+        .message,
+    ).toMatch(/At most 15 minutes/);
     expect(
       (
         await failure(
@@ -538,11 +547,16 @@ describe("expiry, cancellation and break-glass", () => {
             actionKey: "db.role.disable",
             params: { database: "orders", role: "svc_export" },
             minutes: 10,
+            secondFactorCode: codes.shift(),
           }),
         )
       ).code,
     ).toBe("FORBIDDEN");
-    const { requestId, grantId } = await ines.requests.breakGlass({ ...ask, minutes: 10 });
+    const { requestId, grantId } = await ines.requests.breakGlass({
+      ...ask,
+      minutes: 10,
+      secondFactorCode: codes.shift(),
+    });
     const row = (await ines.requests.ofCase({ caseId })).requests.find((r) => r.id === requestId);
     expect(row).toMatchObject({
       breakGlass: true,
@@ -550,7 +564,7 @@ describe("expiry, cancellation and break-glass", () => {
       grant: { breakGlass: true, live: true },
     });
     const [glassEntry] = await ledger("request.break_glass", requestId);
-    expect(glassEntry?.payload).toMatchObject({ secondFactor: { method: "totp" } });
+    expect(glassEntry?.payload).toMatchObject({ secondFactor: { method: "recovery" } });
     await ines.actions.execute({ caseId, grantId, params: logsParams });
     expect(
       (await failure(ines.requests.reviewBreakGlass({ requestId, verdict: "justified", note: "fine" }))).code,
