@@ -42,7 +42,7 @@ const carla = await callerFor(t.db, "carla.nguyen@casefile.demo");
 const sam = await callerFor(t.db, "sam.okafor@casefile.demo"); // admin
 await enrol(priya);
 const samFactor = await enrol(sam);
-let samCodes = [...samFactor.recoveryCodes];
+const samCodes = [...samFactor.recoveryCodes];
 const adminCode = () => samCodes.shift() ?? "";
 
 const { id: caseId } = await ines.cases.create({
