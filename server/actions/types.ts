@@ -38,6 +38,17 @@ export type CatalogueEntry = ActionType & {
   policySummary: string;
 };
 
+/** The policy in words, with the executor's second factor and the break-glass limits. */
+function fullSummary(row: ActionType): string {
+  const extras = [
+    row.executorStepUp ? "the requester proves a second factor when asking and when running it" : null,
+    row.breakGlassAllowed
+      ? `break-glass at most ${row.breakGlassPerDay}× and ${row.breakGlassMinutesPerDay} min per person per 24 h, with at most ${row.breakGlassMaxUnreviewed} awaiting review`
+      : null,
+  ].filter(Boolean);
+  return extras.length ? `${summary(row)} Also: ${extras.join("; ")}.` : summary(row);
+}
+
 export async function listActionTypes(db: Tx, options: { enabledOnly?: boolean } = {}) {
   const rows = await db
     .select()
@@ -46,7 +57,7 @@ export async function listActionTypes(db: Tx, options: { enabledOnly?: boolean }
     .orderBy(asc(actionTypes.key));
   return rows.flatMap((row): CatalogueEntry[] => {
     const schema = paramsJsonSchema(row.key);
-    return schema ? [{ ...row, paramsSchema: schema, policySummary: summary(row) }] : [];
+    return schema ? [{ ...row, paramsSchema: schema, policySummary: fullSummary(row) }] : [];
   });
 }
 
