@@ -120,6 +120,25 @@ describe("policy changes reach waiting requests and live grants", () => {
     }
   });
 
+  it("refuses the use of a live grant once it has lasted longer than the maximum now in force", async () => {
+    const { id } = await logsRequest(ines, 30);
+    const grantId = await approveAsSeen(priya, id);
+    // Ten minutes into the grant (moved by the schema owner; the app never rewrites a grant's start).
+    await t.owner
+      .sql`update grants set not_before = not_before - interval '10 minutes' where id = ${grantId}`;
+    await setPolicy("logs.query", { maxDurationMinutes: 5 });
+    try {
+      const refused = await failure(ines.actions.execute({ caseId, grantId, params: logsParams }));
+      expect(refused.code).toBe("FORBIDDEN");
+      expect(refused.message).toMatch(/at most 5 minutes/);
+      const [row] = await t.db.select({ uses: grants.uses }).from(grants).where(eq(grants.id, grantId));
+      expect(row?.uses).toBe(0);
+    } finally {
+      await setPolicy("logs.query", { maxDurationMinutes: 60 });
+    }
+    await ines.actions.execute({ caseId, grantId, params: logsParams });
+  });
+
   it("records with each decision the policy version and why the approver was allowed", async () => {
     const { id } = await logsRequest();
     await approveAsSeen(priya, id);
