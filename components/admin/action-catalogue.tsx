@@ -46,6 +46,10 @@ function PolicyEditor({ entry }: { entry: Entry }) {
     businessHours: entry.businessHours,
     breakGlassAllowed: entry.breakGlassAllowed,
     excludeCaseGrantees: entry.excludeCaseGrantees,
+    executorStepUp: entry.executorStepUp,
+    breakGlassPerDay: entry.breakGlassPerDay,
+    breakGlassMinutesPerDay: entry.breakGlassMinutesPerDay,
+    breakGlassMaxUnreviewed: entry.breakGlassMaxUnreviewed,
     enabled: entry.enabled,
   });
   const update = useMutation(
@@ -137,6 +141,45 @@ function PolicyEditor({ entry }: { entry: Entry }) {
               onChange={num("maxUses")}
             />
           </Field>
+          <Field
+            label="Break-glass per person per 24 h"
+            error={fieldError(update.error, "patch.breakGlassPerDay")}
+          >
+            <input
+              type="number"
+              min={0}
+              max={50}
+              className={inputClass}
+              value={draft.breakGlassPerDay}
+              onChange={num("breakGlassPerDay")}
+            />
+          </Field>
+          <Field
+            label="Break-glass minutes per person per 24 h"
+            error={fieldError(update.error, "patch.breakGlassMinutesPerDay")}
+          >
+            <input
+              type="number"
+              min={0}
+              max={1440}
+              className={inputClass}
+              value={draft.breakGlassMinutesPerDay}
+              onChange={num("breakGlassMinutesPerDay")}
+            />
+          </Field>
+          <Field
+            label="Unreviewed break-glass a person may have open"
+            error={fieldError(update.error, "patch.breakGlassMaxUnreviewed")}
+          >
+            <input
+              type="number"
+              min={0}
+              max={50}
+              className={inputClass}
+              value={draft.breakGlassMaxUnreviewed}
+              onChange={num("breakGlassMaxUnreviewed")}
+            />
+          </Field>
           <fieldset className="text-sm">
             <legend className="text-xs font-medium text-slate-600">Approver roles</legend>
             {ROLES.map((role) => (
@@ -164,7 +207,14 @@ function PolicyEditor({ entry }: { entry: Entry }) {
             {flag("businessHours", "One approval more outside business hours")}
             {flag("breakGlassAllowed", "Break-glass allowed")}
             {flag("excludeCaseGrantees", "Holders of a live grant on the case may not approve there")}
-            {flag("enabled", "Enabled")}
+            {flag(
+              "executorStepUp",
+              "The requester proves a second factor when asking and again when running it",
+            )}
+            {flag(
+              "enabled",
+              "Enabled (switching it off refuses every pending request and revokes every live grant of this action)",
+            )}
           </div>
           <div className="md:col-span-3">
             <FormError error={update.error} />

@@ -9,6 +9,7 @@ import { FormError } from "@/components/ui/field";
 import type { RouterOutputs } from "@/server/trpc/routers/_app";
 import { RequestStatusBadge, RiskBadge } from "./badges";
 import { ExecutionItem } from "./execution-item";
+import { GrantActions } from "./grant-actions";
 import { ParamsTable } from "./params-table";
 
 type Data = RouterOutputs["requests"]["ofCase"];
@@ -54,15 +55,6 @@ function RequestItem({
   const queryClient = useQueryClient();
   const refresh = () => queryClient.invalidateQueries(trpc.requests.pathFilter());
   const cancel = useMutation(trpc.requests.cancel.mutationOptions({ onSuccess: refresh }));
-  const execute = useMutation(
-    trpc.actions.execute.mutationOptions({
-      onSettled: async () => {
-        await refresh();
-        await queryClient.invalidateQueries(trpc.cases.timeline.pathFilter());
-      },
-    }),
-  );
-  const revoke = useMutation(trpc.actions.revokeGrant.mutationOptions({ onSuccess: refresh }));
   const grant = row.grant;
   const live = Boolean(grant?.live);
   const left = useCountdown(
@@ -105,6 +97,12 @@ function RequestItem({
           {d.decision === "approve" ? "approved" : "denied"}
           {d.narrowedParams || d.narrowedMinutes || d.narrowedUses ? " (narrowed)" : ""}
           {d.comment ? `: ${d.comment}` : ""}
+          {d.policyVersion !== null ? (
+            <span className="text-xs text-slate-500">
+              {" "}
+              — as {d.approverRoles?.join(", ")}, clearance {d.approverClearance}, policy v{d.policyVersion}
+            </span>
+          ) : null}
         </p>
       ))}
       {row.status === "denied" && row.outcomeNote ? (
@@ -124,37 +122,8 @@ function RequestItem({
             </span>
           )}
           {canWrite && grant.mine ? (
-            <span className="ml-3 inline-flex gap-2">
-              <Button
-                type="button"
-                onClick={() => execute.mutate({ caseId, grantId: grant.id, params: grant.scope })}
-                disabled={execute.isPending}
-              >
-                Run now
-              </Button>
-              {live ? (
-                <Button
-                  type="button"
-                  variant="secondary"
-                  onClick={() => revoke.mutate({ grantId: grant.id, reason: "Done with it" })}
-                >
-                  I&apos;m done
-                </Button>
-              ) : null}
-            </span>
+            <GrantActions caseId={caseId} grant={grant} actionKey={row.actionKey} live={live} />
           ) : null}
-          {execute.data ? (
-            <p
-              role="status"
-              className={`mt-1 ${execute.data.status === "failed" ? "text-red-800" : "text-emerald-800"}`}
-            >
-              {execute.data.status === "failed" ? "Failed: " : ""}
-              {execute.data.summary}
-            </p>
-          ) : null}
-          <div className="mt-1">
-            <FormError error={execute.error ?? revoke.error} />
-          </div>
           {row.executions.map((x) => (
             <ExecutionItem key={x.id} caseId={caseId} execution={x} />
           ))}

@@ -152,7 +152,15 @@ export function RequestForm({ caseId, trigger }: { caseId: string; trigger: stri
                 glass.variables && glass.mutate({ ...glass.variables, secondFactorCode })
               }
             />
-          ) : null}
+          ) : (
+            // Actions whose policy asks their executor for a second factor ask it here too.
+            <StepUpPrompt
+              error={create.error}
+              retry={(secondFactorCode) =>
+                create.variables && create.mutate({ ...create.variables, secondFactorCode })
+              }
+            />
+          )}
           <Button type="submit" variant={breakGlass ? "danger" : "primary"} disabled={pending}>
             {breakGlass ? "Break glass" : "Send request"}
           </Button>

@@ -10,6 +10,7 @@ import { Button } from "@/components/ui/button";
 import { Field, fieldError, FormError, inputClass } from "@/components/ui/field";
 import type { RouterOutputs } from "@/server/trpc/routers/_app";
 import { RequestStatusBadge, RiskBadge } from "./badges";
+import { CaseObjects } from "./case-objects";
 import { ParamsTable } from "./params-table";
 import { type Params, SchemaForm } from "./schema-form";
 import { useLiveRequests } from "./use-live";
@@ -48,6 +49,7 @@ export function RequestReview({ requestId }: { requestId: string }) {
             approval.
           </p>
           <ParamsTable params={r.params} caption="Exact parameters" />
+          <CaseObjects objects={data.caseObjects} />
           <blockquote className="mt-3 border-l-4 border-slate-200 pl-3 text-sm text-slate-700">
             {r.justification}
             <footer className="mt-1 text-xs text-slate-500">
@@ -124,6 +126,12 @@ export function RequestReview({ requestId }: { requestId: string }) {
               {d.approverName} {d.decision === "approve" ? "approved" : "denied"}
               {d.stepUpMethod ? ` (second factor: ${d.stepUpMethod})` : ""}
               {d.comment ? `: ${d.comment}` : ""}
+              {d.policyVersion !== null ? (
+                <span className="block text-xs text-slate-500">
+                  Allowed as {d.approverRoles?.join(", ")}, clearance {d.approverClearance}, under policy
+                  version {d.policyVersion}
+                </span>
+              ) : null}
             </p>
           ))}
         </section>

@@ -146,7 +146,7 @@ const CUSTODY_TEXT = {
 function EvidenceItem({ item, caseId, canWrite }: { item: Item; caseId: string; canWrite: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [pending, setPending] = useState<"accessed" | "exported" | null>(null);
+  const [pending, setPending] = useState<"accessed" | null>(null);
   const [note, setNote] = useState("");
   const custody = useMutation(
     trpc.cases.evidence.custody.mutationOptions({
@@ -178,9 +178,6 @@ function EvidenceItem({ item, caseId, canWrite }: { item: Item; caseId: string; 
             <Button variant="secondary" onClick={() => setPending("accessed")}>
               Record access
             </Button>
-            <Button variant="secondary" onClick={() => setPending("exported")}>
-              Record export
-            </Button>
             <label className="inline-flex cursor-pointer items-center rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-100">
               Verify
               <input
@@ -208,11 +205,11 @@ function EvidenceItem({ item, caseId, canWrite }: { item: Item; caseId: string; 
             custody.mutate({ caseId, evidenceId: item.id, action: pending, note });
           }}
         >
-          <Field label={`Note on this ${pending === "accessed" ? "access" : "export"}`} className="w-96">
+          <Field label="Note on this access" className="w-96">
             <input className={inputClass} value={note} onChange={(e) => setNote(e.target.value)} />
           </Field>
           <Button type="submit" disabled={custody.isPending}>
-            Record {pending === "accessed" ? "access" : "export"}
+            Record access
           </Button>
           <Button type="button" variant="secondary" onClick={() => setPending(null)}>
             Cancel
@@ -226,6 +223,12 @@ function EvidenceItem({ item, caseId, canWrite }: { item: Item; caseId: string; 
           className={`mt-3 rounded-md px-3 py-2 font-medium ${verified ? "bg-emerald-50 text-emerald-900" : "bg-red-50 text-red-900"}`}
         >
           {verified ? "Hash matches" : "Hash does not match the registered SHA-256"}
+        </p>
+      ) : null}
+      {canWrite ? (
+        <p className="mt-2 text-xs text-slate-500">
+          To release this item outside the case, request <em>Export evidence</em> under Actions; once
+          approved, the grant offers the package for download, and each download is recorded here.
         </p>
       ) : null}
       <h4 className="mt-3 text-xs font-semibold uppercase tracking-wide text-slate-500">Chain of custody</h4>

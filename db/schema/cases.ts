@@ -284,6 +284,10 @@ export const custodyEvents = pgTable(
     salt: commitmentSalt(),
     /** For `verified`: the hash presented and whether it matched. */
     detail: jsonb(),
+    /** For `exported`: the evidence.export grant whose use this download was (required by a check). */
+    grantId: uuid(),
+    /** The ledger entry written with this custody event: its inclusion proof goes into export packages. */
+    ledgerEntryId: uuid(),
   },
   (t) => [
     index("custody_events_evidence_idx").on(t.evidenceId, t.at),

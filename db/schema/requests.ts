@@ -53,6 +53,12 @@ export const actionTypes = pgTable(
     breakGlassAllowed: boolean().notNull().default(false),
     /** Someone holding a live grant on the same case may not approve there. */
     excludeCaseGrantees: boolean().notNull().default(false),
+    /** The person who requests and runs the action proves a fresh second factor at both steps. */
+    executorStepUp: boolean().notNull().default(false),
+    /** Break-glass limits per person over the last 24 hours, and unreviewed break-glass allowed at once. */
+    breakGlassPerDay: smallint().notNull().default(3),
+    breakGlassMinutesPerDay: integer().notNull().default(30),
+    breakGlassMaxUnreviewed: smallint().notNull().default(2),
     enabled: boolean().notNull().default(true),
     version: integer().notNull().default(1),
     updatedAt: tstz().notNull().defaultNow(),
@@ -62,6 +68,9 @@ export const actionTypes = pgTable(
     check("action_types_clearance_range", sql`${t.minClearance} between 1 and 4`),
     check("action_types_duration_range", sql`${t.maxDurationMinutes} between 1 and 1440`),
     check("action_types_uses_range", sql`${t.maxUses} between 1 and 1000`),
+    check("action_types_break_glass_per_day", sql`${t.breakGlassPerDay} between 0 and 50`),
+    check("action_types_break_glass_minutes", sql`${t.breakGlassMinutesPerDay} between 0 and 1440`),
+    check("action_types_break_glass_unreviewed", sql`${t.breakGlassMaxUnreviewed} between 0 and 50`),
   ],
 );
 
@@ -125,6 +134,10 @@ export const approvals = pgTable(
     /** When and how a second factor was verified for this decision, where policy asked for one. */
     stepUpAt: tstz(),
     stepUpMethod: text(),
+    /** Why the approver was allowed, as it stood at the decision: roles, clearance, policy version. */
+    approverRoles: roleEnum().array(),
+    approverClearance: smallint(),
+    policyVersion: integer(),
     createdAt: tstz().notNull().defaultNow(),
   },
   (t) => [

@@ -74,9 +74,15 @@ const sessionTerminate = z
   });
 
 type Scope = Record<string, unknown>;
+
+/** Kinds of case record a parameter may name by id: checked against the request's case at every step. */
+export type CaseObjectKind = "evidence" | "event" | "entity";
+
 type Definition = {
   key: string;
   params: z.ZodType<Scope>;
+  /** Parameters that hold the id of a record of the case (field → kind). */
+  caseObjects?: Record<string, CaseObjectKind>;
   /** Why `requested` is not inside `granted`, or null when it is. Both are valid params. */
   outside: (requested: Scope, granted: Scope) => string | null;
   describe: (params: Scope) => string;
@@ -96,6 +102,13 @@ function sameTarget(fields: string[]) {
 }
 
 const approvers = (...roles: Role[]) => roles;
+
+/** Per person, over the last 24 hours: break-glass grants, their minutes, and how many may await review. */
+const BREAK_GLASS_LIMITS = {
+  breakGlassPerDay: 3,
+  breakGlassMinutesPerDay: 30,
+  breakGlassMaxUnreviewed: 2,
+} as const;
 
 export const ACTIONS: Record<string, Definition> = {
   "logs.query": {
@@ -132,6 +145,8 @@ export const ACTIONS: Record<string, Definition> = {
       businessHours: false,
       breakGlassAllowed: true,
       excludeCaseGrantees: false,
+      executorStepUp: false,
+      ...BREAK_GLASS_LIMITS,
     },
   },
   "db.session.terminate": {
@@ -153,6 +168,8 @@ export const ACTIONS: Record<string, Definition> = {
       businessHours: false,
       breakGlassAllowed: true,
       excludeCaseGrantees: false,
+      executorStepUp: false,
+      ...BREAK_GLASS_LIMITS,
     },
   },
   "db.role.disable": {
@@ -172,6 +189,8 @@ export const ACTIONS: Record<string, Definition> = {
       businessHours: false,
       breakGlassAllowed: false,
       excludeCaseGrantees: false,
+      executorStepUp: false,
+      ...BREAK_GLASS_LIMITS,
     },
   },
   "db.role.enable": {
@@ -192,6 +211,8 @@ export const ACTIONS: Record<string, Definition> = {
       businessHours: false,
       breakGlassAllowed: false,
       excludeCaseGrantees: false,
+      executorStepUp: false,
+      ...BREAK_GLASS_LIMITS,
     },
   },
   "host.isolate": {
@@ -211,6 +232,8 @@ export const ACTIONS: Record<string, Definition> = {
       businessHours: true,
       breakGlassAllowed: true,
       excludeCaseGrantees: true,
+      executorStepUp: true,
+      ...BREAK_GLASS_LIMITS,
     },
   },
   "account.disable": {
@@ -230,6 +253,8 @@ export const ACTIONS: Record<string, Definition> = {
       businessHours: false,
       breakGlassAllowed: true,
       excludeCaseGrantees: false,
+      executorStepUp: false,
+      ...BREAK_GLASS_LIMITS,
     },
   },
   "evidence.export": {
@@ -240,11 +265,13 @@ export const ACTIONS: Record<string, Definition> = {
         destination: text("Destination (who receives it)"),
       })
       .strict(),
+    caseObjects: { evidenceId: "evidence" },
     outside: sameTarget(["evidenceId", "destination"]),
     describe: (p) => `Export evidence item ${String(p.evidenceId)} to ${String(p.destination)}.`,
     defaults: {
       title: "Export evidence",
-      description: "Release an evidence item outside the case, recorded in its chain of custody.",
+      description:
+        "Download an evidence item as a package (its bytes, hashes, chain of custody and ledger proofs), recorded in its chain of custody.",
       riskTier: "medium",
       approvalsRequired: 1,
       approverRoles: approvers("approver"),
@@ -254,6 +281,8 @@ export const ACTIONS: Record<string, Definition> = {
       businessHours: false,
       breakGlassAllowed: false,
       excludeCaseGrantees: false,
+      executorStepUp: false,
+      ...BREAK_GLASS_LIMITS,
     },
   },
 };

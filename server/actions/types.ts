@@ -6,6 +6,7 @@ import type { SessionUser } from "../auth/sessions";
 import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
 import type { RequestMeta } from "../request-meta";
+import { applyKillSwitch } from "../requests/kill-switch";
 import { type Policy, summary } from "../requests/policy";
 import { ACTIONS, definitionOf, paramsJsonSchema } from "./catalogue";
 
@@ -37,6 +38,17 @@ export type CatalogueEntry = ActionType & {
   policySummary: string;
 };
 
+/** The policy in words, with the executor's second factor and the break-glass limits. */
+function fullSummary(row: ActionType): string {
+  const extras = [
+    row.executorStepUp ? "the requester proves a second factor when asking and when running it" : null,
+    row.breakGlassAllowed
+      ? `break-glass at most ${row.breakGlassPerDay}× and ${row.breakGlassMinutesPerDay} min per person per 24 h, with at most ${row.breakGlassMaxUnreviewed} awaiting review`
+      : null,
+  ].filter(Boolean);
+  return extras.length ? `${summary(row)} Also: ${extras.join("; ")}.` : summary(row);
+}
+
 export async function listActionTypes(db: Tx, options: { enabledOnly?: boolean } = {}) {
   const rows = await db
     .select()
@@ -45,7 +57,7 @@ export async function listActionTypes(db: Tx, options: { enabledOnly?: boolean }
     .orderBy(asc(actionTypes.key));
   return rows.flatMap((row): CatalogueEntry[] => {
     const schema = paramsJsonSchema(row.key);
-    return schema ? [{ ...row, paramsSchema: schema, policySummary: summary(row) }] : [];
+    return schema ? [{ ...row, paramsSchema: schema, policySummary: fullSummary(row) }] : [];
   });
 }
 
@@ -58,7 +70,17 @@ export async function loadActionType(tx: Tx, key: string, field = "actionKey") {
 }
 
 /** What an admin may change: the policy, and whether the action is offered at all. */
-export type PolicyPatch = Partial<Policy & Pick<ActionType, "enabled">>;
+export type PolicyPatch = Partial<
+  Policy &
+    Pick<
+      ActionType,
+      | "enabled"
+      | "executorStepUp"
+      | "breakGlassPerDay"
+      | "breakGlassMinutesPerDay"
+      | "breakGlassMaxUnreviewed"
+    >
+>;
 
 export async function updateActionType(
   db: Tx,
@@ -90,11 +112,19 @@ export async function updateActionType(
         changes[field] = { from: before[field], to: after[field] };
       }
     }
+    // Disabling is a kill switch: pending requests refused, live grants revoked, in this transaction.
+    const stopped =
+      before.enabled && !after.enabled ? await applyKillSwitch(tx, admin, after, request) : null;
     await appendLedger(tx, {
       type: "admin.action_type.updated",
       actor: { id: admin.id, name: admin.name },
       subjects: [],
-      payload: { key: input.key, version: after.version, changes },
+      payload: {
+        key: input.key,
+        version: after.version,
+        changes,
+        ...(stopped ? { killSwitch: stopped } : {}),
+      },
       request,
     });
     return after;

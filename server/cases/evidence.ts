@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { parse } from "csv-parse/sync";
@@ -87,10 +88,7 @@ export async function registerEvidence(
       })
       .returning({ id: evidence.id });
     if (!item) throw new Error("evidence not registered");
-    await tx
-      .insert(custodyEvents)
-      .values({ evidenceId: item.id, action: "collected", actorId: access.user.id });
-    await appendLedger(tx, {
+    const receipt = await appendLedger(tx, {
       type: "evidence.registered",
       actor: actorOf(access.user),
       caseId: access.key,
@@ -104,21 +102,38 @@ export async function registerEvidence(
       },
       request,
     });
+    await tx.insert(custodyEvents).values({
+      evidenceId: item.id,
+      action: "collected",
+      actorId: access.user.id,
+      ledgerEntryId: receipt.entryId,
+    });
     return item;
   });
 }
 
+/** Custody a case writer records by hand; collection and export happen through their own paths. */
+export type ManualCustodyAction = Exclude<CustodyAction, "collected" | "exported">;
+
 /**
  * Appends to an item's chain of custody. `verified` carries the hash the
  * verifier computed; a mismatch is recorded as such (it is a finding, not an error).
+ * An export is never recorded by hand: it is the use of an evidence.export grant.
  */
 export async function recordCustody(
   db: Tx,
   access: CaseAccess,
-  input: { evidenceId: string; action: Exclude<CustodyAction, "collected">; note?: string; sha256?: string },
+  input: { evidenceId: string; action: ManualCustodyAction; note?: string; sha256?: string },
   request: RequestMeta | null = null,
 ): Promise<{ matched: boolean | null }> {
   requireWrite(access);
+  if ((input.action as CustodyAction) === "exported" || (input.action as CustodyAction) === "collected") {
+    throw new DomainError(
+      "BAD_REQUEST",
+      "Exports are downloads under an approved evidence.export grant; they cannot be recorded by hand",
+      { field: "action" },
+    );
+  }
   return db.transaction(async (tx) => {
     const [item] = await tx
       .select({ id: evidence.id, sha256: evidence.sha256 })
@@ -137,12 +152,9 @@ export async function recordCustody(
     const detail = matched === null ? null : { presented: input.sha256?.toLowerCase() ?? null, matched };
     const note = input.note ?? "";
     const salt = newSalt();
-    const [custody] = await tx
-      .insert(custodyEvents)
-      .values({ evidenceId: item.id, action: input.action, actorId: access.user.id, note, salt, detail })
-      .returning({ id: custodyEvents.id });
-    if (!custody) throw new Error("custody not recorded");
-    await appendLedger(tx, {
+    // The row names its ledger entry, and the entry commits to the row's note: the id comes first.
+    const custody = { id: randomUUID() };
+    const receipt = await appendLedger(tx, {
       type: "evidence.custody",
       actor: actorOf(access.user),
       caseId: access.key,
@@ -153,6 +165,16 @@ export async function recordCustody(
         commitments: { [custody.id]: commitment("custody", salt, { note }) },
       },
       request,
+    });
+    await tx.insert(custodyEvents).values({
+      id: custody.id,
+      evidenceId: item.id,
+      action: input.action,
+      actorId: access.user.id,
+      note,
+      salt,
+      detail,
+      ledgerEntryId: receipt.entryId,
     });
     return { matched };
   });

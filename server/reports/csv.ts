@@ -80,6 +80,9 @@ async function decisionRows(tx: Tx, scope: ReportScope): Promise<Cell[][]> {
     a.paramsHashSeen,
     iso(a.stepUpAt),
     a.stepUpMethod,
+    a.approverRoles === null ? null : a.approverRoles.join(" "),
+    a.approverClearance,
+    a.policyVersion,
   ]);
 }
 
@@ -173,6 +176,10 @@ export const CSV_COLUMNS: Record<CsvKind, string[]> = {
     "params_sha256_seen",
     "step_up_at",
     "step_up_method",
+    // Why the approver was allowed, as it stood at the decision.
+    "approver_roles",
+    "approver_clearance",
+    "policy_version",
   ],
   grants: [
     "grant_id",

@@ -105,6 +105,13 @@ describe("CSV reports", () => {
       [approvedA.id, "approve"],
       [deniedA.id, "deny"],
     ]);
+    // Each decision says why its approver was allowed: roles, clearance, policy version.
+    const at = (name: string) => CSV_COLUMNS.decisions.indexOf(name as never);
+    expect(decisions.slice(1).map((r) => [r[at("approver_roles")], r[at("approver_clearance")]])).toEqual([
+      ["approver", "4"],
+      ["approver", "4"],
+    ]);
+    expect(decisions.slice(1).every((r) => /^\d+$/.test(r[at("policy_version")] ?? ""))).toBe(true);
     const grantsCsv = await csvOf("grants.csv", { case: caseA.key });
     expect(grantsCsv.slice(1).map((r) => r[0])).toEqual([grantId]);
     const executionsCsv = await csvOf("executions.csv", { case: caseA.key });

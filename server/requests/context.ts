@@ -25,6 +25,7 @@ import { env } from "../env";
 import { DomainError } from "../errors";
 import { dbNow, type Params } from "./params";
 import { eligibility, isBusinessHours, progress, summary } from "./policy";
+import { describeCaseObjects } from "./case-objects";
 import { liveGranteesOf } from "./requests";
 
 const NOT_FOUND = () => new DomainError("NOT_FOUND", "No such request, or it is not yours to see");
@@ -146,86 +147,97 @@ export async function reviewContext(db: Tx, user: SessionUser, requestId: string
   const { row, def, type, access, eligible, decided } = await openRequest(db, user, requestId);
   const params = row.params as Params;
   const paramValues = Object.values(params).flatMap((v) => (typeof v === "string" ? [v.toLowerCase()] : []));
-  const [now, [caseRow], [requester], suspects, triggered, history, similar, decisions, grantRows] =
-    await Promise.all([
-      dbNow(db),
-      db
-        .select({
-          id: cases.id,
-          key: cases.key,
-          title: cases.title,
-          summary: cases.summary,
-          severity: cases.severity,
-          status: cases.status,
-          tlp: cases.tlp,
-          leadName: users.name,
-        })
-        .from(cases)
-        .innerJoin(users, eq(users.id, cases.leadId))
-        .where(eq(cases.id, row.caseId)),
-      db
-        .select({ id: users.id, name: users.name, email: users.email })
-        .from(users)
-        .where(eq(users.id, row.requesterId)),
-      db
-        .select({
-          id: entities.id,
-          kind: entities.kind,
-          value: entities.value,
-          role: entities.role,
-          notes: entities.notes,
-        })
-        .from(entities)
-        .where(
-          and(
-            eq(entities.caseId, row.caseId),
-            or(
-              eq(entities.role, "suspect"),
-              paramValues.length ? inArray(sql`lower(${entities.value})`, paramValues) : undefined,
-            ),
+  const [
+    now,
+    [caseRow],
+    [requester],
+    suspects,
+    triggered,
+    history,
+    similar,
+    decisions,
+    grantRows,
+    caseObjects,
+  ] = await Promise.all([
+    dbNow(db),
+    db
+      .select({
+        id: cases.id,
+        key: cases.key,
+        title: cases.title,
+        summary: cases.summary,
+        severity: cases.severity,
+        status: cases.status,
+        tlp: cases.tlp,
+        leadName: users.name,
+      })
+      .from(cases)
+      .innerJoin(users, eq(users.id, cases.leadId))
+      .where(eq(cases.id, row.caseId)),
+    db
+      .select({ id: users.id, name: users.name, email: users.email })
+      .from(users)
+      .where(eq(users.id, row.requesterId)),
+    db
+      .select({
+        id: entities.id,
+        kind: entities.kind,
+        value: entities.value,
+        role: entities.role,
+        notes: entities.notes,
+      })
+      .from(entities)
+      .where(
+        and(
+          eq(entities.caseId, row.caseId),
+          or(
+            eq(entities.role, "suspect"),
+            paramValues.length ? inArray(sql`lower(${entities.value})`, paramValues) : undefined,
           ),
-        )
-        .orderBy(asc(entities.kind), asc(entities.value)),
-      triggerWithWindow(db, access, row),
-      db
-        .select({
-          id: actionRequests.id,
-          actionKey: actionRequests.actionKey,
-          status: actionRequests.status,
-          breakGlass: actionRequests.breakGlass,
-          createdAt: actionRequests.createdAt,
-          uses: grants.uses,
-          maxUses: grants.maxUses,
-        })
-        .from(actionRequests)
-        .leftJoin(grants, eq(grants.requestId, actionRequests.id))
-        .where(and(eq(actionRequests.requesterId, row.requesterId), ne(actionRequests.id, row.id)))
-        .orderBy(desc(actionRequests.createdAt))
-        .limit(10),
-      db
-        .select({
-          id: actionRequests.id,
-          status: actionRequests.status,
-          createdAt: actionRequests.createdAt,
-          requesterName: users.name,
-          sameCase: sql<boolean>`${actionRequests.caseId} = ${row.caseId}`,
-          outcomeNote: actionRequests.outcomeNote,
-        })
-        .from(actionRequests)
-        .innerJoin(users, eq(users.id, actionRequests.requesterId))
-        .where(
-          and(
-            eq(actionRequests.actionKey, row.actionKey),
-            ne(actionRequests.id, row.id),
-            ne(actionRequests.status, "pending"),
-            or(eq(actionRequests.caseId, row.caseId), eq(actionRequests.paramsHash, row.paramsHash)),
-          ),
-        )
-        .orderBy(desc(actionRequests.createdAt))
-        .limit(10),
-      decisionsOf(db, [row.id]),
-      grantsOf(db, [row.id]),
-    ]);
+        ),
+      )
+      .orderBy(asc(entities.kind), asc(entities.value)),
+    triggerWithWindow(db, access, row),
+    db
+      .select({
+        id: actionRequests.id,
+        actionKey: actionRequests.actionKey,
+        status: actionRequests.status,
+        breakGlass: actionRequests.breakGlass,
+        createdAt: actionRequests.createdAt,
+        uses: grants.uses,
+        maxUses: grants.maxUses,
+      })
+      .from(actionRequests)
+      .leftJoin(grants, eq(grants.requestId, actionRequests.id))
+      .where(and(eq(actionRequests.requesterId, row.requesterId), ne(actionRequests.id, row.id)))
+      .orderBy(desc(actionRequests.createdAt))
+      .limit(10),
+    db
+      .select({
+        id: actionRequests.id,
+        status: actionRequests.status,
+        createdAt: actionRequests.createdAt,
+        requesterName: users.name,
+        sameCase: sql<boolean>`${actionRequests.caseId} = ${row.caseId}`,
+        outcomeNote: actionRequests.outcomeNote,
+      })
+      .from(actionRequests)
+      .innerJoin(users, eq(users.id, actionRequests.requesterId))
+      .where(
+        and(
+          eq(actionRequests.actionKey, row.actionKey),
+          ne(actionRequests.id, row.id),
+          ne(actionRequests.status, "pending"),
+          or(eq(actionRequests.caseId, row.caseId), eq(actionRequests.paramsHash, row.paramsHash)),
+        ),
+      )
+      .orderBy(desc(actionRequests.createdAt))
+      .limit(10),
+    decisionsOf(db, [row.id]),
+    grantsOf(db, [row.id]),
+    describeCaseObjects(db, row.caseId, def, params),
+  ]);
   if (!caseRow) throw NOT_FOUND();
   const { trigger, window } = triggered;
   const given = decisions.filter((d) => d.decision === "approve").length;
@@ -248,6 +260,8 @@ export async function reviewContext(db: Tx, user: SessionUser, requestId: string
     similar,
     decisions,
     grant,
+    /** Records of the case the parameters name: shown in place of their ids. */
+    caseObjects,
     policy: {
       summary: summary(type),
       progress: progress(type, given, outsideHours),
@@ -301,6 +315,9 @@ async function decisionsOf(db: Tx, requestIds: string[]) {
       narrowedMinutes: approvals.narrowedMinutes,
       narrowedUses: approvals.narrowedUses,
       stepUpMethod: approvals.stepUpMethod,
+      approverRoles: approvals.approverRoles,
+      approverClearance: approvals.approverClearance,
+      policyVersion: approvals.policyVersion,
       createdAt: approvals.createdAt,
     })
     .from(approvals)

@@ -208,12 +208,6 @@ export async function finishExecution(
       if (!item) throw new Error("evidence not stored");
       evidenceId = item.id;
       await tx.insert(evidenceContents).values({ evidenceId, mediaType: "text/csv", content: csv });
-      await tx.insert(custodyEvents).values({
-        evidenceId,
-        action: "collected",
-        actorId: s.executorId,
-        note: `Collected by execution ${executionId}`,
-      });
       extra = {
         evidenceId,
         sha256,
@@ -221,7 +215,7 @@ export async function finishExecution(
         rowCount: outcome.collected.rows.length,
         truncated: outcome.collected.truncated,
       };
-      await appendLedger(tx, {
+      const receipt = await appendLedger(tx, {
         type: "evidence.collected",
         actor,
         caseId: s.caseKey,
@@ -234,6 +228,13 @@ export async function finishExecution(
           commitments: { [evidenceId]: commitment("evidence", salt, text) },
         },
         request,
+      });
+      await tx.insert(custodyEvents).values({
+        evidenceId,
+        action: "collected",
+        actorId: s.executorId,
+        note: `Collected by execution ${executionId}`,
+        ledgerEntryId: receipt.entryId,
       });
     }
     await tx

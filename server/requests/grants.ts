@@ -1,45 +1,44 @@
 /**
- * Grants in use: the guarded execution path, revocation and break-glass.
- * Enforcement is one conditional UPDATE that consumes a use only while the grant
- * is live, so concurrent runs of a single-use grant yield exactly one execution.
+ * Grants in use: the guarded execution path and revocation (break-glass is in
+ * break-glass.ts). Enforcement is one conditional UPDATE that consumes a use only
+ * while the grant is live under the policy in force, so concurrent runs of a
+ * single-use grant yield exactly one execution.
  */
 import { and, eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { actionRequests, approvals, breakGlassReviews, grants, type Grant } from "@/db/schema";
+import { actionTypes, approvals, grants, type ActionType, type Grant } from "@/db/schema";
 import { definitionOf } from "../actions/catalogue";
 import { type Outcome, preflight, runBuiltIn, runOnPostgres } from "../actions/executor";
 import { connectorFor, type LoadedConnector } from "../connectors/connectors";
 import { deliverDue, enqueueWebhook } from "../connectors/outbox";
+import { requireFreshSecondFactor, stepUp } from "../auth/second-factor";
 import type { SessionUser } from "../auth/sessions";
 import { actorOf, type CaseAccess, requireWrite } from "../cases/access";
+import { type EvidencePackage, exportEvidence } from "../cases/evidence-export";
 import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
-import { announce } from "../realtime/announce";
 import { publish } from "../realtime/live";
 import type { RequestMeta } from "../request-meta";
-import { freshSecondFactor } from "../auth/second-factor";
+import { caseObjectProblem } from "./case-objects";
 import { finishExecution, loginBeforeDisable, startExecution } from "./executions";
-import { asJson, dbNow, type Params, paramsHash, parseParams } from "./params";
-import {
-  caseKeyOf,
-  checkAsk,
-  createGrant,
-  MIN_JUSTIFICATION,
-  type NewRequest,
-  requireAsker,
-  requireJustification,
-} from "./requests";
+import { dbNow, type Params, parseParams } from "./params";
+import { caseKeyOf } from "./requests";
+
+type InForce = Pick<ActionType, "title" | "enabled" | "maxDurationMinutes" | "executorStepUp" | "version">;
 
 /** Why a grant cannot be used now, in the words the investigator sees. */
-function whyNotLive(grant: Grant, userId: string, now: Date): string {
+function whyNotLive(grant: Grant, userId: string, now: Date, policy: InForce): string {
   if (grant.granteeId !== userId) return "This grant was issued to someone else";
   if (grant.revokedAt) return "This grant was revoked";
+  if (!policy.enabled) return `${policy.title} is disabled by policy`;
   if (grant.uses >= grant.maxUses)
     return grant.maxUses === 1
       ? "This single-use grant has already been used"
       : `All ${grant.maxUses} uses of this grant are spent`;
   if (now >= grant.expiresAt) return "This grant has expired";
   if (now < grant.notBefore) return "This grant is not valid yet";
+  if (now.getTime() >= grant.notBefore.getTime() + policy.maxDurationMinutes * 60_000)
+    return `The policy now allows at most ${policy.maxDurationMinutes} minutes, and this grant's window under it has closed`;
   return "This grant is not live";
 }
 
@@ -48,6 +47,8 @@ export type ExecutionResult = {
   status: "pending" | "succeeded" | "failed";
   summary: string;
   evidenceId: string | null;
+  /** For evidence.export: the package the grantee downloads. */
+  package: EvidencePackage | null;
 };
 
 /** A refusal found inside the consuming transaction: throwing it rolls the use back; then it is recorded. */
@@ -64,7 +65,7 @@ class Refusal extends Error {
 }
 
 type Started =
-  | { mode: "built-in"; executionId: string; outcome: Outcome }
+  | { mode: "built-in"; executionId: string; outcome: Outcome; package?: EvidencePackage }
   | {
       mode: "postgres";
       executionId: string;
@@ -84,14 +85,29 @@ type Started =
 export async function executeGrant(
   db: Tx,
   access: CaseAccess,
-  input: { grantId: string; params: unknown },
+  input: { grantId: string; params: unknown; secondFactorCode?: string },
   request: RequestMeta | null = null,
 ): Promise<ExecutionResult> {
   requireWrite(access);
   const user = access.user;
+  if (input.secondFactorCode?.trim()) await stepUp(db, user, input.secondFactorCode, request);
   let started: Started;
   try {
     started = await db.transaction(async (tx): Promise<Started> => {
+      // The policy in force, held (FOR SHARE) until commit: a kill switch waits for this use, or this use sees it.
+      const [policy] = await tx
+        .select({
+          title: actionTypes.title,
+          enabled: actionTypes.enabled,
+          maxDurationMinutes: actionTypes.maxDurationMinutes,
+          executorStepUp: actionTypes.executorStepUp,
+          version: actionTypes.version,
+        })
+        .from(grants)
+        .innerJoin(actionTypes, eq(actionTypes.key, grants.actionKey))
+        .where(and(eq(grants.id, input.grantId), eq(grants.caseId, access.caseId)))
+        .for("share", { of: actionTypes });
+      if (!policy) throw new DomainError("NOT_FOUND", "No such grant on this case");
       // The grant check and the use are one statement: live, the caller's, a use left — or no row.
       const [grant] = await tx
         .update(grants)
@@ -105,6 +121,9 @@ export async function executeGrant(
             sql`${grants.notBefore} <= now()`,
             sql`${grants.expiresAt} > now()`,
             sql`${grants.uses} < ${grants.maxUses}`,
+            // The policy in force caps every grant: enabled, and within its current maximum window.
+            sql`${policy.enabled}::boolean`,
+            sql`${grants.notBefore} + make_interval(mins => ${policy.maxDurationMinutes}) > now()`,
           ),
         )
         .returning();
@@ -114,8 +133,10 @@ export async function executeGrant(
           .from(grants)
           .where(and(eq(grants.id, input.grantId), eq(grants.caseId, access.caseId)));
         if (!row) throw new DomainError("NOT_FOUND", "No such grant on this case");
-        throw new Refusal(whyNotLive(row, user.id, await dbNow(tx)), row, input.params);
+        throw new Refusal(whyNotLive(row, user.id, await dbNow(tx), policy), row, input.params);
       }
+      // Executor step-up: the person who runs it proves a second factor now (a refusal spends no use).
+      if (policy.executorStepUp) await requireFreshSecondFactor(tx, user, `Running ${policy.title}`);
       const def = definitionOf(grant.actionKey);
       if (!def) throw new Refusal(`no executor for ${grant.actionKey}`, grant, input.params);
       let params: Params;
@@ -127,6 +148,8 @@ export async function executeGrant(
       }
       const outside = def.outside(params, grant.scope as Params);
       if (outside) throw new Refusal(`outside the granted scope: ${outside}`, grant, params);
+      const foreign = await caseObjectProblem(tx, access.caseId, def, params);
+      if (foreign) throw new Refusal(`params.${foreign.field}: ${foreign.message}`, grant, params);
       let connector: LoadedConnector | null;
       try {
         connector = await connectorFor(tx, grant.actionKey, params);
@@ -149,6 +172,27 @@ export async function executeGrant(
       };
       const use = `${grant.uses} of ${grant.maxUses}`;
       const actor = actorOf(user);
+      if (grant.actionKey === "evidence.export") {
+        // The export is carried out here, in the transaction that spends the use: package and custody together.
+        const summary = "Packaging the evidence for download";
+        const executionId = await startExecution(tx, subject, "running", { summary, actor, use, request });
+        const pkg = await exportEvidence(tx, {
+          caseId: access.caseId,
+          caseKey: access.key,
+          evidenceId: String(params.evidenceId),
+          grantId: grant.id,
+          destination: String(params.destination),
+          use,
+          actor: { id: user.id, name: user.name },
+          request,
+        });
+        const outcome: Outcome = {
+          status: "succeeded",
+          summary: `Exported ${pkg.evidence.name} (SHA-256 ${pkg.evidence.sha256}) to ${String(params.destination)}.`,
+          result: { executor: "evidence-export", evidenceId: pkg.evidence.id, sha256: pkg.evidence.sha256 },
+        };
+        return { mode: "built-in", executionId, outcome, package: pkg };
+      }
       if (connector?.kind === "webhook") {
         const summary = `Queued for ${connector.name}`;
         const executionId = await startExecution(tx, subject, "pending", { summary, actor, use, request });
@@ -201,6 +245,7 @@ export async function executeGrant(
       status: "pending",
       summary: started.summary,
       evidenceId: null,
+      package: null,
     };
   }
   const outcome =
@@ -208,7 +253,13 @@ export async function executeGrant(
       ? started.outcome
       : await runOnPostgres(started.connector, started.actionKey, started.params, started.restore);
   const { evidenceId } = await finishExecution(db, started.executionId, outcome, actorOf(user), request);
-  return { executionId: started.executionId, status: outcome.status, summary: outcome.summary, evidenceId };
+  return {
+    executionId: started.executionId,
+    status: outcome.status,
+    summary: outcome.summary,
+    evidenceId,
+    package: started.mode === "built-in" ? (started.package ?? null) : null,
+  };
 }
 
 /** The grantee ("I'm done"), an approver of the request, or an admin ends a grant early. */
@@ -259,140 +310,6 @@ export async function revokeGrant(
       caseId: grant.caseId,
       userIds: [grant.granteeId],
       roles: [],
-    });
-  });
-}
-
-/**
- * Break-glass: where policy allows, an investigator grants themself a short window
- * with a mandatory reason. Loudly flagged, told to approvers and compliance, and a
- * post-hoc review is opened that someone else must close.
- */
-export async function breakGlass(
-  db: Tx,
-  access: CaseAccess,
-  input: Omit<NewRequest, "justification"> & { reason: string; secondFactorCode?: string },
-  request: RequestMeta | null = null,
-): Promise<{ requestId: string; grantId: string }> {
-  requireAsker(access);
-  const reason = requireJustification(
-    input.reason,
-    "reason",
-    `Break-glass needs a reason of at least ${MIN_JUSTIFICATION.words} words (${MIN_JUSTIFICATION.chars} characters)`,
-  );
-  const proof = await freshSecondFactor(
-    db,
-    access.user,
-    input.secondFactorCode,
-    "Break-glass grants",
-    request,
-  );
-  const result = await db.transaction(async (tx) => {
-    const { def, type, params, triggerEventId } = await checkAsk(
-      tx,
-      access,
-      { ...input, justification: reason },
-      true,
-    );
-    const [row] = await tx
-      .insert(actionRequests)
-      .values({
-        caseId: access.caseId,
-        actionKey: type.key,
-        params,
-        paramsHash: paramsHash(params),
-        justification: reason,
-        triggerEventId,
-        requestedMinutes: input.minutes,
-        requestedUses: 1,
-        requesterId: access.user.id,
-        status: "approved",
-        breakGlass: true,
-        expiresAt: sql`now()`,
-        decidedAt: sql`now()`,
-        outcomeNote: reason,
-      })
-      .returning();
-    if (!row) throw new Error("break-glass request not created");
-    await appendLedger(tx, {
-      type: "request.break_glass",
-      actor: actorOf(access.user),
-      caseId: access.key,
-      subjects: [row.id],
-      payload: {
-        actionKey: type.key,
-        riskTier: type.riskTier,
-        params: asJson(params),
-        reason,
-        minutes: input.minutes,
-        description: def.describe(params),
-        secondFactor: { at: proof.at.toISOString(), method: proof.method },
-      },
-      request,
-    });
-    const grantId = await createGrant(tx, {
-      row,
-      caseKey: access.key,
-      scope: params,
-      minutes: input.minutes,
-      uses: 1,
-      breakGlass: true,
-      actor: actorOf(access.user),
-      request,
-    });
-    await tx.insert(breakGlassReviews).values({ requestId: row.id });
-    await publish(tx, {
-      kind: "break_glass",
-      requestId: row.id,
-      caseId: access.caseId,
-      userIds: [access.user.id],
-      roles: ["approver", "compliance"],
-    });
-    return { requestId: row.id, grantId, title: type.title };
-  });
-  announce(
-    `BREAK-GLASS on ${access.key}: ${access.user.name} self-granted "${result.title}" — post-hoc review required (request ${result.requestId})`,
-  );
-  return { requestId: result.requestId, grantId: result.grantId };
-}
-
-/** Closes a break-glass post-hoc review: someone other than the person who broke the glass. */
-export async function reviewBreakGlass(
-  db: Tx,
-  user: SessionUser,
-  input: { requestId: string; verdict: "justified" | "unjustified"; note: string },
-  request: RequestMeta | null = null,
-): Promise<void> {
-  if (!user.roles.some((r) => r === "approver" || r === "compliance"))
-    throw new DomainError("FORBIDDEN", "Approvers and compliance reviewers close break-glass reviews");
-  const note = input.note.trim();
-  if (note.length < 5) throw new DomainError("BAD_REQUEST", "Add a note to the review", { field: "note" });
-  await db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({
-        requesterId: actionRequests.requesterId,
-        caseId: actionRequests.caseId,
-        reviewedAt: breakGlassReviews.reviewedAt,
-      })
-      .from(breakGlassReviews)
-      .innerJoin(actionRequests, eq(actionRequests.id, breakGlassReviews.requestId))
-      .where(eq(breakGlassReviews.requestId, input.requestId))
-      .for("update");
-    if (!row) throw new DomainError("NOT_FOUND", "No such break-glass review");
-    if (row.requesterId === user.id)
-      throw new DomainError("FORBIDDEN", "Nobody reviews their own break-glass");
-    if (row.reviewedAt) throw new DomainError("CONFLICT", "This break-glass has already been reviewed");
-    await tx
-      .update(breakGlassReviews)
-      .set({ reviewerId: user.id, verdict: input.verdict, note, reviewedAt: sql`now()` })
-      .where(eq(breakGlassReviews.requestId, input.requestId));
-    await appendLedger(tx, {
-      type: "break_glass.reviewed",
-      actor: actorOf(user),
-      caseId: await caseKeyOf(tx, row.caseId),
-      subjects: [input.requestId],
-      payload: { verdict: input.verdict, note },
-      request,
     });
   });
 }

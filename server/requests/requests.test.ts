@@ -284,7 +284,9 @@ describe("separation of duties", () => {
   });
 
   it("counts one person once, and needs distinct approvers for a 2-approval policy", async () => {
-    const { id } = await ines.requests.create({
+    // Critical actions ask their requester for a second factor too: Marcus proves his.
+    await enrolSecondFactor(marcus, "demo-password-for-tests", { stepUp: true });
+    const { id } = await marcus.requests.create({
       caseId,
       actionKey: "host.isolate",
       params: { hostId: "ws-sup-017" },
@@ -529,10 +531,16 @@ describe("expiry, cancellation and break-glass", () => {
     expect((await failure(ines.requests.breakGlass({ ...ask, minutes: 10 }))).message).toBe(
       "Break-glass grants need a second factor: set one up under Your account first",
     );
-    await enrolSecondFactor(ines, "demo-password-for-tests", { stepUp: true });
-    expect((await failure(ines.requests.breakGlass({ ...ask, minutes: 30 }))).message).toMatch(
-      /At most 15 minutes/,
+    const { recoveryCodes } = await enrolSecondFactor(ines, "demo-password-for-tests", { stepUp: true });
+    const codes = [...recoveryCodes];
+    // A session that stepped up a moment ago is not enough: every break-glass brings its own code.
+    expect((await failure(ines.requests.breakGlass({ ...ask, minutes: 10 }))).message).toMatch(
+      /Every break-glass needs a code/,
     );
+    expect(
+      (await failure(ines.requests.breakGlass({ ...ask, minutes: 30, secondFactorCode: codes.shift() })))
+        .message,
+    ).toMatch(/At most 15 minutes/);
     expect(
       (
         await failure(
@@ -541,11 +549,16 @@ describe("expiry, cancellation and break-glass", () => {
             actionKey: "db.role.disable",
             params: { database: "orders", role: "svc_export" },
             minutes: 10,
+            secondFactorCode: codes.shift(),
           }),
         )
       ).code,
     ).toBe("FORBIDDEN");
-    const { requestId, grantId } = await ines.requests.breakGlass({ ...ask, minutes: 10 });
+    const { requestId, grantId } = await ines.requests.breakGlass({
+      ...ask,
+      minutes: 10,
+      secondFactorCode: codes.shift(),
+    });
     const row = (await ines.requests.ofCase({ caseId })).requests.find((r) => r.id === requestId);
     expect(row).toMatchObject({
       breakGlass: true,
@@ -553,7 +566,7 @@ describe("expiry, cancellation and break-glass", () => {
       grant: { breakGlass: true, live: true },
     });
     const [glassEntry] = await ledger("request.break_glass", requestId);
-    expect(glassEntry?.payload).toMatchObject({ secondFactor: { method: "totp" } });
+    expect(glassEntry?.payload).toMatchObject({ secondFactor: { method: "recovery" } });
     await ines.actions.execute({ caseId, grantId, params: logsParams });
     expect(
       (await failure(ines.requests.reviewBreakGlass({ requestId, verdict: "justified", note: "fine" }))).code,

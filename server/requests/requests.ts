@@ -5,9 +5,17 @@
  */
 import { and, eq, isNull, lte, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { actionRequests, approvals, grants, timelineEvents, type ActionRequest } from "@/db/schema";
+import {
+  actionRequests,
+  actionTypes,
+  approvals,
+  grants,
+  timelineEvents,
+  type ActionRequest,
+} from "@/db/schema";
+import { definitionOf } from "../actions/catalogue";
 import { loadActionType } from "../actions/types";
-import { requireFreshSecondFactor, stepUp } from "../auth/second-factor";
+import { freshSecondFactor, requireFreshSecondFactor, stepUp } from "../auth/second-factor";
 import type { SessionUser } from "../auth/sessions";
 import { actorOf, type CaseAccess, requireWrite } from "../cases/access";
 import { env } from "../env";
@@ -16,6 +24,7 @@ import { appendLedger } from "../ledger/append";
 import { announce } from "../realtime/announce";
 import { publish } from "../realtime/live";
 import type { RequestMeta } from "../request-meta";
+import { requireCaseObjects } from "./case-objects";
 import { asJson, dbNow, type Params, paramsHash, parseParams } from "./params";
 import { durationProblem, eligibility, isBusinessHours, progress, usesProblem } from "./policy";
 
@@ -26,6 +35,8 @@ export type NewRequest = {
   triggerEventId?: string | null;
   minutes: number;
   uses?: number;
+  /** For actions whose policy asks the executor for a second factor: a code to step up with now. */
+  secondFactorCode?: string;
 };
 
 /** A justification says what and why: a few words at least, not "pls" or "needed". */
@@ -84,6 +95,7 @@ export async function checkAsk(tx: Tx, access: CaseAccess, input: NewRequest, br
   const usesIssue = usesProblem(type, uses);
   if (usesIssue) throw new DomainError("BAD_REQUEST", usesIssue, { field: "uses" });
   const triggerEventId = await requireTrigger(tx, access, input.triggerEventId);
+  await requireCaseObjects(tx, access.caseId, def, params);
   return { def, type, params, uses, triggerEventId };
 }
 
@@ -94,8 +106,15 @@ export async function createRequest(
   request: RequestMeta | null = null,
 ): Promise<{ id: string }> {
   const justification = requireJustification(input.justification, "justification");
+  const { type: asked } = await loadActionType(db, input.actionKey);
+  // Executor step-up: the person who will run it proves a second factor when asking for it.
+  if (asked.executorStepUp) {
+    requireAsker(access);
+    await freshSecondFactor(db, access.user, input.secondFactorCode, `Requests for ${asked.title}`, request);
+  }
   const created = await db.transaction(async (tx) => {
     const { def, type, params, uses, triggerEventId } = await checkAsk(tx, access, input, false);
+    if (type.executorStepUp) await requireFreshSecondFactor(tx, access.user, `Requests for ${type.title}`);
     const hash = paramsHash(params);
     const [row] = await tx
       .insert(actionRequests)
@@ -141,6 +160,18 @@ export async function createRequest(
   });
   announce(`${access.key}: ${access.user.name} requests "${created.title}" (request ${created.id})`);
   return { id: created.id };
+}
+
+/**
+ * The action type as it stands now, held FOR SHARE until commit: an admin's change
+ * (a kill switch, a lower maximum) waits for this decision, or this decision sees it.
+ */
+async function policyInForce(tx: Tx, key: string) {
+  const def = definitionOf(key);
+  const [type] = await tx.select().from(actionTypes).where(eq(actionTypes.key, key)).for("share");
+  if (!def || !type)
+    throw new DomainError("BAD_REQUEST", `No action ${key} in the catalogue`, { field: "actionKey" });
+  return { def, type };
 }
 
 /** Locks the request row: decisions, cancellation and expiry on one request go one at a time. */
@@ -289,7 +320,7 @@ export async function decide(
     return await db.transaction(async (tx) => {
       const row = await lockRequest(tx, input.requestId);
       if (!row) throw new DomainError("NOT_FOUND", "No such request");
-      const { def, type } = await loadActionType(tx, row.actionKey);
+      const { def, type } = await policyInForce(tx, row.actionKey);
       const eligible = eligibility(type, user, {
         requesterId: row.requesterId,
         caseGranteeIds: type.excludeCaseGrantees ? await liveGranteesOf(tx, row.caseId, row.id) : [],
@@ -302,6 +333,12 @@ export async function decide(
         );
       }
       await requirePending(tx, row);
+      if (!type.enabled) {
+        throw new DomainError(
+          "CONFLICT",
+          `${type.title} is disabled by policy; this request can no longer be decided`,
+        );
+      }
       if (input.paramsHashSeen !== row.paramsHash) {
         throw new DomainError("CONFLICT", "The request is not the one you reviewed; reload it");
       }
@@ -315,6 +352,16 @@ export async function decide(
       }
       const caseKey = await caseKeyOf(tx, row.caseId);
       const actor = actorOf(user);
+      // Why this approver was allowed, as it stood at this moment: kept with the decision.
+      const basis = {
+        approverRoles: [...user.roles],
+        approverClearance: user.clearance,
+        policyVersion: type.version,
+      };
+      const basisJson = {
+        approver: { roles: [...user.roles], clearance: user.clearance },
+        policyVersion: type.version,
+      };
 
       if (input.decision === "deny") {
         const comment = input.comment.trim();
@@ -326,6 +373,7 @@ export async function decide(
           decision: "deny",
           comment,
           paramsHashSeen: input.paramsHashSeen,
+          ...basis,
         });
         await tx
           .update(actionRequests)
@@ -336,7 +384,7 @@ export async function decide(
           actor,
           caseId: caseKey,
           subjects: [row.id],
-          payload: { actionKey: row.actionKey, comment },
+          payload: { actionKey: row.actionKey, comment, ...basisJson },
           request,
         });
         await publish(tx, {
@@ -350,6 +398,7 @@ export async function decide(
       }
 
       const current = effectiveAsk(row, prior);
+      await requireCaseObjects(tx, row.caseId, def, current.params);
       let narrowedParams: Params | null = null;
       if (input.params !== undefined) {
         const candidate = parseParams(def, input.params);
@@ -396,6 +445,7 @@ export async function decide(
         paramsHashSeen: input.paramsHashSeen,
         stepUpAt: proof?.at ?? null,
         stepUpMethod: proof?.method ?? null,
+        ...basis,
       });
       const after = effectiveAsk(row, [...prior, { narrowedParams, narrowedMinutes, narrowedUses }]);
       const outsideHours = !isBusinessHours(await dbNow(tx), env().CASEFILE_TIMEZONE);
@@ -419,6 +469,7 @@ export async function decide(
             : null,
           approvals: `${state.given} of ${state.needed}`,
           secondFactor: proof ? { at: proof.at.toISOString(), method: proof.method } : null,
+          ...basisJson,
         },
         request,
       });
@@ -436,15 +487,17 @@ export async function decide(
         .update(actionRequests)
         .set({ status: "approved", decidedAt: sql`now()` })
         .where(eq(actionRequests.id, row.id));
+      // The grant is capped by the policy in force now, whatever was asked for under an earlier one.
       const grantId = await createGrant(tx, {
         row,
         caseKey,
         scope: after.params,
-        minutes: after.minutes,
-        uses: after.uses,
+        minutes: Math.min(after.minutes, type.maxDurationMinutes),
+        uses: Math.min(after.uses, type.maxUses),
         breakGlass: false,
         actor,
         request,
+        policyVersion: type.version,
       });
       await publish(tx, {
         kind: "grant.created",
@@ -496,6 +549,7 @@ export async function createGrant(
     breakGlass: boolean;
     actor: ReturnType<typeof actorOf>;
     request: RequestMeta | null;
+    policyVersion?: number;
   },
 ): Promise<string> {
   const [grant] = await tx
@@ -525,6 +579,7 @@ export async function createGrant(
       expiresAt: grant.expiresAt.toISOString(),
       maxUses: input.uses,
       breakGlass: input.breakGlass,
+      ...(input.policyVersion === undefined ? {} : { policyVersion: input.policyVersion }),
     },
     request: input.request,
   });

@@ -203,7 +203,7 @@ export const casesRouter = router({
       .input(
         z.object({
           evidenceId: z.uuid(),
-          action: z.enum(CUSTODY_ACTIONS).exclude(["collected"]),
+          action: z.enum(CUSTODY_ACTIONS).exclude(["collected", "exported"]),
           note: z.string().trim().max(2000).default(""),
           sha256: sha256.optional(),
         }),

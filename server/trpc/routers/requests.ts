@@ -2,7 +2,8 @@ import { z } from "zod";
 import { RISK_TIERS, ROLES } from "@/db/schema";
 import { listActionTypes, updateActionType } from "../../actions/types";
 import { approverQueue, openBreakGlassReviews, reviewContext, requestsOfCase } from "../../requests/context";
-import { breakGlass, executeGrant, reviewBreakGlass, revokeGrant } from "../../requests/grants";
+import { breakGlass, reviewBreakGlass } from "../../requests/break-glass";
+import { executeGrant, revokeGrant } from "../../requests/grants";
 import { cancelRequest, createRequest, decide } from "../../requests/requests";
 import { hears, liveHub } from "../../realtime/live";
 import { authedProcedure, caseProcedure, roleProcedure, router } from "../init";
@@ -20,7 +21,14 @@ const ask = {
 export const requestsRouter = router({
   catalogue: authedProcedure.query(({ ctx }) => listActionTypes(ctx.db, { enabledOnly: true })),
   create: caseProcedure
-    .input(z.object({ ...ask, justification: z.string().max(4000), uses: uses.optional() }))
+    .input(
+      z.object({
+        ...ask,
+        justification: z.string().max(4000),
+        uses: uses.optional(),
+        secondFactorCode: z.string().max(64).optional(),
+      }),
+    )
     .mutation(({ ctx, input }) => createRequest(ctx.db, ctx.case, input, ctx.meta)),
   breakGlass: caseProcedure
     .input(
@@ -81,7 +89,7 @@ export const requestsRouter = router({
 export const grantsRouter = router({
   /** The guarded path: a live grant of the caller's, parameters inside its scope, one use consumed. */
   execute: caseProcedure
-    .input(z.object({ grantId: z.uuid(), params }))
+    .input(z.object({ grantId: z.uuid(), params, secondFactorCode: z.string().max(64).optional() }))
     .mutation(({ ctx, input }) => executeGrant(ctx.db, ctx.case, input, ctx.meta)),
   revokeGrant: authedProcedure
     .input(z.object({ grantId: z.uuid(), reason: z.string().max(2000).optional() }))
@@ -107,6 +115,10 @@ export const actionTypesAdminRouter = router({
             businessHours: z.boolean(),
             breakGlassAllowed: z.boolean(),
             excludeCaseGrantees: z.boolean(),
+            executorStepUp: z.boolean(),
+            breakGlassPerDay: z.number().int().min(0).max(50),
+            breakGlassMinutesPerDay: z.number().int().min(0).max(1440),
+            breakGlassMaxUnreviewed: z.number().int().min(0).max(50),
             enabled: z.boolean(),
           })
           .partial()
