@@ -57,15 +57,13 @@ function oidcProvider(): OAuthConfig<Record<string, unknown>>[] {
 
 /** next-auth v4 hands authorize() the request headers as a plain object. */
 function metaFrom(headers: unknown): RequestMeta {
-  const get = (name: string) => {
-    const value = headers && typeof headers === "object" ? (headers as Record<string, unknown>)[name] : null;
-    return typeof value === "string" ? value : null;
-  };
-  return {
-    requestId: get("x-request-id") ?? crypto.randomUUID(),
-    ip: get("x-forwarded-for")?.split(",")[0]?.trim() ?? null,
-    userAgent: get("user-agent"),
-  };
+  const plain = new Headers();
+  if (headers && typeof headers === "object") {
+    for (const [name, value] of Object.entries(headers)) {
+      if (typeof value === "string") plain.set(name, value);
+    }
+  }
+  return requestMetaFrom(plain);
 }
 
 export const authOptions: NextAuthOptions = {

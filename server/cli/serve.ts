@@ -6,9 +6,9 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
+import { fileURLToPath } from "node:url";
 import { createDb } from "@/db/client";
 import { readOrCreateSecret } from "@/db/embedded";
 import { setUpDemoSystems } from "@/db/demo-systems";
@@ -57,7 +57,6 @@ async function connectorKey(dataDir: string): Promise<string> {
 
 async function main() {
   const config = env();
-  const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
   if (!dev && !existsSync(path.resolve(".next", "BUILD_ID"))) {
     throw new Error("No production build found: run `npm run build` first (or `npm start`, which builds).");
   }
@@ -166,9 +165,11 @@ async function main() {
   }, 2_000);
   const port = String(config.PORT);
   const publicUrl = config.NEXTAUTH_URL ?? `http://localhost:${port}`;
+  // The web server (server/cli/web.ts) runs Next.js and stamps each request with its socket peer.
+  const webServer = path.join(path.dirname(fileURLToPath(import.meta.url)), "web.ts");
   const child = spawn(
     process.execPath,
-    [nextBin, dev ? "dev" : "start", "--port", port, "--hostname", config.BIND_ADDRESS],
+    ["--import", "tsx", webServer, ...(dev ? ["--dev"] : [])],
     {
       stdio: "inherit",
       env: childEnv({
