@@ -48,7 +48,10 @@ const schema = z
       .default("")
       .transform((v, ctx) => {
         const cidrs: Cidr[] = [];
-        for (const item of v.split(",").map((i) => i.trim()).filter(Boolean)) {
+        for (const item of v
+          .split(",")
+          .map((i) => i.trim())
+          .filter(Boolean)) {
           const cidr = parseCidr(item);
           if (cidr) cidrs.push(cidr);
           else ctx.addIssue({ code: "custom", message: `not an address or CIDR: ${item.slice(0, 60)}` });

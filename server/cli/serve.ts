@@ -167,21 +167,17 @@ async function main() {
   const publicUrl = config.NEXTAUTH_URL ?? `http://localhost:${port}`;
   // The web server (server/cli/web.ts) runs Next.js and stamps each request with its socket peer.
   const webServer = path.join(path.dirname(fileURLToPath(import.meta.url)), "web.ts");
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", webServer, ...(dev ? ["--dev"] : [])],
-    {
-      stdio: "inherit",
-      env: childEnv({
-        DATABASE_URL: database.url,
-        AUTH_SECRET: await authSecret(dataDir),
-        CASEFILE_CONNECTOR_KEY: keyForConnectors,
-        NEXTAUTH_URL: publicUrl,
-        // The web process verifies checkpoints; it never holds the signing key.
-        LEDGER_VERIFIER_KEY: ledger.verifierKey ?? signer.verifierKey,
-      }),
-    },
-  );
+  const child = spawn(process.execPath, ["--import", "tsx", webServer, ...(dev ? ["--dev"] : [])], {
+    stdio: "inherit",
+    env: childEnv({
+      DATABASE_URL: database.url,
+      AUTH_SECRET: await authSecret(dataDir),
+      CASEFILE_CONNECTOR_KEY: keyForConnectors,
+      NEXTAUTH_URL: publicUrl,
+      // The web process verifies checkpoints; it never holds the signing key.
+      LEDGER_VERIFIER_KEY: ledger.verifierKey ?? signer.verifierKey,
+    }),
+  });
   console.log(`\nCasefile\n  database  ${database.describe}\n  app       ${publicUrl}\n`);
 
   for (const signal of ["SIGINT", "SIGTERM"] as const) {

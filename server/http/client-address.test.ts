@@ -18,7 +18,8 @@ markPeerStamping();
 const server: Server = createServer((req, res) => {
   stampPeer(req);
   const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
+  for (const [name, value] of Object.entries(req.headers))
+    if (typeof value === "string") headers.set(name, value);
   const url = new URL(req.url ?? "/", "http://app");
   const meta = requestMetaFrom(headers);
   void signInWithPassword(
@@ -51,7 +52,9 @@ describe("client address over HTTP, no trusted proxies", () => {
     });
     expect(answer.ip).toBe("127.0.0.1");
     if (!answer.result.ok) throw new Error(`sign-in refused: ${answer.result.reason}`);
-    const [session] = await t.sql<{ ip: string }[]>`select ip from user_sessions where id = ${answer.result.sessionId}`;
+    const [session] = await t.sql<
+      { ip: string }[]
+    >`select ip from user_sessions where id = ${answer.result.sessionId}`;
     expect(session?.ip).toBe("127.0.0.1");
     const entries = await t.owner.sql<{ body: string }[]>`select body from ledger_inbox order by id`;
     const signInEntry = entries

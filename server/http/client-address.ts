@@ -49,7 +49,10 @@ export function clientAddress(
 ): string | null {
   let nearest = normaliseAddress(peer);
   if (!nearest || !isTrusted(trusted, nearest)) return nearest;
-  const hops = (forwardedFor ?? "").split(",").map((hop) => hop.trim()).filter(Boolean);
+  const hops = (forwardedFor ?? "")
+    .split(",")
+    .map((hop) => hop.trim())
+    .filter(Boolean);
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = normaliseAddress(hops[i]);
     if (!hop) return nearest;
