@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
 import { appendLedger } from "../ledger/append";
+import { publishAccessChange } from "../realtime/live";
 import type { RequestMeta } from "../request-meta";
 import { clearAccountFailures, lockoutOf, recordFailure } from "./lockout";
 import { secondFactorStatus, useSecondFactor } from "./second-factor";
@@ -79,6 +80,7 @@ export async function signOutSession(db: Db, sessionId: string, request: Request
   await db.transaction(async (tx) => {
     const session = await revokeSession(tx, sessionId);
     if (!session) return;
+    await publishAccessChange(tx, [session.user.id]);
     await appendLedger(tx, {
       type: "auth.sign_out",
       actor: session.user,
