@@ -9,8 +9,8 @@ import { idTokenClaimsFor, TEST_REDIRECT_URI } from "../testing/oidc-flow";
 import { defaultAccounts, startOidcProvider, type TestAccount } from "../testing/oidc-provider";
 import { signInWithOidc, type OidcSettings } from "./oidc";
 import { normaliseEmail } from "./oidc-claims";
-import { safeReturnPath } from "./return-to";
-import { safeRedirectUrl, ssoSignInOutcome } from "./sso-outcome";
+import { safeRedirectUrl, safeReturnPath } from "./return-to";
+import { ssoSignInOutcome } from "./sso-outcome";
 
 const t = await testDatabase();
 await seedDemo(t.db, "demo-password-for-tests");

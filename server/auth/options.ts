@@ -6,7 +6,8 @@ import { getDb } from "../db";
 import { env } from "../env";
 import { requestMetaFrom, type RequestMeta } from "../request-meta";
 import { oidcConfig } from "./oidc";
-import { safeRedirectUrl, ssoSignInOutcome } from "./sso-outcome";
+import { safeRedirectUrl } from "./return-to";
+import { ssoSignInOutcome } from "./sso-outcome";
 import { SESSION_TTL_SECONDS } from "./sessions";
 import { signInWithPassword, signOutSession } from "./sign-in";
 

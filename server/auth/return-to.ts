@@ -17,3 +17,26 @@ export function safeReturnPath(value: unknown): string {
   }
   return value;
 }
+
+/**
+ * next-auth's redirect callback: a path on this site or an absolute URL of this site's
+ * origin, checked like any return path; anything else, or anything unparseable, is the
+ * console home. Never throws (a malformed callbackUrl is no server error).
+ */
+export function safeRedirectUrl(url: string, baseUrl: string): string {
+  let base: URL;
+  try {
+    base = new URL(baseUrl);
+  } catch {
+    return "/";
+  }
+  const home = base.origin + base.pathname.replace(/\/$/, "");
+  if (url.startsWith("/")) return home + safeReturnPath(url);
+  try {
+    const target = new URL(url);
+    if (target.origin !== base.origin) return home;
+    return home + safeReturnPath(url.slice(target.origin.length) || "/");
+  } catch {
+    return home;
+  }
+}

@@ -1,7 +1,6 @@
 import type { Db } from "@/db/client";
 import type { RequestMeta } from "../request-meta";
 import { signInWithOidc, type OidcRefusal, type OidcSettings } from "./oidc";
-import { safeReturnPath } from "./return-to";
 
 /** Error codes the sign-in page turns into messages, for each refused single sign-on. */
 export const OIDC_ERRORS: Record<OidcRefusal, string> = {
@@ -34,28 +33,5 @@ export async function ssoSignInOutcome(
   } catch (error) {
     console.error("single sign-on failed:", error);
     return { redirect: `/sign-in?error=${SSO_FAILED}` };
-  }
-}
-
-/**
- * next-auth's redirect callback: a path on this site or an absolute URL of this site's
- * origin, checked like any return path; anything else, or anything unparseable, is the
- * console home. Never throws (a malformed callbackUrl is no server error).
- */
-export function safeRedirectUrl(url: string, baseUrl: string): string {
-  let base: URL;
-  try {
-    base = new URL(baseUrl);
-  } catch {
-    return "/";
-  }
-  const home = base.origin + base.pathname.replace(/\/$/, "");
-  if (url.startsWith("/")) return home + safeReturnPath(url);
-  try {
-    const target = new URL(url);
-    if (target.origin !== base.origin) return home;
-    return home + safeReturnPath(url.slice(target.origin.length) || "/");
-  } catch {
-    return home;
   }
 }

@@ -4,7 +4,7 @@
  * replaced by a return path this site accepts, or dropped, before they see the request.
  */
 import { NextRequest } from "next/server";
-import { safeRedirectUrl } from "../auth/sso-outcome";
+import { safeRedirectUrl } from "../auth/return-to";
 
 const CALLBACK_COOKIE = /^(__Secure-)?next-auth\.callback-url$/;
 
