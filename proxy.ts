@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { contentSecurityPolicy, HSTS, newNonce } from "@/server/http/csp";
 import { env } from "@/server/env";
+import { withoutBadCallbackCookie } from "@/server/http/auth-request";
 
 /**
  * Every page gets a fresh script nonce: Next.js reads the policy from the request headers and
@@ -11,6 +12,12 @@ export function proxy(request: NextRequest) {
   const csp = contentSecurityPolicy(newNonce(), !production);
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("Content-Security-Policy", csp);
+  // A callback-url cookie that does not parse would make every sign-in endpoint answer 500.
+  if (request.nextUrl.pathname.startsWith("/api/auth/")) {
+    const base = env().NEXTAUTH_URL ?? request.nextUrl.origin;
+    const cookie = withoutBadCallbackCookie(request.headers.get("cookie"), base);
+    if (cookie !== null) requestHeaders.set("cookie", cookie);
+  }
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("Content-Security-Policy", csp);
   if (production) response.headers.set("Strict-Transport-Security", HSTS);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ROLES } from "@/db/schema/users";
+import { parseCidr, type Cidr } from "./http/client-address";
 
 // The only module that reads process.env. Empty strings count as unset, so a
 // variable can be cleared for a child process (the e2e server does this).
@@ -38,6 +39,25 @@ const schema = z
     PORT: z.preprocess(blank, z.coerce.number().int().min(1).max(65535).default(3000)),
     /** Interface the web server listens on; 0.0.0.0 to accept connections from other machines. */
     BIND_ADDRESS: z.preprocess(blank, z.string().default("127.0.0.1")),
+    /**
+     * Reverse proxies whose X-Forwarded-For is believed (comma-separated CIDRs or addresses,
+     * e.g. "10.0.0.0/8,::1"). Unset: none, and the client address is the connection's peer.
+     */
+    CASEFILE_TRUSTED_PROXIES: z
+      .string()
+      .default("")
+      .transform((v, ctx) => {
+        const cidrs: Cidr[] = [];
+        for (const item of v
+          .split(",")
+          .map((i) => i.trim())
+          .filter(Boolean)) {
+          const cidr = parseCidr(item);
+          if (cidr) cidrs.push(cidr);
+          else ctx.addIssue({ code: "custom", message: `not an address or CIDR: ${item.slice(0, 60)}` });
+        }
+        return cidrs;
+      }),
     /** Where the embedded database, the generated auth secret and other local state live. */
     CASEFILE_DATA_DIR: z.preprocess(blank, z.string().default(".data")),
     /** Where the background work runs: in the server process, or only in `npm run worker` processes. */

@@ -13,9 +13,16 @@ const MESSAGES: Record<string, string> = {
   CredentialsSignin: "Email or password is incorrect.",
   PasswordSignInOff: "Password sign-in is turned off; use single sign-on.",
   SsoNoRole: "Your organisation's groups give you no role in Casefile. Ask an administrator.",
-  SsoEmailUnverified: "Your identity provider has not verified your email address, so it cannot be linked.",
+  SsoEmailUnverified:
+    "Your identity provider has not verified your email address, so it cannot be used to sign in here.",
   SsoIdentityConflict: "This account is linked to another identity, or cannot use single sign-on.",
+  SsoEmailUnusable:
+    "Your email address holds characters that could be mistaken for others, so no account is made for it. Ask an administrator.",
   SsoBadClaims: "The identity provider did not say who you are (subject and email are needed).",
+  SsoClaimsTooLarge:
+    "The identity provider sent more than Casefile accepts (an identifier, address or list of groups too long). Ask an administrator.",
+  SsoFailed: "Single sign-on failed on our side. Try again, or contact an administrator.",
+  SignInFailed: "Sign-in failed on our side. Try again, or contact an administrator.",
   AccessDenied: "Sign-in was refused.",
   OAuthSignin: "Single sign-on could not start. Try again, or contact an administrator.",
   OAuthCallback: "Single sign-on did not complete. Try again.",

@@ -3,6 +3,7 @@ import type { Tx } from "@/db/client";
 import { userRoles, type Role } from "@/db/schema";
 import { DomainError } from "../errors";
 import { appendLedger, type LedgerActor } from "../ledger/append";
+import { publishAccessChange } from "../realtime/live";
 import type { RequestMeta } from "../request-meta";
 
 /** Roles that decide on other people's actions or on the system itself: for people only. */
@@ -46,6 +47,7 @@ export async function applyRoles(
       .delete(userRoles)
       .where(and(eq(userRoles.userId, input.user.id), inArray(userRoles.role, revoked)));
   }
+  if (granted.length || revoked.length) await publishAccessChange(tx, [input.user.id]);
   for (const [type, roles] of [
     ["user.role_granted", granted],
     ["user.role_revoked", revoked],

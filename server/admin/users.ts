@@ -5,6 +5,7 @@ import { DomainError } from "../errors";
 import type { SessionUser } from "../auth/sessions";
 import { freshSecondFactor } from "../auth/second-factor";
 import { appendLedger } from "../ledger/append";
+import { publishAccessChange } from "../realtime/live";
 import type { RequestMeta } from "../request-meta";
 import { issueInvitation } from "./invitations";
 import { applyRoles, checkRolesFor } from "./roles";
@@ -79,6 +80,7 @@ export async function setUserDisabled(
       payload: { email: before.email },
       request,
     });
+    await publishAccessChange(tx, [input.userId]);
     if (input.disabled) {
       await tx
         .update(userSessions)

@@ -3,6 +3,7 @@ import type { Tx } from "@/db/client";
 import { userSessions } from "@/db/schema";
 import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
+import { publishAccessChange } from "../realtime/live";
 import type { RequestMeta } from "../request-meta";
 import type { SessionUser } from "./sessions";
 
@@ -55,6 +56,7 @@ export async function signOutOtherSessions(
       .returning({ id: userSessions.id });
     if (input.sessionId && ended.length === 0) throw new DomainError("NOT_FOUND", "No such session of yours");
     if (ended.length) {
+      await publishAccessChange(tx, [user.id]);
       await appendLedger(tx, {
         type: "auth.sessions_signed_out",
         actor: { id: user.id, name: user.name },

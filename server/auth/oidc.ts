@@ -9,6 +9,7 @@ import { users, userSessions, type Role } from "@/db/schema";
 import { applyRoles } from "../admin/roles";
 import { env } from "../env";
 import { appendLedger } from "../ledger/append";
+import { readClaims } from "./oidc-claims";
 import type { RequestMeta } from "../request-meta";
 import { attemptFailed, attemptSucceeded, beginAttempt } from "./lockout";
 import { useSecondFactor } from "./second-factor";
@@ -41,15 +42,18 @@ export function oidcConfig() {
 /** `amr` values (RFC 8176) that mean the identity provider itself checked more than a password. */
 const MFA_AMR = ["mfa", "otp", "hwk"];
 
-export type OidcRefusal = "disabled" | "no_role" | "email_unverified" | "identity_conflict" | "bad_claims";
+export type OidcRefusal =
+  | "disabled"
+  | "no_role"
+  | "email_unverified"
+  | "email_unusable"
+  | "identity_conflict"
+  | "bad_claims"
+  | "claims_too_large";
 
 export type OidcSignInResult =
   | { ok: true; userId: string; sessionId: string; secondFactorPending: boolean }
   | { ok: false; reason: OidcRefusal };
-
-const strings = (v: unknown): string[] =>
-  Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : typeof v === "string" ? [v] : [];
-const text = (v: unknown): string | null => (typeof v === "string" && v.trim() ? v.trim() : null);
 
 /** What the groups give: roles (sorted, distinct) and, when a clearance mapping exists, a clearance. */
 export function mapGroups(settings: OidcSettings, groups: readonly string[]) {
@@ -68,12 +72,21 @@ export async function signInWithOidc(
   claims: Record<string, unknown>,
   request: RequestMeta | null,
 ): Promise<OidcSignInResult> {
-  const issuer = text(claims.iss);
-  const subject = text(claims.sub);
-  const email = text(claims.email)?.toLowerCase().slice(0, 320) ?? null;
-  if (!issuer || !subject) return { ok: false, reason: "bad_claims" };
-  const groups = strings(claims[settings.groupsClaim]);
-  const amr = strings(claims.amr);
+  const read = readClaims(claims, settings.groupsClaim);
+  if (!read.ok) {
+    // Recorded by name and size only: an oversized claim's value goes nowhere.
+    const { reason, claim, size } = read;
+    await db.transaction((tx) =>
+      appendLedger(tx, {
+        type: "auth.sign_in_failed",
+        actor: null,
+        payload: { method: "oidc", reason, claim, size },
+        request,
+      }),
+    );
+    return { ok: false, reason };
+  }
+  const { issuer, subject, email, emailUnusable, emailVerified, name, groups, amr } = read.claims;
   const { roles, clearance } = mapGroups(settings, groups);
   const idpMfa = amr.some((a) => MFA_AMR.includes(a));
 
@@ -88,23 +101,22 @@ export async function signInWithOidc(
       });
       return { ok: false, reason } as const;
     };
-    const found = await findOrLink(
-      tx,
-      { issuer, subject, email, verified: claims.email_verified === true },
-      request,
-    );
+    const found = await findOrLink(tx, { issuer, subject, email, verified: emailVerified }, request);
     if (found === "conflict") return refuse("identity_conflict", null);
     if (found === "unverified") return refuse("email_unverified", null);
     let user = found;
     if (!user) {
       // Just-in-time provisioning, only for someone the groups give a role to.
       if (!roles.length) return refuse("no_role", null);
+      if (emailUnusable) return refuse("email_unusable", null);
       if (!email) return refuse("bad_claims", null);
+      // Nobody gets an account for an address the provider has not verified: it could be squatted.
+      if (!emailVerified) return refuse("email_unverified", null);
       const [created] = await tx
         .insert(users)
         .values({
           email,
-          name: (text(claims.name) ?? email).slice(0, 200),
+          name: name ?? email,
           clearance: clearance ?? 1,
           oidcIssuer: issuer,
           oidcSubject: subject,

@@ -5,7 +5,9 @@ import { headers } from "next/headers";
 import { getDb } from "../db";
 import { env } from "../env";
 import { requestMetaFrom, type RequestMeta } from "../request-meta";
-import { oidcConfig, signInWithOidc, type OidcRefusal } from "./oidc";
+import { oidcConfig } from "./oidc";
+import { safeRedirectUrl } from "./return-to";
+import { ssoSignInOutcome } from "./sso-outcome";
 import { SESSION_TTL_SECONDS } from "./sessions";
 import { signInWithPassword, signOutSession } from "./sign-in";
 
@@ -15,18 +17,18 @@ export const SIGN_IN_LOCKED = "SignInLocked";
 export const SECOND_FACTOR_REQUIRED = "SecondFactorRequired";
 export const SECOND_FACTOR_INVALID = "SecondFactorInvalid";
 export const PASSWORD_SIGN_IN_OFF = "PasswordSignInOff";
+/** A failure on the server's side: its details are logged; the sign-in page only gets this code. */
+export const SIGN_IN_FAILED = "SignInFailed";
+const SIGN_IN_CODES = new Set<string>([
+  ACCOUNT_DISABLED,
+  SIGN_IN_LOCKED,
+  SECOND_FACTOR_REQUIRED,
+  SECOND_FACTOR_INVALID,
+  PASSWORD_SIGN_IN_OFF,
+]);
 
 /** The single sign-on provider's id in next-auth's URLs (/api/auth/signin/oidc, …/callback/oidc). */
 export const OIDC_PROVIDER_ID = "oidc";
-
-/** Error codes the sign-in page turns into messages, for each refused single sign-on. */
-const OIDC_ERRORS: Record<OidcRefusal, string> = {
-  disabled: ACCOUNT_DISABLED,
-  no_role: "SsoNoRole",
-  email_unverified: "SsoEmailUnverified",
-  identity_conflict: "SsoIdentityConflict",
-  bad_claims: "SsoBadClaims",
-};
 
 /** Generic OpenID Connect, by discovery; the ID token (signature, issuer, audience, nonce checked) carries the claims. */
 function oidcProvider(): OAuthConfig<Record<string, unknown>>[] {
@@ -57,15 +59,23 @@ function oidcProvider(): OAuthConfig<Record<string, unknown>>[] {
 
 /** next-auth v4 hands authorize() the request headers as a plain object. */
 function metaFrom(headers: unknown): RequestMeta {
-  const get = (name: string) => {
-    const value = headers && typeof headers === "object" ? (headers as Record<string, unknown>)[name] : null;
-    return typeof value === "string" ? value : null;
-  };
-  return {
-    requestId: get("x-request-id") ?? crypto.randomUUID(),
-    ip: get("x-forwarded-for")?.split(",")[0]?.trim() ?? null,
-    userAgent: get("user-agent"),
-  };
+  const plain = new Headers();
+  if (headers && typeof headers === "object") {
+    for (const [name, value] of Object.entries(headers)) {
+      if (typeof value === "string") plain.set(name, value);
+    }
+  }
+  return requestMetaFrom(plain);
+}
+
+/** Lets our sign-in codes through; anything else is logged and becomes SIGN_IN_FAILED. */
+function withFixedCodes<A extends unknown[], R>(authorize: (...args: A) => Promise<R>) {
+  return (...args: A): Promise<R> =>
+    authorize(...args).catch((error: unknown) => {
+      if (error instanceof Error && SIGN_IN_CODES.has(error.message)) throw error;
+      console.error("password sign-in failed:", error);
+      throw new Error(SIGN_IN_FAILED);
+    });
 }
 
 export const authOptions: NextAuthOptions = {
@@ -76,7 +86,8 @@ export const authOptions: NextAuthOptions = {
     CredentialsProvider({
       name: "Email and password",
       credentials: { email: { type: "email" }, password: { type: "password" }, code: { type: "text" } },
-      async authorize(credentials, req) {
+      // next-auth puts a thrown error's message into the URL: only our fixed codes may get there.
+      authorize: withFixedCodes(async (credentials, req) => {
         if (env().CASEFILE_PASSWORD_SIGN_IN === "false") throw new Error(PASSWORD_SIGN_IN_OFF);
         const email = credentials?.email ?? "";
         const password = credentials?.password ?? "";
@@ -91,26 +102,27 @@ export const authOptions: NextAuthOptions = {
           return null;
         }
         return { ...result.user, sessionId: result.sessionId, roles: [] };
-      },
+      }),
     }),
     ...oidcProvider(),
   ],
   callbacks: {
-    /** Single sign-on opens the Casefile session here (or refuses, with a reason the page shows). */
+    /** Single sign-on opens the Casefile session here (or refuses, with a code the page shows). */
     async signIn({ user, account, profile }) {
       if (account?.provider !== OIDC_PROVIDER_ID) return true;
       const config = oidcConfig();
       if (!config || !profile) return false;
-      const result = await signInWithOidc(
+      const outcome = await ssoSignInOutcome(
         getDb(),
         config.settings,
         { ...profile },
         requestMetaFrom(await headers()),
       );
-      if (!result.ok) return `/sign-in?error=${OIDC_ERRORS[result.reason]}`;
-      user.sessionId = result.sessionId;
+      if ("redirect" in outcome) return outcome.redirect;
+      user.sessionId = outcome.sessionId;
       return true;
     },
+    redirect: ({ url, baseUrl }) => safeRedirectUrl(url, baseUrl),
     jwt({ token, user }) {
       if (user) token.sid = user.sessionId;
       return token;

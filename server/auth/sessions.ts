@@ -85,9 +85,15 @@ const live = (sessionId: string) =>
   );
 
 /**
- * Null unless the session is live (see `live`) and not waiting for its second factor. Marks the session as seen (at most once a minute).
+ * Null unless the session is live (see `live`) and not waiting for its second factor. Marks the
+ * session as seen (at most once a minute), unless `markSeen` is false: a check made on the
+ * session's behalf (an open live stream) is no activity of the person's and keeps no session alive.
  */
-export async function loadSessionUser(db: Tx, sessionId: string): Promise<SessionUser | null> {
+export async function loadSessionUser(
+  db: Tx,
+  sessionId: string,
+  { markSeen = true }: { markSeen?: boolean } = {},
+): Promise<SessionUser | null> {
   if (!UUID.test(sessionId)) return null;
   const rows = await db
     .select({
@@ -108,7 +114,7 @@ export async function loadSessionUser(db: Tx, sessionId: string): Promise<Sessio
   const [first] = rows;
   if (!first) return null;
   // Only a session not marked for a minute is written to: most requests just read.
-  if (first.seenLongAgo) {
+  if (first.seenLongAgo && markSeen) {
     await db
       .update(userSessions)
       .set({ lastSeenAt: sql`now()` })

@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
 import { appendLedger } from "../ledger/append";
+import { publishAccessChange } from "../realtime/live";
 import type { RequestMeta } from "../request-meta";
 import { attemptFailed, attemptSucceeded, beginAttempt, withdrawAttempt } from "./lockout";
 import { secondFactorStatus, useSecondFactor } from "./second-factor";
@@ -81,6 +82,7 @@ export async function signOutSession(db: Db, sessionId: string, request: Request
   await db.transaction(async (tx) => {
     const session = await revokeSession(tx, sessionId);
     if (!session) return;
+    await publishAccessChange(tx, [session.user.id]);
     await appendLedger(tx, {
       type: "auth.sign_out",
       actor: session.user,

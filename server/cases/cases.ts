@@ -16,6 +16,7 @@ import type { SessionUser } from "../auth/sessions";
 import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
 import { commitment, newSalt } from "../ledger/commitment";
+import { publishAccessChange } from "../realtime/live";
 import type { RequestMeta } from "../request-meta";
 import { actorOf, type CaseAccess, requireLead, requireWrite, visibleTo } from "./access";
 
@@ -359,6 +360,7 @@ export async function addMember(
         target: [caseMembers.caseId, caseMembers.userId],
         set: { access: input.access },
       });
+    await publishAccessChange(tx, [input.userId]);
     await appendLedger(tx, {
       type: existing ? "case.member_changed" : "case.member_added",
       actor: actorOf(access.user),
@@ -393,6 +395,7 @@ export async function removeMember(
       .where(and(eq(caseMembers.caseId, access.caseId), eq(caseMembers.userId, input.userId)))
       .returning({ access: caseMembers.access });
     if (!removed) throw new DomainError("NOT_FOUND", "Not a member of this case", { field: "userId" });
+    await publishAccessChange(tx, [input.userId]);
     const [member] = await tx.select({ name: users.name }).from(users).where(eq(users.id, input.userId));
     await appendLedger(tx, {
       type: "case.member_removed",

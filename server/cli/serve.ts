@@ -5,8 +5,8 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { readOrCreateSecret } from "@/db/embedded";
 import { setUpDemoSystems } from "@/db/demo-systems";
 import { isEmpty, seedDemo } from "@/db/seed";
@@ -28,7 +28,6 @@ const resetData = process.argv.includes("--reset-data");
 
 async function main() {
   const config = env();
-  const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
   if (!dev && !existsSync(path.resolve(".next", "BUILD_ID"))) {
     throw new Error("No production build found: run `npm run build` first (or `npm start`, which builds).");
   }
@@ -100,21 +99,19 @@ async function main() {
   }
   const port = String(config.PORT);
   const publicUrl = config.NEXTAUTH_URL ?? `http://localhost:${port}`;
-  const child = spawn(
-    process.execPath,
-    [nextBin, dev ? "dev" : "start", "--port", port, "--hostname", config.BIND_ADDRESS],
-    {
-      stdio: "inherit",
-      env: childEnv({
-        DATABASE_URL: database.url,
-        AUTH_SECRET: await authSecret(),
-        CASEFILE_CONNECTOR_KEY: keyForConnectors,
-        NEXTAUTH_URL: publicUrl,
-        // The web process verifies checkpoints; it never holds the signing key.
-        LEDGER_VERIFIER_KEY: ledger.verifierKey ?? signer.verifierKey,
-      }),
-    },
-  );
+  // The web server (server/cli/web.ts) runs Next.js and stamps each request with its socket peer.
+  const webServer = path.join(path.dirname(fileURLToPath(import.meta.url)), "web.ts");
+  const child = spawn(process.execPath, ["--import", "tsx", webServer, ...(dev ? ["--dev"] : [])], {
+    stdio: "inherit",
+    env: childEnv({
+      DATABASE_URL: database.url,
+      AUTH_SECRET: await authSecret(),
+      CASEFILE_CONNECTOR_KEY: keyForConnectors,
+      NEXTAUTH_URL: publicUrl,
+      // The web process verifies checkpoints; it never holds the signing key.
+      LEDGER_VERIFIER_KEY: ledger.verifierKey ?? signer.verifierKey,
+    }),
+  });
   console.log(`\nCasefile\n  database  ${database.describe}\n  app       ${publicUrl}\n`);
 
   for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -4,7 +4,7 @@
  * once and hands each event to its subscribers. Events carry ids, never case data:
  * a browser that hears one refetches what it is allowed to read.
  */
-import { EventEmitter, on } from "node:events";
+import { EventEmitter } from "node:events";
 import { sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import type { Role } from "@/db/schema";
@@ -24,17 +24,22 @@ export type LiveEvent = {
     | "break_glass";
   requestId: string;
   caseId: string;
-  /** Who hears it: these users, and everyone holding one of these roles. */
+  /** Who hears it: these users (while they may see the case), and everyone holding one of these roles. */
   userIds: string[];
   roles: Role[];
 };
+
+/** Someone's sessions, roles or case memberships changed: their open streams re-read who they are. */
+export type AccessChange = { kind: "access.changed"; userIds: string[] };
 
 export async function publish(tx: Tx, event: LiveEvent): Promise<void> {
   await tx.execute(sql`select pg_notify(${CHANNEL}, ${JSON.stringify(event)})`);
 }
 
-export function hears(user: { id: string; roles: readonly Role[] }, event: LiveEvent): boolean {
-  return event.userIds.includes(user.id) || event.roles.some((r) => user.roles.includes(r));
+/** Inside the transaction that signs out, disables, or changes roles or memberships. */
+export async function publishAccessChange(tx: Tx, userIds: string[]): Promise<void> {
+  const change: AccessChange = { kind: "access.changed", userIds };
+  await tx.execute(sql`select pg_notify(${CHANNEL}, ${JSON.stringify(change)})`);
 }
 
 class Hub {
@@ -49,7 +54,8 @@ class Hub {
     this.listening ??= this.db.$client
       .listen(CHANNEL, (payload) => {
         try {
-          this.emitter.emit("event", JSON.parse(payload) as LiveEvent);
+          const message = JSON.parse(payload) as LiveEvent | AccessChange;
+          this.emitter.emit(message.kind === "access.changed" ? "access" : "event", message);
         } catch {
           // A payload that is not ours: ignore it.
         }
@@ -61,19 +67,23 @@ class Hub {
     return this.listening;
   }
 
-  /** Events as they arrive until `signal` aborts. */
-  async *events(signal: AbortSignal | undefined): AsyncGenerator<LiveEvent> {
-    await this.listen();
-    for await (const [event] of on(this.emitter, "event", { signal }) as AsyncIterable<[LiveEvent]>) {
-      yield event;
-    }
-  }
-
-  /** For tests and tools: calls `fn` for each event; returns the way to stop. */
+  /** Calls `fn` for each event; returns the way to stop. */
   async subscribe(fn: (event: LiveEvent) => void): Promise<() => void> {
     await this.listen();
     this.emitter.on("event", fn);
     return () => this.emitter.off("event", fn);
+  }
+
+  /** How many event subscribers this instance has (open streams, tools). */
+  get subscribers(): number {
+    return this.emitter.listenerCount("event");
+  }
+
+  /** Calls `fn` for each access change; returns the way to stop. */
+  async subscribeAccess(fn: (change: AccessChange) => void): Promise<() => void> {
+    await this.listen();
+    this.emitter.on("access", fn);
+    return () => this.emitter.off("access", fn);
   }
 }
 

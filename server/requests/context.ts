@@ -31,8 +31,10 @@ import { liveGranteesOf } from "./requests";
 const NOT_FOUND = () => new DomainError("NOT_FOUND", "No such request, or it is not yours to see");
 
 /**
- * A request is seen by its requester, the case's members, compliance reviewers, and
- * the approvers it is routed to (eligible ones, and those who decided it). Others: NOT_FOUND.
+ * A request's review (it shows the case) is seen by the case's members as they are now,
+ * compliance reviewers, and the approvers it is routed to (eligible ones, and those who
+ * decided it). Others get NOT_FOUND, its requester too once off the case: losing
+ * membership loses the case's content at once, on every path.
  */
 export async function openRequest(db: Tx, user: SessionUser, requestId: string) {
   const [row] = await db.select().from(actionRequests).where(eq(actionRequests.id, requestId));
@@ -53,7 +55,7 @@ export async function openRequest(db: Tx, user: SessionUser, requestId: string) 
     caseGranteeIds: type.excludeCaseGrantees ? await liveGranteesOf(db, row.caseId, row.id) : [],
   });
   const isApprover = eligible.eligible || Boolean(decided);
-  if (row.requesterId !== user.id && !caseAccess && !isApprover) throw NOT_FOUND();
+  if (!caseAccess && !isApprover) throw NOT_FOUND();
   const access = caseAccess ?? (await reviewAccess(db, user, row.caseId));
   return { row, def, type, access, eligible, decided: Boolean(decided) };
 }

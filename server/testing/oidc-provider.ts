@@ -12,7 +12,8 @@ import { TEST_CLIENT } from "./oidc-client";
 export type TestAccount = {
   sub: string;
   email: string;
-  emailVerified: boolean;
+  /** Left out of the claims when undefined (some providers never send it). */
+  emailVerified?: boolean;
   name: string;
   groups: string[];
   /** Authentication methods the provider asserts (RFC 8176), e.g. ["pwd"] or ["pwd", "mfa"]. */
@@ -104,7 +105,7 @@ export async function startOidcProvider(options: {
         claims: () => ({
           sub,
           email: account.email,
-          email_verified: account.emailVerified,
+          ...(account.emailVerified === undefined ? {} : { email_verified: account.emailVerified }),
           name: account.name,
           groups: account.groups,
         }),

@@ -5,6 +5,7 @@
  */
 import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
+import { userRoles, users } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
 import { ensureActionTypes } from "../actions/types";
 import { callerFor } from "../testing/callers";
@@ -60,6 +61,18 @@ const { grantId } = await priya.requests.decide({
 });
 const userId = (await ines.me()).id;
 
+// A member who asked for an action, then was taken off the case.
+const [dana] = await t.db
+  .insert(users)
+  .values({ name: "Dana Fischer", email: "dana.fischer@casefile.demo", clearance: 2 })
+  .returning({ id: users.id });
+const removedId = dana?.id ?? "";
+await t.db.insert(userRoles).values({ userId: removedId, role: "investigator" });
+await ines.cases.members.add({ caseId, userId: removedId, access: "write" });
+const removed = await callerFor(t.db, "dana.fischer@casefile.demo");
+const { id: removedRequestId } = await removed.requests.create(ask);
+await ines.cases.members.remove({ caseId, userId: removedId });
+
 type Caller = typeof ines;
 /**
  * `guard`: who is kept out — "signed-in" (anyone signed in may call), a list of roles (others get
@@ -69,6 +82,8 @@ type Caller = typeof ines;
 type Row = {
   guard: "signed-in" | "case" | "request" | "grant" | string[];
   call: (c: Caller) => Promise<unknown>;
+  /** The removed member's probe where it differs: on their own old request, and what it must answer. */
+  removed?: { call: (c: Caller) => Promise<unknown>; code: string };
 };
 const MATRIX: Record<string, Row> = {
   me: { guard: "signed-in", call: (c) => c.me() },
@@ -265,13 +280,33 @@ const MATRIX: Record<string, Row> = {
     call: (c) => c.requests.breakGlass({ ...ask, reason: ask.justification }),
   },
   "requests.ofCase": { guard: "case", call: (c) => c.requests.ofCase({ caseId }) },
-  "requests.cancel": { guard: "request", call: (c) => c.requests.cancel({ requestId }) },
+  "requests.cancel": {
+    guard: "request",
+    call: (c) => c.requests.cancel({ requestId }),
+    // Withdrawing one's own request shows nothing and takes nothing.
+    removed: { call: (c) => c.requests.cancel({ requestId: removedRequestId }), code: "OK" },
+  },
   "requests.queue": { guard: "signed-in", call: (c) => c.requests.queue() },
-  "requests.review": { guard: "request", call: (c) => c.requests.review({ requestId }) },
+  "requests.review": {
+    guard: "request",
+    call: (c) => c.requests.review({ requestId }),
+    removed: { call: (c) => c.requests.review({ requestId: removedRequestId }), code: "NOT_FOUND" },
+  },
   "requests.decide": {
     guard: "request",
     call: (c) =>
       c.requests.decide({ requestId, paramsHashSeen: hash, decision: "deny", comment: "Not this way." }),
+    removed: {
+      call: (c) =>
+        c.requests.decide({
+          requestId: removedRequestId,
+          paramsHashSeen: hash,
+          decision: "deny",
+          comment: "Not this way.",
+        }),
+      // Refused for being the requester (and recorded as a self-approval attempt); shows no case content.
+      code: "FORBIDDEN",
+    },
   },
   "requests.live": { guard: "signed-in", call: (c) => c.requests.live() },
   "requests.breakGlassReviews": { guard: "signed-in", call: (c) => c.requests.breakGlassReviews() },
@@ -321,4 +356,22 @@ describe("the authorization matrix", () => {
       expect(await codeOf(row.call(marcus))).toBe(expected);
     },
   );
+
+  it.each(procedures.filter((p) => MATRIX[p]?.guard !== "signed-in"))(
+    "%s keeps out a member removed from the case",
+    async (path) => {
+      const row = MATRIX[path];
+      if (!row) throw new Error(`no row for ${path}`);
+      const expected =
+        row.removed?.code ??
+        (Array.isArray(row.guard) ? (row.guard.includes("investigator") ? "OK" : "FORBIDDEN") : "NOT_FOUND");
+      expect(await codeOf((row.removed?.call ?? row.call)(removed))).toBe(expected);
+    },
+  );
+
+  it("shows a removed member nothing of the case in the lists anyone signed in may read", async () => {
+    expect((await removed.cases.list({})).map((c) => c.key)).not.toContain(caseKey);
+    expect(await removed.requests.queue()).toEqual({ items: [], total: 0 });
+    expect(await removed.requests.breakGlassReviews()).toEqual([]);
+  });
 });

@@ -1,3 +1,4 @@
+import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { RISK_TIERS, ROLES } from "@/db/schema";
 import { listActionTypes, updateActionType } from "../../actions/types";
@@ -5,7 +6,7 @@ import { approverQueue, openBreakGlassReviews, reviewContext, requestsOfCase } f
 import { breakGlass, reviewBreakGlass } from "../../requests/break-glass";
 import { executeGrant, revokeGrant } from "../../requests/grants";
 import { cancelRequest, createRequest, decide } from "../../requests/requests";
-import { hears, liveHub } from "../../realtime/live";
+import { liveStream } from "../../realtime/stream";
 import { authedProcedure, caseProcedure, roleProcedure, router } from "../init";
 
 const minutes = z.number().int().min(1).max(1440);
@@ -69,9 +70,9 @@ export const requestsRouter = router({
     .mutation(({ ctx, input }) => decide(ctx.db, ctx.user, input, ctx.meta)),
   /** Ids of requests that changed and concern the user: the browser refetches what it may read. */
   live: authedProcedure.subscription(async function* ({ ctx, signal }) {
-    for await (const event of liveHub(ctx.db).events(signal)) {
-      if (hears(ctx.user, event))
-        yield { kind: event.kind, requestId: event.requestId, caseId: event.caseId };
+    const outcome = yield* liveStream(ctx.db, ctx.user, signal);
+    if (outcome === "session_ended") {
+      throw new TRPCError({ code: "UNAUTHORIZED", message: "Your session has ended: sign in again." });
     }
   }),
   breakGlassReviews: authedProcedure.query(({ ctx }) => openBreakGlassReviews(ctx.db, ctx.user)),
