@@ -9,6 +9,7 @@ import { users, userSessions, type Role } from "@/db/schema";
 import { applyRoles } from "../admin/roles";
 import { env } from "../env";
 import { appendLedger } from "../ledger/append";
+import { storable } from "../storable-text";
 import type { RequestMeta } from "../request-meta";
 import { clearAccountFailures, lockoutOf, recordFailure } from "./lockout";
 import { useSecondFactor } from "./second-factor";
@@ -49,7 +50,8 @@ export type OidcSignInResult =
 
 const strings = (v: unknown): string[] =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : typeof v === "string" ? [v] : [];
-const text = (v: unknown): string | null => (typeof v === "string" && v.trim() ? v.trim() : null);
+// Claims name database rows: text no column can hold is replaced, so it matches nothing instead of failing.
+const text = (v: unknown): string | null => (typeof v === "string" && v.trim() ? storable(v.trim()) : null);
 
 /** What the groups give: roles (sorted, distinct) and, when a clearance mapping exists, a clearance. */
 export function mapGroups(settings: OidcSettings, groups: readonly string[]) {

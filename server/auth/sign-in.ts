@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
 import { appendLedger } from "../ledger/append";
+import { storable } from "../storable-text";
 import type { RequestMeta } from "../request-meta";
 import { clearAccountFailures, lockoutOf, recordFailure } from "./lockout";
 import { secondFactorStatus, useSecondFactor } from "./second-factor";
@@ -16,7 +17,8 @@ export async function signInWithPassword(
   input: { email: string; password: string; code?: string },
   request: RequestMeta | null,
 ): Promise<SignInResult> {
-  const email = input.email.trim().toLowerCase().slice(0, 320);
+  // Text no column can hold matches no account and is counted under its replacement, never a 500.
+  const email = storable(input.email.trim().toLowerCase().slice(0, 320));
   // A locked account or address is refused before the password is even checked.
   const lockout = await lockoutOf(db, email, request?.ip);
   if (lockout.locked) {

@@ -25,6 +25,7 @@ import { failInterrupted } from "../requests/executions";
 import { expireDue } from "../requests/requests";
 import { childEnv, env } from "../env";
 import { LedgerIntegrator } from "../ledger/integrator";
+import { integrationLag, lagAlarm } from "../ledger/lag";
 import { ledgerConfig, loadSigner, readOutsideCheckpoints } from "../ledger/config";
 import { parseVerifierKey } from "../ledger/checkpoint";
 import { openDatabase } from "./database";
@@ -80,6 +81,7 @@ async function main() {
     clearInterval(timers.outbox);
     clearInterval(timers.detectors);
     clearInterval(timers.verify);
+    clearInterval(timers.lag);
     await demoSession?.stop();
     await integrator.stop().catch(() => undefined);
     await appDb.close().catch(() => undefined);
@@ -87,7 +89,7 @@ async function main() {
     await database.stop().catch(() => undefined);
   };
   const appDb = createDb(database.url, { max: 2 });
-  const timers: Partial<Record<"sweeper" | "outbox" | "detectors" | "verify", NodeJS.Timeout>> = {};
+  const timers: Partial<Record<"sweeper" | "outbox" | "detectors" | "verify" | "lag", NodeJS.Timeout>> = {};
   let demoSession: { stop: () => Promise<void> } | undefined;
   const dataDir = path.resolve(config.CASEFILE_DATA_DIR);
   const keyForConnectors = await connectorKey(dataDir);
@@ -158,6 +160,15 @@ async function main() {
     }).catch((error: unknown) => console.error(`ledger verification: ${String(error)}`));
     if (result && !result.ok) console.error("LEDGER VERIFICATION FAILED: see Compliance");
   };
+  // Integration lag is watched on its own, more often than the detectors: the log says it first.
+  const watchLag = () =>
+    integrationLag(appDb.db)
+      .then((lag) => {
+        const alarm = lagAlarm(lag, config.LEDGER_LAG_ALERT_SECONDS);
+        if (alarm) console.error(`LEDGER ALARM: ${alarm}`);
+      })
+      .catch((error: unknown) => console.error(`ledger lag: ${String(error)}`));
+  timers.lag = setInterval(() => void watchLag(), 15_000);
   timers.detectors = setInterval(() => void detect(), 60_000);
   timers.verify = setInterval(() => void verify(), 600_000);
   setTimeout(() => void verify().then(detect), 5_000).unref();
