@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
+import { applyRoles } from "@/server/admin/roles";
 import { hashPassword } from "@/server/auth/password";
 import type { Tx } from "./client";
-import { userRoles, users, type Role } from "./schema";
+import { users, type Role } from "./schema";
 
 export type DemoAccount = { email: string; name: string; roles: Role[]; clearance: number; team: string };
 
@@ -69,10 +70,14 @@ export async function seedDemo(db: Tx, password: string): Promise<DemoAccount[]>
         .returning({ id: users.id });
       if (!row) continue;
       created.push(account);
-      await tx
-        .insert(userRoles)
-        .values(account.roles.map((role) => ({ userId: row.id, role })))
-        .onConflictDoNothing();
+      // Through the audited path, like any role: each assignment has its ledger entry.
+      await applyRoles(tx, {
+        user: { id: row.id, email: account.email, serviceAccount: false },
+        roles: account.roles,
+        actor: null,
+        source: "seed",
+        request: null,
+      });
     }
     return created;
   });

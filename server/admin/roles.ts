@@ -20,7 +20,7 @@ export function checkRolesFor(account: { serviceAccount: boolean }, roles: reado
 
 /**
  * Makes the user's roles exactly `roles`, inside the caller's transaction, with one ledger
- * entry per role granted or revoked. `source` says who decided: an admin or the identity provider.
+ * entry per role granted or revoked. `source` says who decided: an admin, the identity provider, or the demo seed.
  */
 export async function applyRoles(
   tx: Tx,
@@ -28,7 +28,7 @@ export async function applyRoles(
     user: { id: string; email: string; serviceAccount: boolean };
     roles: readonly Role[];
     actor: LedgerActor;
-    source: "admin" | "oidc";
+    source: "admin" | "oidc" | "seed";
     request: RequestMeta | null;
   },
 ): Promise<{ granted: Role[]; revoked: Role[] }> {

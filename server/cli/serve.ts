@@ -159,6 +159,7 @@ async function main() {
       outsideNotes: await readOutsideCheckpoints(),
     }).catch((error: unknown) => console.error(`ledger verification: ${String(error)}`));
     if (result && !result.ok) console.error("LEDGER VERIFICATION FAILED: see Compliance");
+    if (result && !result.stateOk) console.error("LEDGER STATE RECONCILIATION FAILED: see Compliance");
   };
   // Integration lag is watched on its own, more often than the detectors: the log says it first.
   const watchLag = () =>
