@@ -85,7 +85,8 @@ async function daysAgo(requestId: string, days: number) {
     .sql`update action_requests set created_at = now() - make_interval(days => ${days}) - interval '5 minutes'
     where id = ${requestId}`;
   // Approvals are written once: the owner moves this one with the table's triggers off.
-  await asOwnerUnguarded(t.owner.sql,
+  await asOwnerUnguarded(
+    t.owner.sql,
     ["approvals"],
     (sql) =>
       sql`update approvals set created_at = now() - make_interval(days => ${days}) where request_id = ${requestId}`,

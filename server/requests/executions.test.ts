@@ -299,7 +299,8 @@ describe("interrupted executions", () => {
     const run = await ines.actions.execute({ caseId, grantId, params });
     // As if the process had died between start and outcome: running, lease in the past.
     // A finished execution is final, so the owner rewinds it with the table's triggers off.
-    await asOwnerUnguarded(t.owner.sql,
+    await asOwnerUnguarded(
+      t.owner.sql,
       ["executions"],
       (sql) =>
         sql`update executions set status = 'running', finished_at = null, lease_until = now() - interval '1 second' where id = ${run.executionId}`,

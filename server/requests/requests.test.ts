@@ -463,7 +463,8 @@ describe("enforcement", () => {
       (await failure(marcus.actions.execute({ caseId, grantId: a.grantId, params: logsParams }))).message,
     ).toBe("Refused: This grant was issued to someone else");
     // The grant's window is fixed once issued: the owner moves it, triggers off, as if it had passed.
-    await asOwnerUnguarded(t.owner.sql,
+    await asOwnerUnguarded(
+      t.owner.sql,
       ["grants"],
       (sql) =>
         sql`update grants set not_before = now() - interval '2 hours', expires_at = now() - interval '1 second' where id = ${a.grantId}`,
