@@ -110,7 +110,9 @@ describe("the database refuses what the application never does", () => {
 
   it("lets uses grow one at a time and never past the maximum", async () => {
     const fresh = await grant();
-    await refused(t.sql`update grants set uses = uses + 2 where id = ${fresh.grantId}`);
+    expect(await refused(t.sql`update grants set uses = uses + 2 where id = ${fresh.grantId}`)).toMatch(
+      /only grow/,
+    );
     await t.sql`update grants set uses = uses + 1 where id = ${fresh.grantId}`;
     await refused(t.sql`update grants set uses = uses + 1 where id = ${fresh.grantId}`);
     await asOwnerUnguarded(
