@@ -11,7 +11,10 @@ export const ledgerIntegration: Detector = {
   title: "Ledger integration lag",
   description:
     "Entries wait in the ledger inbox longer than the threshold, or the log refused an entry: the audit trail is not being sealed.",
-  defaults: { maxLagSeconds: env().LEDGER_LAG_ALERT_SECONDS },
+  // Read when asked, not at import: the environment may be set after this module loads.
+  get defaults() {
+    return { maxLagSeconds: env().LEDGER_LAG_ALERT_SECONDS };
+  },
   run: async (db, t) => {
     const lag = await integrationLag(db);
     const alarm = lagAlarm(lag, t.maxLagSeconds ?? env().LEDGER_LAG_ALERT_SECONDS);

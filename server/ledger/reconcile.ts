@@ -1,8 +1,8 @@
 /**
  * State reconciliation: replays the ledger and compares it with the tables it describes. Every
- * grant's uses equal its `action.started` entries; every grant, revocation, approval, role,
- * membership and case status has the entry that made it, and matches it; no row exists without
- * its entry, and no entry's row has gone. Entries still waiting in the inbox count (read in the
+ * grant's uses equal the uses its `action.started` (or `action.queued`) entries record; every
+ * grant, revocation, approval, role, membership and case status has the entry that made it, and
+ * matches it; no row exists without its entry, and no entry's row has gone. Entries still waiting in the inbox count (read in the
  * same snapshot as the tables), so work in flight is no mismatch.
  */
 import { sql } from "drizzle-orm";
@@ -29,6 +29,7 @@ type Entry = {
 
 const TYPES = [
   "action.started",
+  "action.queued",
   "grant.created",
   "grant.revoked",
   "request.approved",
@@ -99,8 +100,10 @@ export async function reconcileState(db: Tx): Promise<StateReport> {
 
       // Grants: created, used and revoked as the ledger says.
       const started = new Map<string, string[]>();
-      for (const e of byType("action.started")) {
-        const grantId = e.subjects[1];
+      // The entry written in the transaction that spent a use carries `use`: `action.started`, or
+      // `action.queued` for a run a connector carries out later (its own `action.started` follows).
+      for (const e of byType("action.started", "action.queued")) {
+        const grantId = e.payload.use === undefined ? undefined : e.subjects[1];
         if (grantId) started.set(grantId, [...(started.get(grantId) ?? []), e.ref]);
       }
       const created = new Map(byType("grant.created").map((e) => [e.subjects[0] ?? "", e]));
@@ -134,7 +137,7 @@ export async function reconcileState(db: Tx): Promise<StateReport> {
             "grants",
             g.id,
             uses.at(-1) ?? c?.ref ?? null,
-            `uses is ${g.uses} but the ledger has ${expected} action.started ${expected === 1 ? "entry" : "entries"}`,
+            `uses is ${g.uses} but the ledger records ${expected} ${expected === 1 ? "use" : "uses"} (action.started entries)`,
           );
         const r = revoked.get(g.id);
         if (g.revoked && !r) miss("grants", g.id, null, "revoked without a grant.revoked entry");
