@@ -70,7 +70,7 @@ export async function seedDemo(db: Tx, password: string): Promise<DemoAccount[]>
         .returning({ id: users.id });
       if (!row) continue;
       created.push(account);
-      // Ledgered like any other role assignment: one entry per role granted.
+      // Through the audited path, like any role: each assignment has its ledger entry.
       await applyRoles(tx, {
         user: { id: row.id, email: account.email, serviceAccount: false },
         roles: account.roles,

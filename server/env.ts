@@ -79,6 +79,8 @@ const schema = z
     LEDGER_SIGNING_KEY_FILE: optionalString,
     /** Directory outside the database that receives a copy of every checkpoint. */
     LEDGER_CHECKPOINT_DIR: optionalString,
+    /** Integration lag (age of the oldest entry waiting in the inbox) above which health says degraded and a finding opens. */
+    LEDGER_LAG_ALERT_SECONDS: z.preprocess(blank, z.coerce.number().int().min(1).default(60)),
     /** Trusted verifier key for ledger:verify; default: derived from the signing key file. */
     LEDGER_VERIFIER_KEY: optionalString,
     /** IANA time zone of the organisation: business hours are counted in it. */

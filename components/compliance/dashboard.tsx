@@ -155,6 +155,23 @@ export function Dashboard({ period }: { period: Period }) {
               ? `${data.ledger.verifiedOk ? "verified" : "FAILED"} (${data.ledger.verifiedEntries ?? 0} entries, ${formatUtc(new Date(data.ledger.verifiedAt))})`
               : "not run yet"}
           </p>
+          {data.ledger.stateOk !== null ? (
+            <p className={data.ledger.stateOk ? "" : "font-semibold text-red-700"}>
+              State reconciliation:{" "}
+              {data.ledger.stateOk
+                ? "tables match the ledger"
+                : `${data.ledger.stateMismatches ?? 0} rows differ from the ledger`}
+            </p>
+          ) : null}
+          <p className={data.ledger.integration.alarm ? "font-semibold text-red-700" : ""}>
+            Integration: {data.ledger.integration.pending} waiting
+            {data.ledger.integration.pending
+              ? `, oldest ${Math.round(data.ledger.integration.lagSeconds)} s`
+              : ""}
+            {data.ledger.integration.quarantined
+              ? `, ${data.ledger.integration.quarantined} QUARANTINED`
+              : ""}
+          </p>
           <Link href="/ledger" className="text-sky-700 hover:underline">
             Open the ledger
           </Link>

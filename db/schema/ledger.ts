@@ -12,6 +12,7 @@ import {
 } from "drizzle-orm/pg-core";
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
+const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => "xid8" });
 const tstz = () => timestamp({ withTimezone: true });
 const seqNumber = () => bigint({ mode: "number" });
 
@@ -25,6 +26,12 @@ export const ledgerInbox = pgTable("ledger_inbox", {
   entryId: uuid().notNull().unique(),
   /** RFC 8785 canonical JSON of the entry; the leaf hash is over exactly these bytes. */
   body: text().notNull(),
+  /** When the entry was written: the oldest waiting entry's age is the integration lag. */
+  queuedAt: tstz().notNull().defaultNow(),
+  /** The writing transaction, so a guard can ask "did this transaction record its change?". */
+  txid: xid8()
+    .notNull()
+    .default(sql`pg_current_xact_id()`),
 });
 
 /** The log itself: dense seq from 0, append-only (triggers refuse UPDATE, DELETE, TRUNCATE). */
@@ -36,11 +43,12 @@ export const ledgerEntries = pgTable(
     body: text().notNull(),
     leafHash: bytea().notNull(),
     integratedAt: tstz().notNull().defaultNow(),
-    // Derived from the body for the explorer's filters; verification reads only the body.
-    type: text().generatedAlwaysAs(sql`(body::jsonb ->> 'type')`),
-    actorId: text().generatedAlwaysAs(sql`(body::jsonb -> 'actor' ->> 'id')`),
-    caseId: text().generatedAlwaysAs(sql`(body::jsonb ->> 'caseId')`),
-    at: text().generatedAlwaysAs(sql`(body::jsonb ->> 'at')`),
+    // Read from the body by the integrator for the explorer's filters (null where the body does not
+    // parse); verification reads only the body. Never derived by a cast that could refuse a row.
+    type: text(),
+    actorId: text(),
+    caseId: text(),
+    at: text(),
   },
   (t) => [
     index("ledger_entries_type_idx").on(t.type, t.seq),
@@ -67,4 +75,19 @@ export const ledgerCheckpoints = pgTable("ledger_checkpoints", {
   root: bytea().notNull(),
   note: text().notNull(),
   createdAt: tstz().notNull().defaultNow(),
+});
+
+/**
+ * Inbox entries the log could not take (the database refused the row): kept with their exact bytes
+ * and leaf hash, out of the tree, so one entry never stops integration. Append-only; any row here is
+ * a critical finding and shows on /api/health.
+ */
+export const ledgerQuarantine = pgTable("ledger_quarantine", {
+  inboxId: bigint({ mode: "number" }).primaryKey(),
+  entryId: uuid().notNull(),
+  body: text().notNull(),
+  leafHash: bytea().notNull(),
+  queuedAt: tstz().notNull(),
+  reason: text().notNull(),
+  quarantinedAt: tstz().notNull().defaultNow(),
 });

@@ -5,6 +5,8 @@
  * others (invisible, bidirectional, look-alike letters from other scripts).
  */
 
+import { storable } from "../storable-text";
+
 /** Most a claim may hold. Generous for real providers, small enough for the ledger and the session cookie. */
 export const CLAIM_LIMITS = {
   iss: 255,
@@ -34,7 +36,8 @@ export type ClaimsReading =
   | { ok: true; claims: Claims }
   | { ok: false; reason: "bad_claims" | "claims_too_large"; claim: string; size: number };
 
-const text = (v: unknown): string | null => (typeof v === "string" && v.trim() ? v.trim() : null);
+// Claims name database rows: text no column can hold is replaced, so it matches nothing instead of failing.
+const text = (v: unknown): string | null => (typeof v === "string" && v.trim() ? storable(v.trim()) : null);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
 
 // Printable ASCII only, in the shape of an address: anything else could be mistaken for another address.

@@ -1,6 +1,7 @@
 import type { Db } from "@/db/client";
 import { appendLedger } from "../ledger/append";
 import { publishAccessChange } from "../realtime/live";
+import { storable } from "../storable-text";
 import type { RequestMeta } from "../request-meta";
 import { attemptFailed, attemptSucceeded, beginAttempt, withdrawAttempt } from "./lockout";
 import { secondFactorStatus, useSecondFactor } from "./second-factor";
@@ -17,7 +18,8 @@ export async function signInWithPassword(
   input: { email: string; password: string; code?: string },
   request: RequestMeta | null,
 ): Promise<SignInResult> {
-  const email = input.email.trim().toLowerCase().slice(0, 320);
+  // Text no column can hold matches no account and is counted under its replacement, never a 500.
+  const email = storable(input.email.trim().toLowerCase().slice(0, 320));
   // Counted before the password is checked: a locked account or address is refused unchecked,
   // and parallel guesses queue for their turn, so no more than the limit are ever checked.
   const started = await beginAttempt(db, { email, ip: request?.ip });

@@ -90,7 +90,8 @@ export async function createCase(
       type: "case.created",
       actor: actorOf(user),
       caseId: key,
-      subjects: [created.id],
+      // The members it starts with are named: the database checks each membership has its entry.
+      subjects: [created.id, ...members.map((m) => m.userId)],
       payload: {
         severity: input.severity,
         tlp: input.tlp,

@@ -1,5 +1,6 @@
 /**
  * npm run ledger:verify                 verify the live ledger (database + checkpoint copies)
+ * npm run ledger:verify -- --state      and reconcile the tables with it (every mismatch named)
  * npm run ledger:verify -- FILE [--key VERIFIER_KEY]   verify an export or an evidence bundle offline, no database
  */
 import { open, readFile } from "node:fs/promises";
@@ -10,14 +11,25 @@ import { verifyExport } from "../ledger/export";
 import { ledgerConfig, loadVerifier, readOutsideCheckpoints } from "../ledger/config";
 import { verifyStoredLedger } from "../ledger/verify-db";
 import type { VerifyReport } from "../ledger/verify";
+import { describeMismatch, reconcileState, type StateReport } from "../ledger/reconcile";
 import { openDatabase } from "./database";
 
 const args = process.argv.slice(2);
 const keyAt = args.indexOf("--key");
 const trustedKey = keyAt >= 0 ? args[keyAt + 1] : undefined;
+const withState = args.includes("--state");
 const file = args.find((a, i) => !a.startsWith("--") && (keyAt < 0 || i !== keyAt + 1));
 
-function print(report: VerifyReport, what = "the ledger"): never {
+function printState(state: StateReport): void {
+  console.log(`state: ${state.rows} rows reconciled with ${state.entries} entries`);
+  if (state.ok) console.log("OK: the tables match the ledger.");
+  else {
+    console.log(`STATE MISMATCH: ${state.mismatches.length} rows differ from the ledger`);
+    for (const m of state.mismatches) console.log(`  - ${describeMismatch(m)}`);
+  }
+}
+
+function print(report: VerifyReport, what = "the ledger", state: StateReport | null = null): never {
   console.log(`entries: ${report.entries}, checkpoints checked: ${report.checkpointsChecked}`);
   if (report.latestCheckpoint) {
     console.log(
@@ -27,10 +39,12 @@ function print(report: VerifyReport, what = "the ledger"): never {
   if (report.unsignedTail) console.log(`not yet covered by a checkpoint: ${report.unsignedTail} entries`);
   if (report.ok) {
     console.log(`OK: ${what} verifies.`);
-    process.exit(0);
+    if (state) printState(state);
+    process.exit(state && !state.ok ? 1 : 0);
   }
   console.log(`FAILED: first bad entry ${report.firstBadSeq ?? "(none: checkpoint problem)"}`);
   for (const p of report.problems) console.log(`  - ${p.message}`);
+  if (state) printState(state);
   process.exit(1);
 }
 
@@ -75,6 +89,7 @@ async function main() {
     const database = await openDatabase();
     const { db, close } = createDb(database.url, { max: 1 });
     let report: VerifyReport;
+    let state: StateReport | null = null;
     try {
       const run = verifyStoredLedger(db, {
         verifier: trustedKey ? parseVerifierKey(trustedKey) : (await loadVerifier()).verifier,
@@ -90,11 +105,12 @@ async function main() {
         process.stderr.write(`\rchecked ${step.value.checked} / ${step.value.total}`);
       }
       process.stderr.write("\n");
+      if (withState) state = await reconcileState(db);
     } finally {
       await close();
       await database.stop();
     }
-    print(report);
+    print(report, "the ledger", state);
   }
 }
 

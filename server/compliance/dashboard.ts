@@ -4,7 +4,9 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Tx } from "@/db/client";
+import { env } from "../env";
 import { DomainError } from "../errors";
+import { integrationLag, lagAlarm } from "../ledger/lag";
 import { rows } from "./detectors";
 
 export type Period = { from: Date; to: Date };
@@ -102,15 +104,20 @@ export async function dashboard(db: Tx, period: Scope) {
       verified_at: string | null;
       verified_ok: boolean | null;
       verified_entries: number | null;
+      state_ok: boolean | null;
+      state_mismatches: number | null;
     }>(
       db,
       sql`select (select size from ledger_checkpoints order by size desc limit 1)::int as size,
             (select created_at from ledger_checkpoints order by size desc limit 1) as signed_at,
             v.at as verified_at, (v.body::jsonb -> 'payload' ->> 'ok')::boolean as verified_ok,
-            (v.body::jsonb -> 'payload' ->> 'entries')::int as verified_entries
+            (v.body::jsonb -> 'payload' ->> 'entries')::int as verified_entries,
+            (v.body::jsonb -> 'payload' -> 'state' ->> 'ok')::boolean as state_ok,
+            (v.body::jsonb -> 'payload' -> 'state' ->> 'mismatches')::int as state_mismatches
           from (select 1) one left join lateral (select at, body from ledger_entries where type = 'ledger.verified' order by seq desc limit 1) v on true`,
     ),
   ]);
+  const integration = await integrationLag(db);
   const t = totals[0];
   const d = decision[0];
   const l = ledger[0];
@@ -145,6 +152,9 @@ export async function dashboard(db: Tx, period: Scope) {
       verifiedAt: l?.verified_at ?? null,
       verifiedOk: l?.verified_ok ?? null,
       verifiedEntries: l?.verified_entries ?? null,
+      stateOk: l?.state_ok ?? null,
+      stateMismatches: l?.state_mismatches ?? null,
+      integration: { ...integration, alarm: lagAlarm(integration, env().LEDGER_LAG_ALERT_SECONDS) },
     },
   };
 }

@@ -5,13 +5,15 @@
 import { TRPCError } from "@trpc/server";
 
 import { describe, expect, it } from "vitest";
-import { userRoles, users, type Role } from "@/db/schema";
+import { users, type Role } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
 import { ensureActionTypes } from "../actions/types";
 import { appendLedger } from "../ledger/append";
 import { testIntegrator } from "../ledger/testing";
 import { callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
+import { asOwnerUnguarded } from "../testing/unguarded";
+import { giveRoles } from "../testing/roles";
 import { runDetectors } from "./findings";
 
 const t = await testDatabase();
@@ -25,7 +27,7 @@ async function person(email: string, roles: Role[], timeZone: string | null = nu
     .values({ email, name: email.split("@")[0] ?? email, clearance: 4, timeZone })
     .returning();
   if (!row) throw new Error("no user");
-  await t.db.insert(userRoles).values(roles.map((role) => ({ userId: row.id, role })));
+  await giveRoles(t.db, row.id, roles);
   return row.id;
 }
 const idOf = async (email: string) =>
@@ -91,16 +93,27 @@ async function seed(s: Seed) {
       ${s.breakGlass ?? false}, ${s.createdAt.toISOString()}, ${new Date(s.createdAt.getTime() + 3_600_000).toISOString()}, ${status === "pending" ? null : decided.toISOString()}) returning id`;
   const requestId = r?.id ?? "";
   if (s.breakGlass) await t.owner.sql`insert into break_glass_reviews (request_id) values (${requestId})`;
-  if (s.approver && s.decision)
-    await t.owner
-      .sql`insert into approvals (request_id, approver_id, decision, comment, params_hash_seen, created_at)
-      values (${requestId}, ${s.approver}, ${s.decision}, ${s.comment ?? ""}, ${"a".repeat(64)}, ${decided.toISOString()})`;
+  const { approver, decision } = s;
+  if (approver && decision)
+    // A decision written as it stood, with no ledger entry: the owner, triggers off.
+    await asOwnerUnguarded(
+      t.owner.sql,
+      ["approvals"],
+      (sql) =>
+        sql`insert into approvals (request_id, approver_id, decision, comment, params_hash_seen, created_at)
+      values (${requestId}, ${approver}, ${decision}, ${s.comment ?? ""}, ${"a".repeat(64)}, ${decided.toISOString()})`,
+    );
   if (status === "approved") {
     const minutes = s.grantMinutes ?? 30;
-    const [g] = await t.owner.sql<{ id: string }[]>`
+    // A used grant written as it stood (issued grants start unused): the owner, triggers off.
+    const [g] = await asOwnerUnguarded(
+      t.owner.sql,
+      ["grants"],
+      (sql) => sql<{ id: string }[]>`
       insert into grants (request_id, case_id, action_key, grantee_id, scope, not_before, expires_at, max_uses, uses, break_glass, created_at)
       values (${requestId}, ${s.onCase ?? caseId}, 'logs.query', ${s.requester}, '{}'::jsonb, ${decided.toISOString()}, ${new Date(decided.getTime() + minutes * 60_000).toISOString()},
-        ${s.maxUses ?? 1}, ${s.uses ?? 1}, ${s.breakGlass ?? false}, ${decided.toISOString()}) returning id`;
+        ${s.maxUses ?? 1}, ${s.uses ?? 1}, ${s.breakGlass ?? false}, ${decided.toISOString()}) returning id`,
+    );
     if (s.executeAtMinute !== undefined)
       await t.owner
         .sql`insert into executions (grant_id, case_id, action_key, params, executor_id, status, started_at, finished_at)
@@ -208,7 +221,7 @@ const subjects = (detector: string) => about(detector).map((f) => f.subject_user
 
 describe("detectors", () => {
   it("run every detector and report their times", () => {
-    expect(report.map((r) => r.detector)).toHaveLength(12);
+    expect(report.map((r) => r.detector)).toHaveLength(13);
     expect(report.every((r) => r.ms >= 0)).toBe(true);
   });
   it("ledger verification failure: critical", () => {
@@ -337,7 +350,7 @@ describe("findings", () => {
   });
 
   it("cannot be triaged by the person they are about", async () => {
-    await t.db.insert(userRoles).values({ userId: tom, role: "compliance" });
+    await giveRoles(t.db, tom, ["compliance"]);
     const tomCaller = await callerFor(t.db, "tom.becker@casefile.demo");
     const [mine] = await tomCaller.compliance.findings.list({ detector: "self_approval" });
     const error = await failure(

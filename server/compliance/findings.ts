@@ -30,9 +30,11 @@ import {
   scopeProbing,
   unusedGrants,
 } from "./usage-detectors";
+import { ledgerIntegration } from "./integration-detector";
 
 export const DETECTORS: Detector[] = [
   ledgerVerification,
+  ledgerIntegration,
   selfApproval,
   breakGlass,
   rubberStamping,

@@ -199,22 +199,33 @@ export const ledgerVerification: Detector = {
   defaults: {},
   run: async (db) =>
     (
-      await rows<{ seq: number; ok: boolean; first_bad: number | null; message: string | null }>(
+      await rows<{
+        seq: number;
+        ok: boolean;
+        first_bad: number | null;
+        message: string | null;
+        state_ok: boolean | null;
+        state_first: string | null;
+      }>(
         db,
         sql`select seq, (body::jsonb -> 'payload' ->> 'ok')::boolean as ok,
               (body::jsonb -> 'payload' ->> 'firstBadSeq')::bigint as first_bad,
-              body::jsonb -> 'payload' ->> 'problem' as message
+              body::jsonb -> 'payload' ->> 'problem' as message,
+              (body::jsonb -> 'payload' -> 'state' ->> 'ok')::boolean as state_ok,
+              body::jsonb -> 'payload' -> 'state' -> 'first' ->> 0 as state_first
             from ledger_entries where type = 'ledger.verified' order by seq desc limit 1`,
       )
     )
-      .filter((r) => !r.ok)
+      .filter((r) => !r.ok || r.state_ok === false)
       .map((r) => ({
         subject: "ledger",
         subjectUserId: null,
         severity: "critical",
         count: 1,
-        title: "The audit ledger failed verification",
-        explanation: `Verification found the ledger inconsistent${r.first_bad !== null ? ` from entry ${r.first_bad}` : ""}: ${r.message ?? "see the verification report"}. Treat the audit trail as tampered with until explained.`,
+        title: r.ok ? "The tables differ from the audit ledger" : "The audit ledger failed verification",
+        explanation: r.ok
+          ? `The tables do not match the ledger: ${r.state_first ?? "see the reconciliation report"}. A change was made outside the application's audited paths; treat it as tampering until explained.`
+          : `Verification found the ledger inconsistent${r.first_bad !== null ? ` from entry ${r.first_bad}` : ""}: ${r.message ?? "see the verification report"}. Treat the audit trail as tampered with until explained.`,
         evidence: { ledger: [Number(r.seq), ...(r.first_bad !== null ? [Number(r.first_bad)] : [])] },
       })),
 };

@@ -8,6 +8,7 @@ import { executions, outbox, users } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
 import { ensureActionTypes } from "../actions/types";
 import { approveAsSeen, callerFor } from "../testing/callers";
+import { reconcileState } from "../ledger/reconcile";
 import { testDatabase } from "../testing/db";
 import { enrolSecondFactor } from "../testing/second-factor";
 import { webhookReceiver } from "../testing/webhook-receiver";
@@ -156,6 +157,13 @@ describe("webhook actions", () => {
       .from(outbox)
       .where(eq(outbox.executionId, run.executionId));
     expect(count).toBe(1);
+  });
+});
+
+describe("state reconciliation with queued runs", () => {
+  it("finds every grant's uses recorded once, whether its run was queued, delivered or failed", async () => {
+    const report = await reconcileState(t.db);
+    expect(report.mismatches).toEqual([]);
   });
 });
 

@@ -3,6 +3,7 @@ import { seedDemo } from "@/db/seed";
 import { ensureActionTypes } from "../actions/types";
 import { seedDemoCases } from "../cases/demo";
 import { runDetectors } from "../compliance/findings";
+import { reconcileState } from "../ledger/reconcile";
 import { testDatabase } from "../testing/db";
 import { seedDemoHistory } from "./history";
 
@@ -31,5 +32,11 @@ describe("the demo's approval history", () => {
     expect(mismatched).toHaveLength(0);
     const [used] = await t.owner.sql<{ n: number }[]>`select count(*)::int as n from executions`;
     expect(used?.n).toBeGreaterThan(10);
+  });
+
+  it("reconciles with the ledger: its one entry accounts for the rows it wrote", async () => {
+    const report = await reconcileState(t.db);
+    expect(report.mismatches).toEqual([]);
+    expect(report.rows).toBeGreaterThan(50);
   });
 });

@@ -23,6 +23,8 @@ export async function seedDemoHistory(db: Db): Promise<number> {
     const caseId = await one(sql`select id from cases where title like 'Invoice phishing%' limit 1`);
     if (!caseId || !ines || !marcus || !priya || !tom) return 0;
     let made = 0;
+    // Named in the seeding's ledger entry, so state reconciliation knows where these rows came from.
+    const seeded = { approvals: [] as string[], grants: [] as { id: string; uses: number }[] };
     // Weekday d days ago at hour h (UTC), business hours.
     const at = (daysAgo: number, hour: number) =>
       sql`date_trunc('day', now() - make_interval(days => ${daysAgo})) + make_interval(hours => ${hour})`;
@@ -58,14 +60,21 @@ export async function seedDemoHistory(db: Db): Promise<number> {
           ${s.decision === "deny" ? s.comment : s.breakGlass ? "Finance director's mailbox was being emptied." : null})
         returning id`);
       if (s.approver && s.decision)
-        await tx.execute(sql`insert into approvals (request_id, approver_id, decision, comment, params_hash_seen, created_at)
-          values (${requestId}, ${s.approver}, ${s.decision}, ${s.comment}, ${"0".repeat(64)}, ${decided})`);
+        seeded.approvals.push(
+          await one(sql`insert into approvals (request_id, approver_id, decision, comment, params_hash_seen, created_at)
+          values (${requestId}, ${s.approver}, ${s.decision}, ${s.comment}, ${"0".repeat(64)}, ${decided})
+          returning id`),
+        );
       if (status === "approved") {
         const grantId =
           await one(sql`insert into grants (request_id, case_id, action_key, grantee_id, scope, not_before, expires_at, max_uses, uses, break_glass, created_at)
           values (${requestId}, ${caseId}, 'logs.query', ${s.requester}, ${JSON.stringify(params)}::jsonb, ${decided},
-            ${decided} + interval '30 minutes', 1, ${s.uses}, ${s.breakGlass ?? false}, ${decided})
+            ${decided} + interval '30 minutes', 1, 0, ${s.breakGlass ?? false}, ${decided})
           returning id`);
+        // Issued unused, like every grant; the database lets its uses grow one at a time.
+        for (let use = 0; use < s.uses; use++)
+          await tx.execute(sql`update grants set uses = uses + 1 where id = ${grantId}`);
+        seeded.grants.push({ id: grantId, uses: s.uses });
         // Every use is an execution (as in the app): the query ran a few minutes after the grant.
         if (s.uses > 0)
           await tx.execute(sql`insert into executions (grant_id, case_id, action_key, params, executor_id, status, connector_name, summary, started_at, finished_at)
@@ -156,7 +165,7 @@ export async function seedDemoHistory(db: Db): Promise<number> {
       actor: null,
       caseId: caseKey ?? null,
       subjects: [caseId],
-      payload: { requests: made },
+      payload: { requests: made, approvals: seeded.approvals, grants: seeded.grants },
     });
     return made;
   });

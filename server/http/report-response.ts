@@ -6,6 +6,7 @@ import { env } from "../env";
 import { DomainError, type DomainErrorCode } from "../errors";
 import { generateReport } from "../reports/generate";
 import { requestMetaFrom } from "../request-meta";
+import { unstorableTextAt } from "../storable-text";
 
 const STATUS: Record<DomainErrorCode, number> = {
   BAD_REQUEST: 400,
@@ -36,6 +37,14 @@ export async function reportResponse(req: Request, report: string): Promise<Resp
     );
   }
   const params = new URL(req.url).searchParams;
+  // The same edge rule as every tRPC input: text no column can hold is refused, naming the field.
+  const field = unstorableTextAt(Object.fromEntries(params));
+  if (field !== null)
+    return problem(
+      "BAD_REQUEST",
+      `${field}: text may not contain a NUL character (U+0000) or a lone surrogate`,
+      field,
+    );
   try {
     const file = await generateReport(getDb(), user, {
       report,

@@ -15,6 +15,7 @@ import { env } from "../env";
 import { parseVerifierKey } from "../ledger/checkpoint";
 import { ledgerConfig, loadSigner, readOutsideCheckpoints } from "../ledger/config";
 import { LedgerIntegrator } from "../ledger/integrator";
+import { integrationLag, lagAlarm } from "../ledger/lag";
 import { Leadership } from "../ledger/leader";
 import { failInterrupted } from "../requests/executions";
 import { expireDue } from "../requests/requests";
@@ -61,7 +62,16 @@ export async function startWorkers(options: {
       outsideNotes: await readOutsideCheckpoints(),
     }).catch(failed("ledger verification"));
     if (result && !result.ok) log("LEDGER VERIFICATION FAILED: see Compliance");
+    if (result && !result.stateOk) log("LEDGER STATE RECONCILIATION FAILED: see Compliance");
   };
+  // Integration lag is watched on its own, more often than the detectors: the log says it first.
+  const watchLag = () =>
+    integrationLag(appDb.db)
+      .then((lag) => {
+        const alarm = lagAlarm(lag, config.LEDGER_LAG_ALERT_SECONDS);
+        if (alarm) log(`LEDGER ALARM: ${alarm}`);
+      })
+      .catch(failed("ledger lag"));
   const heartbeat = () => beat(appDb.db, worker).catch(failed("worker heartbeat"));
 
   const leadership = new Leadership(options.ledgerUrl, log);
@@ -74,6 +84,7 @@ export async function startWorkers(options: {
     setInterval(() => void verify(), 600_000),
     setInterval(() => void deliverDue(appDb.db).catch(failed("webhook outbox")), 2_000),
     setInterval(() => void heartbeat(), 15_000),
+    setInterval(() => void watchLag(), 15_000),
   ];
   const first = setTimeout(() => void verify().then(detect), 5_000);
   first.unref();

@@ -19,6 +19,34 @@ export type LedgerEntryInput = {
   request?: RequestMeta | null;
 };
 
+// U+0000 (which jsonb, and so every reader of the log, refuses) and lone surrogates (which have no
+// canonical form). In a `u` regex a well-formed pair is one code point, so only lone halves match.
+// eslint-disable-next-line no-control-regex -- U+0000 is exactly what this finds
+const UNRECORDABLE = /\u0000|\p{Cs}/gu;
+
+/**
+ * The entry with every such character in its text (keys too) written out as a visible `\uXXXX`:
+ * text that came from elsewhere (an identity provider's claims, a connector's reply) is recorded
+ * as sent, and no entry can stop the log that must take it.
+ */
+function recordable<T>(value: T): T {
+  if (typeof value === "string") {
+    UNRECORDABLE.lastIndex = 0;
+    if (!UNRECORDABLE.test(value)) return value;
+    return value.replace(
+      UNRECORDABLE,
+      (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`,
+    ) as T;
+  }
+  if (Array.isArray(value)) return value.map((v: unknown) => recordable(v)) as T;
+  if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[recordable(k)] = recordable(v);
+    return out as T;
+  }
+  return value;
+}
+
 /** What a caller keeps: the entry id and its leaf hash, which later yield an inclusion proof. */
 export type Receipt = { entryId: string; leafHash: string };
 
@@ -31,7 +59,8 @@ const DB_CLOCK = sql`to_char(now() at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.
  * assigns the sequence number later. One statement: the database fills in the
  * time between the canonical parts on either side of it.
  */
-export async function appendLedger(tx: Tx, input: LedgerEntryInput): Promise<Receipt> {
+export async function appendLedger(tx: Tx, raw: LedgerEntryInput): Promise<Receipt> {
+  const input = recordable(raw);
   const entryId = randomUUID();
   // RFC 8785 orders keys by UTF-16 code units: "actor" < "at" < every other key, so
   // `at` sits between the canonical actor and the canonical rest.

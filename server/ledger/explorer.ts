@@ -36,7 +36,10 @@ export async function listEntries(db: Tx, filter: EntryFilter) {
       type: ledgerEntries.type,
       at: ledgerEntries.at,
       caseId: ledgerEntries.caseId,
-      actorName: sql<string | null>`${ledgerEntries.body}::jsonb -> 'actor' ->> 'name'`,
+      // An entry the integrator could not read has no type: its body is shown, never cast.
+      actorName: sql<
+        string | null
+      >`case when ${ledgerEntries.type} is not null then ${ledgerEntries.body}::jsonb -> 'actor' ->> 'name' end`,
       leafHash: ledgerEntries.leafHash,
     })
     .from(ledgerEntries)

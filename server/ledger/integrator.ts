@@ -6,6 +6,7 @@ import { ledgerCheckpoints } from "@/db/schema";
 import { signCheckpoint, type Signer } from "./checkpoint";
 import { type Frontier, leafHash, rangeHash } from "./merkle";
 import type { Leadership } from "./leader";
+import { describe, indexFields, refusedForItsData } from "./entry-fields";
 import { ledgerSize, loadFrontier, withStoredNodes } from "./store";
 
 // Serialises integration steps: the leader's, and a tool's or test's drain().
@@ -30,6 +31,8 @@ export class LedgerIntegrator {
   private frontier: Frontier | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
+  /** After the database refused a batch: integrate this many entries one at a time to find the culprit. */
+  private isolate = 0;
 
   constructor(private readonly options: IntegratorOptions) {}
 
@@ -39,7 +42,9 @@ export class LedgerIntegrator {
    * a checkpoint when due (or when `forceCheckpoint`).
    */
   async step(forceCheckpoint = false): Promise<StepResult> {
-    const { db, batchSize = 2000, checkpointEveryMs = 1000 } = this.options;
+    const { db, checkpointEveryMs = 1000 } = this.options;
+    const batchSize = this.isolate > 0 ? 1 : (this.options.batchSize ?? 2000);
+    let setAside = false;
     type Outcome = StepResult & { note: string | null };
     const outcome = await db
       .transaction(async (tx): Promise<Outcome> => {
@@ -57,7 +62,12 @@ export class LedgerIntegrator {
           entryId: [] as string[],
           body: [] as string[],
           leaf: [] as string[],
+          type: [] as (string | null)[],
+          actorId: [] as (string | null)[],
+          caseId: [] as (string | null)[],
+          at: [] as (string | null)[],
         };
+        const unreadable: number[] = [];
         const nodes = { level: [] as number[], idx: [] as number[], hash: [] as string[] };
         for (const row of batch) {
           const leaf = leafHash(Buffer.from(row.body, "utf8"));
@@ -65,6 +75,14 @@ export class LedgerIntegrator {
           entries.entryId.push(row.entry_id);
           entries.body.push(row.body);
           entries.leaf.push(leaf.toString("hex"));
+          // The explorer's columns come from the body here, never from a cast that could refuse the
+          // row: an entry whose body does not read as an object is still sealed, with its exact bytes.
+          const fields = indexFields(row.body);
+          if (!fields) unreadable.push(frontier.size);
+          entries.type.push(fields?.type ?? null);
+          entries.actorId.push(fields?.actorId ?? null);
+          entries.caseId.push(fields?.caseId ?? null);
+          entries.at.push(fields?.at ?? null);
           for (const n of frontier.append(leaf)) {
             if (n.level === 0) continue;
             nodes.level.push(n.level);
@@ -75,10 +93,18 @@ export class LedgerIntegrator {
         // Arrays bound as four parameters: one statement per table whatever the batch size.
         if (batch.length) {
           await tx.execute(sql`
-          insert into ledger_entries (seq, entry_id, body, leaf_hash)
-          select seq, entry_id, body, decode(leaf, 'hex')
+          insert into ledger_entries (seq, entry_id, body, leaf_hash, type, actor_id, case_id, at)
+          select seq, entry_id, body, decode(leaf, 'hex'), type, actor_id, case_id, at
           from unnest(${pgArray(entries.seq)}::bigint[], ${pgArray(entries.entryId)}::uuid[],
-                      ${sql.param(entries.body)}::text[], ${pgArray(entries.leaf)}::text[]) as t(seq, entry_id, body, leaf)`);
+                      ${sql.param(entries.body)}::text[], ${pgArray(entries.leaf)}::text[],
+                      ${sql.param(entries.type)}::text[], ${sql.param(entries.actorId)}::text[],
+                      ${sql.param(entries.caseId)}::text[], ${sql.param(entries.at)}::text[])
+               as t(seq, entry_id, body, leaf, type, actor_id, case_id, at)`);
+        }
+        for (const seq of unreadable) {
+          this.options.log?.(
+            `ledger integrator: entry ${seq} is not a readable ledger entry; sealed as written`,
+          );
         }
         if (nodes.level.length) {
           await tx.execute(sql`
@@ -105,10 +131,24 @@ export class LedgerIntegrator {
         }
         return { leader: true, integrated: batch.length, checkpointSize: null, note: null };
       })
-      .catch((error: unknown) => {
+      .catch(async (error: unknown): Promise<Outcome> => {
         this.frontier = null; // the transaction rolled back: reload the stored state next time
-        throw error;
+        if (!refusedForItsData(error)) throw error;
+        // The rows themselves were refused (not the database failing): find the entry, set it aside.
+        if (batchSize > 1) {
+          this.isolate = batchSize;
+          this.options.log?.(
+            `ledger integrator: a batch was refused (${describe(error)}); integrating one by one`,
+          );
+        } else {
+          await this.quarantineNext(error);
+          setAside = true;
+        }
+        return { leader: true, integrated: 0, checkpointSize: null, note: null };
       });
+    // One at a time until past the refused batch, or until the inbox runs dry.
+    if (batchSize === 1 && this.isolate > 0 && !setAside)
+      this.isolate = outcome.integrated === 1 ? this.isolate - 1 : 0;
     const { note, ...result } = outcome;
     if (note && result.checkpointSize !== null) {
       await this.writeOutside({ size: result.checkpointSize, text: note });
@@ -119,8 +159,9 @@ export class LedgerIntegrator {
   /** Integrates everything in the inbox now and signs a checkpoint (for tools and tests). */
   async drain(): Promise<void> {
     for (;;) {
+      const limit = this.isolate > 0 ? 1 : (this.options.batchSize ?? 2000);
       const r = await this.step(true);
-      if (r.leader && r.integrated < (this.options.batchSize ?? 2000)) return;
+      if (r.leader && r.integrated < limit && this.isolate === 0) return;
       if (!r.leader) await sleep(50);
     }
   }
@@ -152,7 +193,7 @@ export class LedgerIntegrator {
           const idle = r.integrated === 0;
           await sleep(!r.leader ? 1000 : idle ? pollMs : 0);
         } catch (error) {
-          this.options.log?.(`ledger integrator: a step failed and will be retried: ${describeError(error)}`);
+          this.options.log?.(`ledger integrator: a step failed and will be retried: ${describe(error)}`);
           await sleep(1000);
         }
       }
@@ -184,6 +225,35 @@ export class LedgerIntegrator {
     return frontier;
   }
 
+  /**
+   * Moves the oldest inbox entry, which the log refused on its own, to the quarantine: its exact
+   * bytes and leaf hash are kept there, out of the tree, and integration goes on behind it.
+   */
+  private async quarantineNext(error: unknown): Promise<void> {
+    const reason = describe(error);
+    const moved = await this.options.db.transaction(async (tx) => {
+      const [lock] = await tx.execute<{ ok: boolean }>(
+        sql`select pg_try_advisory_xact_lock(${INTEGRATOR_LOCK}) as ok`,
+      );
+      if (!lock?.ok) return null;
+      const [row] = await tx.execute<{ id: string; entry_id: string; body: string; queued_at: string }>(sql`
+        delete from ledger_inbox where id = (select id from ledger_inbox order by id limit 1)
+        returning id, entry_id, body, queued_at`);
+      if (!row) return null;
+      const leaf = leafHash(Buffer.from(row.body, "utf8"));
+      await tx.execute(sql`
+        insert into ledger_quarantine (inbox_id, entry_id, body, leaf_hash, queued_at, reason)
+        values (${row.id}, ${row.entry_id}, ${row.body}, ${leaf}, ${row.queued_at}, ${reason})`);
+      return row;
+    });
+    if (moved) {
+      this.isolate = Math.max(0, this.isolate - 1);
+      this.options.log?.(
+        `ledger integrator: QUARANTINED inbox entry ${moved.id} (entry ${moved.entry_id}): ${reason}`,
+      );
+    }
+  }
+
   private async writeOutside(note: { size: number; text: string }): Promise<void> {
     const dir = this.options.checkpointDir;
     if (!dir) return;
@@ -205,12 +275,6 @@ export class LedgerIntegrator {
 /** A PostgreSQL array literal of plain tokens (numbers, uuids, hex): nothing in them needs quoting. */
 function pgArray(values: (string | number)[]): string {
   return `{${values.join(",")}}`;
-}
-
-/** The database's own message, never the statement or its parameters (which may be raw bytes). */
-function describeError(error: unknown): string {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  return cause instanceof Error ? cause.message : String(cause);
 }
 
 function sleep(ms: number) {

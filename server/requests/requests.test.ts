@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { afterAll, describe, expect, it } from "vitest";
 import { createDb } from "@/db/client";
-import { userRoles, users, type Role } from "@/db/schema";
+import { users, type Role } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
 import { ensureActionTypes } from "../actions/types";
 import { hashPassword } from "../auth/password";
@@ -9,6 +9,8 @@ import { type LiveEvent, liveHub } from "../realtime/live";
 import { approveAsSeen, callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
 import { enrolSecondFactor } from "../testing/second-factor";
+import { asOwnerUnguarded } from "../testing/unguarded";
+import { giveRoles } from "../testing/roles";
 import { totpCode } from "../testing/totp";
 import { expireDue } from "./requests";
 
@@ -27,7 +29,7 @@ async function addUser(email: string, roles: Role[], clearance: number) {
     })
     .returning();
   if (!row) throw new Error("no user");
-  await t.db.insert(userRoles).values(roles.map((role) => ({ userId: row.id, role })));
+  await giveRoles(t.db, row.id, roles);
   return row;
 }
 // One person holding every role: still cannot approve their own request.
@@ -467,8 +469,13 @@ describe("enforcement", () => {
     expect(
       (await failure(marcus.actions.execute({ caseId, grantId: a.grantId, params: logsParams }))).message,
     ).toBe("Refused: This grant was issued to someone else");
-    await t.owner
-      .sql`update grants set not_before = now() - interval '2 hours', expires_at = now() - interval '1 second' where id = ${a.grantId}`;
+    // The grant's window is fixed once issued: the owner moves it, triggers off, as if it had passed.
+    await asOwnerUnguarded(
+      t.owner.sql,
+      ["grants"],
+      (sql) =>
+        sql`update grants set not_before = now() - interval '2 hours', expires_at = now() - interval '1 second' where id = ${a.grantId}`,
+    );
     expect(
       (await failure(ines.actions.execute({ caseId, grantId: a.grantId, params: logsParams }))).message,
     ).toBe("Refused: This grant has expired");

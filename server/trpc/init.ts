@@ -9,6 +9,7 @@ import { openCase } from "../cases/access";
 import { env } from "../env";
 import { DomainError, isDatabaseUnavailable } from "../errors";
 import type { RequestMeta } from "../request-meta";
+import { unstorableTextAt } from "../storable-text";
 
 export type Context = { db: Db; user: SessionUser | null; meta: RequestMeta };
 
@@ -72,7 +73,21 @@ const domainErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(domainErrors);
+/** Text no column or ledger entry can hold is refused before any procedure sees it, naming the field. */
+const storableText = t.middleware(async ({ getRawInput, next }) => {
+  const field = unstorableTextAt(await getRawInput());
+  if (field !== null) {
+    const message = `${field}: text may not contain a NUL character (U+0000) or a lone surrogate`;
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message,
+      cause: new DomainError("BAD_REQUEST", message, { field }),
+    });
+  }
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(domainErrors).use(storableText);
 
 export const authedProcedure = publicProcedure.use(({ ctx, path, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });

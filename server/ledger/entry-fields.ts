@@ -1,0 +1,49 @@
+/** What the integrator reads from an inbox entry, and how it tells a refused row from a failing server. */
+
+/**
+ * The explorer's index columns of one body; null when the body is not a JSON object or holds
+ * text PostgreSQL's jsonb refuses (U+0000, lone surrogates), which readers of `body::jsonb` would trip on.
+ */
+export function indexFields(
+  body: string,
+): { type: string | null; actorId: string | null; caseId: string | null; at: string | null } | null {
+  if (JSONB_REFUSES.test(body)) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return null;
+  }
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return null;
+  const entry = parsed as Record<string, unknown>;
+  const text = (v: unknown) => (typeof v === "string" ? v : typeof v === "number" ? String(v) : null);
+  const actor =
+    entry.actor && typeof entry.actor === "object" ? (entry.actor as Record<string, unknown>) : null;
+  return { type: text(entry.type), actorId: text(actor?.id), caseId: text(entry.caseId), at: text(entry.at) };
+}
+
+// Escapes jsonb refuses: \u0000, and an escaped surrogate that is not half of an escaped pair. An
+// escape is a backslash not itself escaped: preceded by an even number of backslashes.
+const ESCAPE = String.raw`(?<!\\)(?:\\\\)*\\u`;
+const HIGH = String.raw`[dD][89abAB][0-9a-fA-F]{2}`;
+const LOW = String.raw`[dD][c-fC-F][0-9a-fA-F]{2}`;
+const JSONB_REFUSES = new RegExp(
+  String.raw`${ESCAPE}0000|${ESCAPE}${HIGH}(?!\\u${LOW})|(?<!\\u${HIGH})${ESCAPE}${LOW}`,
+);
+
+/** SQLSTATE classes 22 (data exception) and 23 (integrity constraint): the rows, not the server. */
+export function refusedForItsData(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && /^2[23]/.test(code)) return true;
+  }
+  return false;
+}
+
+export function describe(error: unknown): string {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return `${code}: ${e.message}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
