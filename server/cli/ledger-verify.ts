@@ -1,21 +1,29 @@
 /**
  * npm run ledger:verify                 verify the live ledger (database + checkpoint copies)
- * npm run ledger:verify -- FILE [--key VERIFIER_KEY]   verify an export or an evidence bundle offline, no database
+ * npm run ledger:verify -- FILE [--key VERIFIER_KEY] [--checkpoints COPIES]
+ *     verify an export or an evidence bundle offline, no database; COPIES is a file of
+ *     checkpoint notes held elsewhere (checkpoints.jsonl or a single note)
  */
 import { open, readFile } from "node:fs/promises";
 import { createDb } from "@/db/client";
 import { looksLikeBundle, verifyEvidenceBundle } from "../ledger/bundle";
 import { parseVerifierKey } from "../ledger/checkpoint";
 import { verifyExport } from "../ledger/export";
-import { ledgerConfig, loadVerifier, readOutsideCheckpoints } from "../ledger/config";
+import { ledgerConfig, loadVerifier, parseCheckpointCopies, readOutsideCheckpoints } from "../ledger/config";
 import { verifyStoredLedger } from "../ledger/verify-db";
 import type { VerifyReport } from "../ledger/verify";
 import { openDatabase } from "./database";
 
 const args = process.argv.slice(2);
-const keyAt = args.indexOf("--key");
-const trustedKey = keyAt >= 0 ? args[keyAt + 1] : undefined;
-const file = args.find((a, i) => !a.startsWith("--") && (keyAt < 0 || i !== keyAt + 1));
+/** Options that take a value: the value is not the file argument. */
+const VALUE_OPTIONS = ["--key", "--checkpoints"];
+const option = (name: string) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+const trustedKey = option("--key");
+const checkpointCopies = option("--checkpoints");
+const file = args.find((a, i) => !a.startsWith("--") && !VALUE_OPTIONS.includes(args[i - 1] ?? ""));
 
 function print(report: VerifyReport, what = "the ledger"): never {
   console.log(`entries: ${report.entries}, checkpoints checked: ${report.checkpointsChecked}`);
@@ -24,13 +32,15 @@ function print(report: VerifyReport, what = "the ledger"): never {
       `latest checkpoint: size ${report.latestCheckpoint.size}, root ${report.latestCheckpoint.root}`,
     );
   }
-  if (report.unsignedTail) console.log(`not yet covered by a checkpoint: ${report.unsignedTail} entries`);
   if (report.ok) {
-    console.log(`OK: ${what} verifies.`);
+    if (!report.caveats.length) console.log(`OK: ${what} verifies.`);
+    else console.log(`OK, within these limits: ${what} verifies as far as its signed checkpoints reach.`);
+    for (const c of report.caveats) console.log(`  not covered: ${c}`);
     process.exit(0);
   }
   console.log(`FAILED: first bad entry ${report.firstBadSeq ?? "(none: checkpoint problem)"}`);
   for (const p of report.problems) console.log(`  - ${p.message}`);
+  for (const c of report.caveats) console.log(`  not covered: ${c}`);
   process.exit(1);
 }
 
@@ -67,8 +77,18 @@ async function main() {
     print(report, "the evidence bundle");
   } else if (file) {
     const started = performance.now();
-    const report = await verifyExport(file, await offlineKey());
+    const checkpoints = checkpointCopies
+      ? parseCheckpointCopies(await readFile(checkpointCopies, "utf8"))
+      : [];
+    const report = await verifyExport(file, { trustedKey: await offlineKey(), checkpoints });
     if (report.keyFromFile) console.log(`warning: trusting the key inside the export: ${report.verifierKey}`);
+    if (report.fileKeyDiffers) {
+      console.log(
+        `warning: the export names the verifier key ${report.fileKeyDiffers}, not the trusted ${report.verifierKey}: ` +
+          "it was signed with another key, or its header was changed",
+      );
+    }
+    if (checkpoints.length) console.log(`checkpoint copies from ${checkpointCopies}: ${checkpoints.length}`);
     console.log(`verified offline in ${((performance.now() - started) / 1000).toFixed(2)} s`);
     print(report);
   } else {

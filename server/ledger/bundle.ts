@@ -117,6 +117,7 @@ export function verifyEvidenceBundle(text: string, trustedKey?: string | null): 
     unsignedTail: 0,
     firstBadSeq,
     problems,
+    caveats: [],
     verifierKey: trustedKey ?? "",
     keyFromFile: !trustedKey,
     scope: null,

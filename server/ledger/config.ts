@@ -52,11 +52,27 @@ export async function loadVerifier(): Promise<{ verifier: Verifier; verifierKey:
 export async function readOutsideCheckpoints(dir = ledgerConfig().checkpointDir): Promise<string[]> {
   const file = path.join(dir, "checkpoints.jsonl");
   if (!existsSync(file)) return [];
+  return parseCheckpointCopies(await readFile(file, "utf8"));
+}
+
+/**
+ * Checkpoint notes from a file a verifier holds: the integrator's `checkpoints.jsonl`
+ * (one `{"note": …}` per line) or a single signed note (its `latest` file).
+ */
+export function parseCheckpointCopies(text: string): string[] {
+  if (!text.trimStart().startsWith("{")) return text.trim() ? [text] : [];
   const notes: string[] = [];
-  for (const line of (await readFile(file, "utf8")).split("\n")) {
+  for (const [i, line] of text.split("\n").entries()) {
     if (!line.trim()) continue;
-    const parsed = JSON.parse(line) as { note?: unknown };
-    if (typeof parsed.note === "string") notes.push(parsed.note);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      throw new Error(`checkpoint copies: line ${i + 1} is not JSON`);
+    }
+    const note = typeof parsed === "object" && parsed !== null && "note" in parsed ? parsed.note : null;
+    if (typeof note !== "string") throw new Error(`checkpoint copies: line ${i + 1} has no "note"`);
+    notes.push(note);
   }
   return notes;
 }

@@ -2,6 +2,8 @@ import { asc, gt, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { ledgerCheckpoints, ledgerEntries } from "@/db/schema";
 import type { Verifier } from "./checkpoint";
+import { rangeHash } from "./merkle";
+import { withStoredNodes } from "./store";
 import { LedgerVerifier, type VerifyReport } from "./verify";
 
 export type VerifyProgress = { checked: number; total: number };
@@ -39,5 +41,6 @@ export async function* verifyStoredLedger(
     after = last.seq;
     yield { checked: verifier.count, total };
   }
+  await verifier.locate((lo, hi) => withStoredNodes(db, (node) => rangeHash(lo, hi, node)).catch(() => null));
   return verifier.finish();
 }
