@@ -9,7 +9,13 @@ import { createDb } from "@/db/client";
 import { looksLikeBundle, verifyEvidenceBundle } from "../ledger/bundle";
 import { parseVerifierKey } from "../ledger/checkpoint";
 import { verifyExport } from "../ledger/export";
-import { ledgerConfig, loadVerifier, parseCheckpointCopies, readOutsideCheckpoints } from "../ledger/config";
+import {
+  ledgerConfig,
+  loadVerifier,
+  parseCheckpointCopies,
+  readOutsideCheckpoints,
+  witnessConfig,
+} from "../ledger/config";
 import { verifyStoredLedger } from "../ledger/verify-db";
 import type { VerifyReport } from "../ledger/verify";
 import { openDatabase } from "./database";
@@ -31,6 +37,9 @@ function print(report: VerifyReport, what = "the ledger"): never {
     console.log(
       `latest checkpoint: size ${report.latestCheckpoint.size}, root ${report.latestCheckpoint.root}`,
     );
+  }
+  if (report.witnessedThrough !== null) {
+    console.log(`witnessed: checkpoints up to size ${report.witnessedThrough} carry the witnesses' quorum`);
   }
   if (report.ok) {
     if (!report.caveats.length) console.log(`OK: ${what} verifies.`);
@@ -65,8 +74,9 @@ async function offlineKey(): Promise<string | null> {
 }
 
 async function main() {
+  const witnesses = witnessConfig()?.policy ?? null;
   if (file && looksLikeBundle(await head(file))) {
-    const report = verifyEvidenceBundle(await readFile(file, "utf8"), await offlineKey());
+    const report = verifyEvidenceBundle(await readFile(file, "utf8"), await offlineKey(), witnesses);
     if (report.keyFromFile) console.log(`warning: trusting the key inside the bundle: ${report.verifierKey}`);
     if (report.scope) {
       const scope = report.scope;
@@ -80,7 +90,7 @@ async function main() {
     const checkpoints = checkpointCopies
       ? parseCheckpointCopies(await readFile(checkpointCopies, "utf8"))
       : [];
-    const report = await verifyExport(file, { trustedKey: await offlineKey(), checkpoints });
+    const report = await verifyExport(file, { trustedKey: await offlineKey(), checkpoints, witnesses });
     if (report.keyFromFile) console.log(`warning: trusting the key inside the export: ${report.verifierKey}`);
     if (report.fileKeyDiffers) {
       console.log(
@@ -100,6 +110,7 @@ async function main() {
         verifier: trustedKey ? parseVerifierKey(trustedKey) : (await loadVerifier()).verifier,
         origin: ledgerConfig().origin,
         outsideNotes: await readOutsideCheckpoints(),
+        witnesses,
       });
       for (;;) {
         const step = await run.next();

@@ -25,7 +25,8 @@ import { failInterrupted } from "../requests/executions";
 import { expireDue } from "../requests/requests";
 import { childEnv, env } from "../env";
 import { LedgerIntegrator } from "../ledger/integrator";
-import { ledgerConfig, loadSigner, readOutsideCheckpoints } from "../ledger/config";
+import { ledgerConfig, loadSigner, readOutsideCheckpoints, witnessConfig } from "../ledger/config";
+import { WitnessCollector } from "../ledger/witness-client";
 import { parseVerifierKey } from "../ledger/checkpoint";
 import { openDatabase } from "./database";
 import { printDemoAccounts } from "./print-demo";
@@ -65,11 +66,15 @@ async function main() {
   const ledgerDb = createDb(database.ledgerUrl, { max: 2 });
   const ledger = ledgerConfig();
   const signer = await loadSigner();
+  const witnesses = witnessConfig();
   const integrator = new LedgerIntegrator({
     db: ledgerDb.db,
     signer,
     origin: ledger.origin,
     checkpointDir: ledger.checkpointDir,
+    witnesses: witnesses
+      ? new WitnessCollector(ledgerDb.db, witnesses.endpoints, (message) => console.error(message))
+      : null,
     log: (message) => console.error(message),
   });
   let stopping = false;

@@ -9,6 +9,7 @@ import {
   type Signer,
   type Verifier,
 } from "./checkpoint";
+import { parseWitnessVerifier, type WitnessPolicy, type WitnessVerifier } from "./cosignature";
 
 export function ledgerConfig() {
   const config = env();
@@ -75,4 +76,36 @@ export function parseCheckpointCopies(text: string): string[] {
     notes.push(note);
   }
   return notes;
+}
+
+export type WitnessEndpoint = { url: string | null; verifier: WitnessVerifier };
+
+/** Parses `<url> <vkey>, <vkey>, …` (see CASEFILE_WITNESSES). */
+export function parseWitnessList(text: string): WitnessEndpoint[] {
+  return text
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean)
+    .map((item) => {
+      const words = item.split(/\s+/);
+      const [first = "", second] = words;
+      if (words.length > 2) throw new Error(`CASEFILE_WITNESSES: "${item}" is not "<url> <key>"`);
+      return second === undefined
+        ? { url: null, verifier: parseWitnessVerifier(first) }
+        : { url: new URL(first).toString(), verifier: parseWitnessVerifier(second) };
+    });
+}
+
+/** The configured witnesses and quorum; null when none are configured. */
+export function witnessConfig(): { endpoints: WitnessEndpoint[]; policy: WitnessPolicy } | null {
+  const config = env();
+  const endpoints = parseWitnessList(config.CASEFILE_WITNESSES ?? "");
+  if (!endpoints.length) return null;
+  const quorum = config.CASEFILE_WITNESS_QUORUM ?? endpoints.length;
+  if (quorum > endpoints.length) {
+    throw new Error(
+      `CASEFILE_WITNESS_QUORUM is ${quorum} but only ${endpoints.length} witnesses are configured`,
+    );
+  }
+  return { endpoints, policy: { witnesses: endpoints.map((e) => e.verifier), quorum } };
 }

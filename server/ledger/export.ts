@@ -7,7 +7,9 @@ import { ledgerCheckpoints, ledgerEntries, ledgerNodes } from "@/db/schema";
 import { isCanonicalJson } from "./canonical-check";
 import { parseVerifierKey } from "./checkpoint";
 import { TILE_HEIGHT, tileRanges } from "./locate";
+import type { WitnessPolicy } from "./cosignature";
 import { LedgerVerifier, type VerifyReport } from "./verify";
+import { withCosignatures } from "./witness-client";
 
 /**
  * Export format: a JSON header line, then one line per entry, `<seq>\t<canonical JSON>`
@@ -31,10 +33,13 @@ export async function exportLedger(
   file: string,
   meta: { origin: string; verifierKey: string; outsideNotes: string[] },
 ): Promise<{ entries: number; checkpoints: number }> {
-  const stored = await db
-    .select({ note: ledgerCheckpoints.note })
-    .from(ledgerCheckpoints)
-    .orderBy(asc(ledgerCheckpoints.size));
+  const stored = await withCosignatures(
+    db,
+    await db
+      .select({ size: ledgerCheckpoints.size, note: ledgerCheckpoints.note })
+      .from(ledgerCheckpoints)
+      .orderBy(asc(ledgerCheckpoints.size)),
+  );
   const notes = [...new Set([...stored.map((c) => c.note), ...meta.outsideNotes])];
   const header: ExportHeader = {
     format: "casefile-ledger-export",
@@ -144,9 +149,9 @@ export type ExportReport = VerifyReport & {
  */
 export async function verifyExport(
   file: string,
-  options: { trustedKey?: string | null; checkpoints?: string[] } = {},
+  options: { trustedKey?: string | null; checkpoints?: string[]; witnesses?: WitnessPolicy | null } = {},
 ): Promise<ExportReport> {
-  const { trustedKey, checkpoints: external = [] } = options;
+  const { trustedKey, checkpoints: external = [], witnesses } = options;
   let verifier: LedgerVerifier | null = null;
   let header: Partial<ExportHeader> = {};
   const tiles = new Map<string, Buffer>();
@@ -161,6 +166,7 @@ export async function verifyExport(
           verifier: parseVerifierKey(trustedKey ?? String(header.verifierKey)),
           origin: String(header.origin),
           notes: [...(Array.isArray(header.checkpoints) ? header.checkpoints.map(String) : []), ...external],
+          witnesses,
         });
         continue;
       }

@@ -6,6 +6,7 @@ import { ledgerCheckpoints } from "@/db/schema";
 import { signCheckpoint, type Signer } from "./checkpoint";
 import { type Frontier, leafHash, rangeHash } from "./merkle";
 import { ledgerSize, loadFrontier, withStoredNodes } from "./store";
+import type { WitnessCollector } from "./witness-client";
 
 // Serialises integration across app instances: whoever holds it for a step is the leader for that step.
 const INTEGRATOR_LOCK = 7_412_002;
@@ -20,6 +21,8 @@ export type IntegratorOptions = {
   batchSize?: number;
   /** Sign at least this often while there is new data. */
   checkpointEveryMs?: number;
+  /** Witnesses asked to cosign new checkpoints, off the integration path. */
+  witnesses?: WitnessCollector | null;
   log?: (message: string) => void;
 };
 
@@ -31,6 +34,9 @@ export class LedgerIntegrator {
   private lastCheckpointAt = 0;
   private running: Promise<void> | null = null;
   private stopped = false;
+  private latestNote: { size: number; text: string } | null = null;
+  private witnessedSize = 0;
+  private witnessing: Promise<void> | null = null;
 
   constructor(private readonly options: IntegratorOptions) {}
 
@@ -110,8 +116,38 @@ export class LedgerIntegrator {
       this.lastCheckpointSize = result.checkpointSize;
       this.lastCheckpointAt = Date.now();
       await this.writeOutside({ size: result.checkpointSize, text: note });
+      this.latestNote = { size: result.checkpointSize, text: note };
+      this.witness();
     }
     return result;
+  }
+
+  /**
+   * Sends the latest checkpoint to the witnesses unless a round is under way; a
+   * checkpoint signed meanwhile is skipped (the next round proves consistency across it).
+   */
+  private witness(): void {
+    const witnesses = this.options.witnesses;
+    const note = this.latestNote;
+    if (!witnesses || !note || this.witnessing || note.size <= this.witnessedSize) return;
+    this.witnessing = witnesses
+      .collect(note.text, note.size)
+      .then(
+        () => undefined,
+        (error: unknown) => this.options.log?.(`ledger witnesses: ${String(error)}`),
+      )
+      .finally(() => {
+        this.witnessedSize = note.size;
+        this.witnessing = null;
+      });
+  }
+
+  /** Waits until the witnesses have been asked about the latest checkpoint (for tools and tests). */
+  async witnessed(): Promise<void> {
+    while (this.witnessing) {
+      await this.witnessing;
+      this.witness();
+    }
   }
 
   /** Integrates everything in the inbox now and signs a checkpoint (for tools and tests). */
@@ -144,6 +180,7 @@ export class LedgerIntegrator {
     this.stopped = true;
     await this.running;
     this.running = null;
+    await this.witnessing;
   }
 
   /** The in-memory tree edge, reloaded when another instance integrated since (sizes differ). */

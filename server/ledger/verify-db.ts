@@ -2,9 +2,11 @@ import { asc, gt, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { ledgerCheckpoints, ledgerEntries } from "@/db/schema";
 import type { Verifier } from "./checkpoint";
+import type { WitnessPolicy } from "./cosignature";
 import { rangeHash } from "./merkle";
 import { withStoredNodes } from "./store";
 import { LedgerVerifier, type VerifyReport } from "./verify";
+import { withCosignatures } from "./witness-client";
 
 export type VerifyProgress = { checked: number; total: number };
 
@@ -14,14 +16,24 @@ export type VerifyProgress = { checked: number; total: number };
  */
 export async function* verifyStoredLedger(
   db: Tx,
-  options: { verifier: Verifier; origin: string; outsideNotes: string[]; pageSize?: number },
+  options: {
+    verifier: Verifier;
+    origin: string;
+    outsideNotes: string[];
+    pageSize?: number;
+    witnesses?: WitnessPolicy | null;
+  },
 ): AsyncGenerator<VerifyProgress, VerifyReport> {
   const pageSize = options.pageSize ?? 10_000;
-  const stored = await db.select({ note: ledgerCheckpoints.note }).from(ledgerCheckpoints);
+  const stored = await withCosignatures(
+    db,
+    await db.select({ size: ledgerCheckpoints.size, note: ledgerCheckpoints.note }).from(ledgerCheckpoints),
+  );
   const verifier = new LedgerVerifier({
     verifier: options.verifier,
     origin: options.origin,
     notes: [...stored.map((c) => c.note), ...options.outsideNotes],
+    witnesses: options.witnesses,
   });
   const [size] = await db.execute<{ total: string }>(
     sql`select coalesce(max(seq) + 1, 0) as total from ledger_entries`,

@@ -1,5 +1,6 @@
 import { isCanonicalJson } from "./canonical-check";
 import { verifyCheckpoint, type Checkpoint, type Verifier } from "./checkpoint";
+import { cosigners, witnessVerdict, type WitnessPolicy } from "./cosignature";
 import { locateChange, type Mismatch, type StoredRange } from "./locate";
 import { Frontier, leafHash } from "./merkle";
 
@@ -19,6 +20,8 @@ export type VerifyReport = {
   problems: VerifyProblem[];
   /** What the verdict does not cover, even when it is OK. */
   caveats: string[];
+  /** With witnesses configured: the largest checkpoint size with their quorum of cosignatures. */
+  witnessedThrough: number | null;
 };
 
 type Equivocation = { size: number; roots: Buffer[]; matched: Buffer | null };
@@ -45,8 +48,17 @@ export class LedgerVerifier {
   private windowEdge: Buffer[] = [];
   private mismatch: (Mismatch & { laterMismatches: number }) | null = null;
   private readonly precise: number[] = [];
+  private readonly witnesses: WitnessPolicy | null;
+  /** Valid cosigners per checkpoint size (over every copy of that checkpoint). */
+  private readonly cosigned = new Map<number, Set<string>>();
 
-  constructor(options: { verifier: Verifier; origin: string; notes: string[] }) {
+  constructor(options: {
+    verifier: Verifier;
+    origin: string;
+    notes: string[];
+    witnesses?: WitnessPolicy | null;
+  }) {
+    this.witnesses = options.witnesses ?? null;
     const bySize = new Map<number, Checkpoint[]>();
     for (const note of options.notes) {
       let cp: Checkpoint;
@@ -63,6 +75,7 @@ export class LedgerVerifier {
       const same = bySize.get(cp.size) ?? [];
       if (!same.some((c) => c.root.equals(cp.root))) same.push(cp);
       bySize.set(cp.size, same);
+      if (this.witnesses) this.addCosigners(cp.size, note, this.witnesses);
     }
     // Two roots for one size: the log signed two histories. Neither is a reference for the entries.
     for (const [size, list] of bySize) {
@@ -73,6 +86,15 @@ export class LedgerVerifier {
     }
     this.checkpoints = [...bySize.values()].flatMap((l) => l).sort((a, b) => a.size - b.size);
     while (this.checkpoints[this.cpIndex]?.size === 0) this.cpIndex++;
+  }
+
+  private addCosigners(size: number, note: string, policy: WitnessPolicy) {
+    const { valid, invalid } = cosigners(note, policy.witnesses);
+    for (const name of invalid)
+      this.problem(null, `the cosignature by ${name} on checkpoint ${size} does not verify`);
+    const set = this.cosigned.get(size) ?? new Set<string>();
+    for (const name of valid) set.add(name);
+    this.cosigned.set(size, set);
   }
 
   get count(): number {
@@ -222,6 +244,15 @@ export class LedgerVerifier {
     const latest = this.checkpoints.at(-1) ?? null;
     const unsignedTail = latest ? Math.max(0, this.next - latest.size) : this.next;
     const caveats = [...(extra.caveats ?? [])];
+    const witnessing = this.witnesses
+      ? witnessVerdict(
+          this.witnesses,
+          this.cosigned,
+          this.checkpoints.map((c) => c.size),
+        )
+      : null;
+    for (const p of witnessing?.problems ?? []) this.problem(null, p);
+    caveats.push(...(witnessing?.caveats ?? []));
     if (unsignedTail > 0) {
       caveats.push(
         `${unsignedTail} entries after the latest checkpoint (${latest ? `size ${latest.size}` : "there is none"}) are not signed: ` +
@@ -237,6 +268,7 @@ export class LedgerVerifier {
       firstBadSeq: this.precise.length ? Math.min(...this.precise) : null,
       problems: this.problems,
       caveats,
+      witnessedThrough: witnessing?.witnessedThrough ?? null,
     };
   }
 
