@@ -10,7 +10,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
+import { buildEvidenceBundle } from "../reports/evidence-bundle";
 import { testDatabase } from "../testing/db";
+import { formatBundle, verifyEvidenceBundle } from "./bundle";
 import { appendLedger } from "./append";
 import {
   generateSignerKey,
@@ -65,7 +67,17 @@ async function witnessedLedger(signer: Signer) {
     });
     return verifyExport(file, { trustedKey: signer.verifierKey, checkpoints: [], witnesses: policy });
   };
-  return { t, append: (label: string, count: number) => append(t.db, label, count), exported };
+  const bundled = async () => {
+    const scope = {
+      kind: "period" as const,
+      from: new Date(Date.now() - 3_600_000),
+      to: new Date(Date.now() + 3_600_000),
+    };
+    const identity = { origin: TEST_ORIGIN, verifierKey: signer.verifierKey, witnessQuorum: 1 };
+    const bundle = await t.db.transaction((tx) => buildEvidenceBundle(tx, scope, identity, new Date()));
+    return verifyEvidenceBundle(formatBundle(bundle), signer.verifierKey, policy);
+  };
+  return { t, append: (label: string, count: number) => append(t.db, label, count), exported, bundled };
 }
 
 const honest = await witnessedLedger(log);
@@ -87,6 +99,7 @@ describe("the witness", () => {
     expect(state[TEST_ORIGIN]?.size).toBe(10);
     const report = await honest.exported("honest.export");
     expect(report).toMatchObject({ ok: true, entries: 10, witnessedThrough: 10 });
+    expect(await honest.bundled()).toMatchObject({ ok: true, witnessedThrough: 10 });
   });
 
   it("answers the protocol's errors: 409 with its size, 403 for another key, 404 for another log, 400", async () => {
@@ -141,6 +154,11 @@ describe("the witness", () => {
         /^no checkpoint carries the witnesses' quorum \(1 of witness\.test\/w1\): the latest, size 12, has 0\./,
       ),
     ]);
+    const bundle = await rewritten.bundled();
+    expect(bundle.ok).toBe(false);
+    expect(bundle.problems.map((p) => p.message).join("\n")).toMatch(
+      /no checkpoint carries the witnesses' quorum/,
+    );
     // The honest log goes on being cosigned.
     await honest.append("honest", 1);
     expect(await honest.exported("honest-later.export")).toMatchObject({ ok: true, witnessedThrough: 11 });
