@@ -83,6 +83,13 @@ const schema = z
     LEDGER_LAG_ALERT_SECONDS: z.preprocess(blank, z.coerce.number().int().min(1).default(60)),
     /** Trusted verifier key for ledger:verify; default: derived from the signing key file. */
     LEDGER_VERIFIER_KEY: optionalString,
+    /**
+     * Witnesses that cosign checkpoints, comma-separated, each `<add-checkpoint URL> <witness verifier key>`
+     * (or the key alone, to check cosignatures without asking that witness).
+     */
+    CASEFILE_WITNESSES: optionalString,
+    /** Cosignatures a checkpoint needs; default: every configured witness. */
+    CASEFILE_WITNESS_QUORUM: z.preprocess(blank, z.coerce.number().int().min(1).optional()),
     /** IANA time zone of the organisation: business hours are counted in it. */
     CASEFILE_TIMEZONE: z.preprocess(
       blank,

@@ -91,6 +91,11 @@ export function LedgerStatus() {
                 {p.message}
               </p>
             ))}
+            {event.report.caveats.map((c, i) => (
+              <p key={`caveat-${i}`} className="text-xs text-slate-700">
+                Not covered: {c}
+              </p>
+            ))}
           </div>
         ) : null}
         {error ? (

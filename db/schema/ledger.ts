@@ -91,3 +91,17 @@ export const ledgerQuarantine = pgTable("ledger_quarantine", {
   reason: text().notNull(),
   quarantinedAt: tstz().notNull().defaultNow(),
 });
+
+/** Witness cosignatures (C2SP tlog-cosignature lines) on signed checkpoints, collected by the integrator. */
+export const ledgerCosignatures = pgTable(
+  "ledger_cosignatures",
+  {
+    size: seqNumber().notNull(),
+    /** The witness's key name. */
+    witness: text().notNull(),
+    /** The whole signature line, as the witness returned it. */
+    line: text().notNull(),
+    createdAt: tstz().notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.size, t.witness] })],
+);

@@ -1,24 +1,38 @@
 /**
  * npm run ledger:verify                 verify the live ledger (database + checkpoint copies)
  * npm run ledger:verify -- --state      and reconcile the tables with it (every mismatch named)
- * npm run ledger:verify -- FILE [--key VERIFIER_KEY]   verify an export or an evidence bundle offline, no database
+ * npm run ledger:verify -- FILE [--key VERIFIER_KEY] [--checkpoints COPIES]
+ *     verify an export or an evidence bundle offline, no database; COPIES is a file of
+ *     checkpoint notes held elsewhere (checkpoints.jsonl or a single note)
  */
 import { open, readFile } from "node:fs/promises";
 import { createDb } from "@/db/client";
 import { looksLikeBundle, verifyEvidenceBundle } from "../ledger/bundle";
 import { parseVerifierKey } from "../ledger/checkpoint";
 import { verifyExport } from "../ledger/export";
-import { ledgerConfig, loadVerifier, readOutsideCheckpoints } from "../ledger/config";
+import {
+  ledgerConfig,
+  loadVerifier,
+  parseCheckpointCopies,
+  readOutsideCheckpoints,
+  witnessConfig,
+} from "../ledger/config";
 import { verifyStoredLedger } from "../ledger/verify-db";
 import type { VerifyReport } from "../ledger/verify";
 import { describeMismatch, reconcileState, type StateReport } from "../ledger/reconcile";
 import { openDatabase } from "./database";
 
 const args = process.argv.slice(2);
-const keyAt = args.indexOf("--key");
-const trustedKey = keyAt >= 0 ? args[keyAt + 1] : undefined;
+/** Options that take a value: the value is not the file argument. */
+const VALUE_OPTIONS = ["--key", "--checkpoints"];
+const option = (name: string) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+const trustedKey = option("--key");
+const checkpointCopies = option("--checkpoints");
 const withState = args.includes("--state");
-const file = args.find((a, i) => !a.startsWith("--") && (keyAt < 0 || i !== keyAt + 1));
+const file = args.find((a, i) => !a.startsWith("--") && !VALUE_OPTIONS.includes(args[i - 1] ?? ""));
 
 function printState(state: StateReport): void {
   console.log(`state: ${state.rows} rows reconciled with ${state.entries} entries`);
@@ -36,14 +50,19 @@ function print(report: VerifyReport, what = "the ledger", state: StateReport | n
       `latest checkpoint: size ${report.latestCheckpoint.size}, root ${report.latestCheckpoint.root}`,
     );
   }
-  if (report.unsignedTail) console.log(`not yet covered by a checkpoint: ${report.unsignedTail} entries`);
+  if (report.witnessedThrough !== null) {
+    console.log(`witnessed: checkpoints up to size ${report.witnessedThrough} carry the witnesses' quorum`);
+  }
   if (report.ok) {
-    console.log(`OK: ${what} verifies.`);
+    if (!report.caveats.length) console.log(`OK: ${what} verifies.`);
+    else console.log(`OK, within these limits: ${what} verifies as far as its signed checkpoints reach.`);
+    for (const c of report.caveats) console.log(`  not covered: ${c}`);
     if (state) printState(state);
     process.exit(state && !state.ok ? 1 : 0);
   }
   console.log(`FAILED: first bad entry ${report.firstBadSeq ?? "(none: checkpoint problem)"}`);
   for (const p of report.problems) console.log(`  - ${p.message}`);
+  for (const c of report.caveats) console.log(`  not covered: ${c}`);
   if (state) printState(state);
   process.exit(1);
 }
@@ -69,8 +88,9 @@ async function offlineKey(): Promise<string | null> {
 }
 
 async function main() {
+  const witnesses = witnessConfig()?.policy ?? null;
   if (file && looksLikeBundle(await head(file))) {
-    const report = verifyEvidenceBundle(await readFile(file, "utf8"), await offlineKey());
+    const report = verifyEvidenceBundle(await readFile(file, "utf8"), await offlineKey(), witnesses);
     if (report.keyFromFile) console.log(`warning: trusting the key inside the bundle: ${report.verifierKey}`);
     if (report.scope) {
       const scope = report.scope;
@@ -81,8 +101,18 @@ async function main() {
     print(report, "the evidence bundle");
   } else if (file) {
     const started = performance.now();
-    const report = await verifyExport(file, await offlineKey());
+    const checkpoints = checkpointCopies
+      ? parseCheckpointCopies(await readFile(checkpointCopies, "utf8"))
+      : [];
+    const report = await verifyExport(file, { trustedKey: await offlineKey(), checkpoints, witnesses });
     if (report.keyFromFile) console.log(`warning: trusting the key inside the export: ${report.verifierKey}`);
+    if (report.fileKeyDiffers) {
+      console.log(
+        `warning: the export names the verifier key ${report.fileKeyDiffers}, not the trusted ${report.verifierKey}: ` +
+          "it was signed with another key, or its header was changed",
+      );
+    }
+    if (checkpoints.length) console.log(`checkpoint copies from ${checkpointCopies}: ${checkpoints.length}`);
     console.log(`verified offline in ${((performance.now() - started) / 1000).toFixed(2)} s`);
     print(report);
   } else {
@@ -95,6 +125,7 @@ async function main() {
         verifier: trustedKey ? parseVerifierKey(trustedKey) : (await loadVerifier()).verifier,
         origin: ledgerConfig().origin,
         outsideNotes: await readOutsideCheckpoints(),
+        witnesses,
       });
       for (;;) {
         const step = await run.next();

@@ -13,7 +13,8 @@ import { runDetectors } from "../compliance/findings";
 import { deliverDue } from "../connectors/outbox";
 import { env } from "../env";
 import { parseVerifierKey } from "../ledger/checkpoint";
-import { ledgerConfig, loadSigner, readOutsideCheckpoints } from "../ledger/config";
+import { ledgerConfig, loadSigner, readOutsideCheckpoints, witnessConfig } from "../ledger/config";
+import { WitnessCollector } from "../ledger/witness-client";
 import { LedgerIntegrator } from "../ledger/integrator";
 import { integrationLag, lagAlarm } from "../ledger/lag";
 import { Leadership } from "../ledger/leader";
@@ -36,11 +37,13 @@ export async function startWorkers(options: {
   const signer = await loadSigner();
   const appDb = createDb(options.appUrl, { max: 2 });
   const ledgerDb = createDb(options.ledgerUrl, { max: 2 });
+  const witnesses = witnessConfig();
   const integrator = new LedgerIntegrator({
     db: ledgerDb.db,
     signer,
     origin: ledger.origin,
     checkpointDir: ledger.checkpointDir,
+    witnesses: witnesses ? new WitnessCollector(ledgerDb.db, witnesses.endpoints, log) : null,
     log,
   });
   const worker = { id: randomUUID(), host: hostname(), pid: process.pid };

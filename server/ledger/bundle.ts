@@ -5,6 +5,7 @@
  */
 import { canonicalize } from "./canonical";
 import { parseVerifierKey, verifyCheckpoint } from "./checkpoint";
+import { cosigners, witnessVerdict, type WitnessPolicy } from "./cosignature";
 import { leafHash, verifyInclusion } from "./merkle";
 import type { VerifyProblem, VerifyReport } from "./verify";
 
@@ -102,7 +103,11 @@ function parseScope(v: unknown): BundleScope | null {
  * recomputed from its bytes, its inclusion proof against the signed root, its order and
  * that it belongs to the stated scope. Never throws: a malformed bundle is a failed one.
  */
-export function verifyEvidenceBundle(text: string, trustedKey?: string | null): BundleReport {
+export function verifyEvidenceBundle(
+  text: string,
+  trustedKey?: string | null,
+  witnesses?: WitnessPolicy | null,
+): BundleReport {
   const problems: VerifyProblem[] = [];
   let firstBadSeq: number | null = null;
   const fail = (seq: number | null, message: string) => {
@@ -117,6 +122,8 @@ export function verifyEvidenceBundle(text: string, trustedKey?: string | null): 
     unsignedTail: 0,
     firstBadSeq,
     problems,
+    caveats: [],
+    witnessedThrough: null,
     verifierKey: trustedKey ?? "",
     keyFromFile: !trustedKey,
     scope: null,
@@ -146,6 +153,16 @@ export function verifyEvidenceBundle(text: string, trustedKey?: string | null): 
   }
   if (checkpoint.origin !== doc.origin)
     fail(null, `the checkpoint is for another log (${checkpoint.origin})`);
+  let witnessedThrough: number | null = null;
+  if (witnesses) {
+    const { valid, invalid } = cosigners(String(doc.checkpoint), witnesses.witnesses);
+    for (const name of invalid) fail(null, `the cosignature by ${name} does not verify`);
+    const verdict = witnessVerdict(witnesses, new Map([[checkpoint.size, new Set(valid)]]), [
+      checkpoint.size,
+    ]);
+    for (const p of verdict.problems) fail(null, p);
+    witnessedThrough = verdict.witnessedThrough;
+  }
   const entries = Array.isArray(doc.entries) ? (doc.entries as unknown[]) : null;
   if (!entries) fail(null, "the bundle has no entries array");
 
@@ -201,5 +218,6 @@ export function verifyEvidenceBundle(text: string, trustedKey?: string | null): 
     latestCheckpoint: { size: checkpoint.size, root: checkpoint.root.toString("base64") },
     verifierKey,
     scope,
+    witnessedThrough,
   });
 }

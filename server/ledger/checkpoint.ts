@@ -30,12 +30,12 @@ const ALG_ED25519 = 0x01;
 const HASH_SIZE = 32;
 const SEED_SIZE = 32;
 const SIGNATURE_SIZE = 64;
-const SIG_PREFIX = "\u2014 "; // em dash, space
+export const SIG_PREFIX = "\u2014 "; // em dash, space
 // The spec says accept at least 16; Go's note package stops at 100.
 const MAX_SIGNATURES = 100;
 // DER wrappers that turn a raw Ed25519 seed / public key into PKCS#8 / SPKI (RFC 8410).
 const PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
-const SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
+export const SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
 
 // In a `u` regex a well-formed pair is one code point, so only lone surrogates match.
 const LONE_SURROGATE = /\p{Cs}/u;
@@ -54,7 +54,7 @@ function hasBadText(s: string): boolean {
   return LONE_SURROGATE.test(s);
 }
 
-function isValidName(name: string): boolean {
+export function isValidName(name: string): boolean {
   return name !== "" && !NAME_FORBIDDEN.test(name) && !hasBadText(name);
 }
 
@@ -63,7 +63,7 @@ function isValidName(name: string): boolean {
  * Non-zero pad bits pass unless `canonical`, as in Go's decoder, so other
  * signers' lines parse as Go parses them.
  */
-function decodeBase64(s: string, canonical = false): Buffer | null {
+export function decodeBase64(s: string, canonical = false): Buffer | null {
   if (s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(s)) return null;
   const bytes = Buffer.from(s, "base64");
   return !canonical || bytes.toString("base64") === s ? bytes : null;
@@ -76,11 +76,11 @@ function chop(s: string): [string, string] {
 }
 
 /** SHA-256(name || "\n" || algorithm byte || public key)[:4]. */
-function keyHash(name: string, algAndKey: Uint8Array): Buffer {
+export function keyHash(name: string, algAndKey: Uint8Array): Buffer {
   return createHash("sha256").update(name, "utf8").update("\n").update(algAndKey).digest().subarray(0, 4);
 }
 
-function ed25519Private(seed: Uint8Array): { privateKey: KeyObject; publicKey: Buffer } {
+export function ed25519Private(seed: Uint8Array): { privateKey: KeyObject; publicKey: Buffer } {
   const privateKey = createPrivateKey({
     key: Buffer.concat([PKCS8_PREFIX, seed]),
     format: "der",

@@ -9,6 +9,7 @@ import {
   type Signer,
   type Verifier,
 } from "./checkpoint";
+import { parseWitnessVerifier, type WitnessPolicy, type WitnessVerifier } from "./cosignature";
 
 export function ledgerConfig() {
   const config = env();
@@ -52,11 +53,59 @@ export async function loadVerifier(): Promise<{ verifier: Verifier; verifierKey:
 export async function readOutsideCheckpoints(dir = ledgerConfig().checkpointDir): Promise<string[]> {
   const file = path.join(dir, "checkpoints.jsonl");
   if (!existsSync(file)) return [];
+  return parseCheckpointCopies(await readFile(file, "utf8"));
+}
+
+/**
+ * Checkpoint notes from a file a verifier holds: the integrator's `checkpoints.jsonl`
+ * (one `{"note": …}` per line) or a single signed note (its `latest` file).
+ */
+export function parseCheckpointCopies(text: string): string[] {
+  if (!text.trimStart().startsWith("{")) return text.trim() ? [text] : [];
   const notes: string[] = [];
-  for (const line of (await readFile(file, "utf8")).split("\n")) {
+  for (const [i, line] of text.split("\n").entries()) {
     if (!line.trim()) continue;
-    const parsed = JSON.parse(line) as { note?: unknown };
-    if (typeof parsed.note === "string") notes.push(parsed.note);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      throw new Error(`checkpoint copies: line ${i + 1} is not JSON`);
+    }
+    const note = typeof parsed === "object" && parsed !== null && "note" in parsed ? parsed.note : null;
+    if (typeof note !== "string") throw new Error(`checkpoint copies: line ${i + 1} has no "note"`);
+    notes.push(note);
   }
   return notes;
+}
+
+export type WitnessEndpoint = { url: string | null; verifier: WitnessVerifier };
+
+/** Parses `<url> <vkey>, <vkey>, …` (see CASEFILE_WITNESSES). */
+export function parseWitnessList(text: string): WitnessEndpoint[] {
+  return text
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean)
+    .map((item) => {
+      const words = item.split(/\s+/);
+      const [first = "", second] = words;
+      if (words.length > 2) throw new Error(`CASEFILE_WITNESSES: "${item}" is not "<url> <key>"`);
+      return second === undefined
+        ? { url: null, verifier: parseWitnessVerifier(first) }
+        : { url: new URL(first).toString(), verifier: parseWitnessVerifier(second) };
+    });
+}
+
+/** The configured witnesses and quorum; null when none are configured. */
+export function witnessConfig(): { endpoints: WitnessEndpoint[]; policy: WitnessPolicy } | null {
+  const config = env();
+  const endpoints = parseWitnessList(config.CASEFILE_WITNESSES ?? "");
+  if (!endpoints.length) return null;
+  const quorum = config.CASEFILE_WITNESS_QUORUM ?? endpoints.length;
+  if (quorum > endpoints.length) {
+    throw new Error(
+      `CASEFILE_WITNESS_QUORUM is ${quorum} but only ${endpoints.length} witnesses are configured`,
+    );
+  }
+  return { endpoints, policy: { witnesses: endpoints.map((e) => e.verifier), quorum } };
 }

@@ -88,13 +88,17 @@ export async function latestCheckpoint(db: Tx) {
     : null;
 }
 
-async function signedCheckpoint(db: Tx, verifier: Verifier, size?: number) {
+/** The latest signed checkpoint, or the one of exactly `size` (NOT_FOUND naming `field` when there is none). */
+async function signedCheckpoint(db: Tx, verifier: Verifier, size?: number, field = "size") {
   const [row] = await db
     .select()
     .from(ledgerCheckpoints)
     .where(size === undefined ? undefined : eq(ledgerCheckpoints.size, size))
     .orderBy(desc(ledgerCheckpoints.size))
     .limit(1);
+  if (!row && size !== undefined) {
+    throw new DomainError("NOT_FOUND", `No signed checkpoint of size ${size}`, { field });
+  }
   if (!row) throw new DomainError("PRECONDITION_FAILED", "No signed checkpoint yet: try again in a second");
   let signatureValid = true;
   try {
@@ -136,13 +140,8 @@ export async function proveInclusion(db: Tx, verifier: Verifier, seq: number) {
 
 export async function proveConsistency(db: Tx, verifier: Verifier, size1: number, size2: number) {
   if (size1 > size2) throw new DomainError("BAD_REQUEST", "size1 must not exceed size2", { field: "size1" });
-  const first = await signedCheckpoint(db, verifier, size1);
-  const second = await signedCheckpoint(db, verifier, size2);
-  if (first.size !== size1 || second.size !== size2) {
-    throw new DomainError("NOT_FOUND", "No signed checkpoint of that size", {
-      field: first.size !== size1 ? "size1" : "size2",
-    });
-  }
+  const first = await signedCheckpoint(db, verifier, size1, "size1");
+  const second = await signedCheckpoint(db, verifier, size2, "size2");
   const proof = await withStoredNodes(db, (node) => consistencyProof(size1, size2, node));
   const consistent = verifyConsistency(size1, size2, proof, first.root, second.root);
   return {

@@ -34,7 +34,7 @@ async function variant(name: string, edit: (lines: string[]) => string[]) {
 
 describe("offline verification of an export", () => {
   it("verifies an untouched export with the trusted key", async () => {
-    const report = await verifyExport(exported, ledger.signer.verifierKey);
+    const report = await verifyExport(exported, { trustedKey: ledger.signer.verifierKey });
     expect(report).toMatchObject({ ok: true, entries: 20, checkpointsChecked: 20, keyFromFile: false });
   });
 
@@ -42,33 +42,32 @@ describe("offline verification of an export", () => {
     const file = await variant("one-byte", (lines) =>
       lines.map((line, i) => (i === 8 ? line.replace('"n":7', '"n":8') : line)),
     );
-    const report = await verifyExport(file, ledger.signer.verifierKey);
+    const report = await verifyExport(file, { trustedKey: ledger.signer.verifierKey });
     expect(report.ok).toBe(false);
     expect(report.firstBadSeq).toBe(7);
   });
 
   it("refuses an entry line whose sequence number is not a number", async () => {
-    for (const bad of ["x5", "5x", "-5", "", "1234567890123456"]) {
+    for (const bad of ["x5", "5x", "-5", "", "1234567890123456", "05", "005", "00"]) {
       const file = await variant(`bad-seq-${bad}`, (lines) =>
         lines.map((line, i) => (i === 6 ? `${bad}${line.slice(line.indexOf("\t"))}` : line)),
       );
-      await expect(verifyExport(file, ledger.signer.verifierKey)).rejects.toThrow(
+      await expect(verifyExport(file, { trustedKey: ledger.signer.verifierKey })).rejects.toThrow(
         "malformed entry line after entry 4",
       );
     }
   });
 
   it("names a removed entry", async () => {
-    const report = await verifyExport(
-      await variant("removed", (lines) => lines.filter((_, i) => i !== 13)),
-      ledger.signer.verifierKey,
-    );
+    const report = await verifyExport(await variant("removed", (lines) => lines.filter((_, i) => i !== 13)), {
+      trustedKey: ledger.signer.verifierKey,
+    });
     expect(report.firstBadSeq).toBe(12);
   });
 
   it("rejects checkpoints signed by a key other than the trusted one", async () => {
     const other = parseSignerKey(generateSignerKey(TEST_ORIGIN));
-    const report = await verifyExport(exported, other.verifierKey);
+    const report = await verifyExport(exported, { trustedKey: other.verifierKey });
     expect(report.ok).toBe(false);
     expect(report.problems.map((p) => p.message).join("\n")).toMatch(/signature/);
   });
@@ -87,11 +86,41 @@ describe("npm run ledger:verify -- FILE", () => {
     const key = ledger.signer.verifierKey;
     const good = await run(exported, "--key", key);
     expect(good.code).toBe(0);
-    expect(good.stdout).toContain("OK: the ledger verifies.");
+    expect(good.stdout).toContain(
+      "OK, within these limits: the ledger verifies as far as its signed checkpoints reach.",
+    );
 
     const untrusted = await run(exported);
     expect(untrusted.code).toBe(0);
     expect(untrusted.stdout).toContain("warning: trusting the key inside the export");
+    expect(untrusted.stdout).toContain("not covered: a truncation that also removed the later checkpoints");
+
+    const other = parseSignerKey(generateSignerKey(TEST_ORIGIN)).verifierKey;
+    const mismatched = await run(exported, "--key", other);
+    expect(mismatched.code).toBe(1);
+    expect(mismatched.stdout).toContain(
+      `warning: the export names the verifier key ${key}, not the trusted ${other}`,
+    );
+
+    const copies = path.join(dir, "checkpoints.jsonl");
+    const header = JSON.parse((await readFile(exported, "utf8")).split("\n")[0] ?? "") as {
+      checkpoints: string[];
+    };
+    await writeFile(copies, header.checkpoints.map((note) => JSON.stringify({ note }) + "\n").join(""));
+    const truncated = await variant("cli-truncated", (lines) => [
+      JSON.stringify({
+        ...(JSON.parse(lines[0] ?? "") as object),
+        checkpoints: header.checkpoints.slice(0, 10),
+      }),
+      ...lines.slice(1, 11),
+    ]);
+    const alone = await run(truncated, "--key", key);
+    expect(alone.code).toBe(0);
+    expect(alone.stdout).toContain("OK, within these limits");
+    const held = await run(truncated, "--key", key, "--checkpoints", copies);
+    expect(held.code).toBe(1);
+    expect(held.stdout).toContain(`checkpoint copies from ${copies}: 20`);
+    expect(held.stdout).toContain("FAILED: first bad entry 10");
 
     const tampered = await variant("cli-tampered", (lines) =>
       lines.map((line, i) => (i === 4 ? line.replace('"n":3', '"n":4') : line)),
@@ -99,5 +128,5 @@ describe("npm run ledger:verify -- FILE", () => {
     const bad = await run(tampered, "--key", key);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain("FAILED: first bad entry 3");
-  }, 30_000);
+  }, 120_000);
 });

@@ -8,6 +8,7 @@ import { type Frontier, leafHash, rangeHash } from "./merkle";
 import type { Leadership } from "./leader";
 import { describe, indexFields, refusedForItsData } from "./entry-fields";
 import { ledgerSize, loadFrontier, withStoredNodes } from "./store";
+import type { WitnessCollector } from "./witness-client";
 
 // Serialises integration steps: the leader's, and a tool's or test's drain().
 const INTEGRATOR_LOCK = 7_412_002;
@@ -22,6 +23,8 @@ export type IntegratorOptions = {
   batchSize?: number;
   /** Sign at least this often while there is new data. */
   checkpointEveryMs?: number;
+  /** Witnesses asked to cosign new checkpoints, off the integration path. */
+  witnesses?: WitnessCollector | null;
   log?: (message: string) => void;
 };
 
@@ -33,6 +36,9 @@ export class LedgerIntegrator {
   private stopped = false;
   /** After the database refused a batch: integrate this many entries one at a time to find the culprit. */
   private isolate = 0;
+  private latestNote: { size: number; text: string } | null = null;
+  private witnessedSize = 0;
+  private witnessing: Promise<void> | null = null;
 
   constructor(private readonly options: IntegratorOptions) {}
 
@@ -152,8 +158,38 @@ export class LedgerIntegrator {
     const { note, ...result } = outcome;
     if (note && result.checkpointSize !== null) {
       await this.writeOutside({ size: result.checkpointSize, text: note });
+      this.latestNote = { size: result.checkpointSize, text: note };
+      this.witness();
     }
     return result;
+  }
+
+  /**
+   * Sends the latest checkpoint to the witnesses unless a round is under way; a
+   * checkpoint signed meanwhile is skipped (the next round proves consistency across it).
+   */
+  private witness(): void {
+    const witnesses = this.options.witnesses;
+    const note = this.latestNote;
+    if (!witnesses || !note || this.witnessing || note.size <= this.witnessedSize) return;
+    this.witnessing = witnesses
+      .collect(note.text, note.size)
+      .then(
+        () => undefined,
+        (error: unknown) => this.options.log?.(`ledger witnesses: ${String(error)}`),
+      )
+      .finally(() => {
+        this.witnessedSize = note.size;
+        this.witnessing = null;
+      });
+  }
+
+  /** Waits until the witnesses have been asked about the latest checkpoint (for tools and tests). */
+  async witnessed(): Promise<void> {
+    while (this.witnessing) {
+      await this.witnessing;
+      this.witness();
+    }
   }
 
   /** Integrates everything in the inbox now and signs a checkpoint (for tools and tests). */
@@ -205,6 +241,7 @@ export class LedgerIntegrator {
     this.stopped = true;
     await this.running;
     this.running = null;
+    await this.witnessing;
   }
 
   /** The in-memory tree edge, reloaded when another instance integrated since (sizes differ). */

@@ -6,6 +6,7 @@ import { appendLedger } from "./append";
 import { canonicalize, type JsonValue } from "./canonical";
 import { leafHash } from "./merkle";
 import { generateSignerKey, parseSignerKey, signCheckpoint } from "./checkpoint";
+import { DomainError } from "../errors";
 import { proveConsistency, proveInclusion } from "./explorer";
 import { appendSigned, TEST_ORIGIN, testIntegrator } from "./testing";
 import { verifyStoredLedger } from "./verify-db";
@@ -104,6 +105,20 @@ describe("ledger append", () => {
     const [first, last] = [Number(cps[0]?.size), Number(cps.at(-1)?.size)];
     const consistency = await proveConsistency(t.db, ledger.verifier, first, last);
     expect(consistency.verified).toBe(true);
+  });
+
+  it("answers a consistency proof for a size that was never signed with NOT_FOUND naming the size", async () => {
+    const cps = await t.sql<{ size: string }[]>`select size from ledger_checkpoints order by size`;
+    const last = Number(cps.at(-1)?.size);
+    const codeOf = (p: Promise<unknown>) =>
+      p.then(
+        () => "no error",
+        (e: unknown) => (e instanceof DomainError ? `${e.code} ${e.field ?? ""}` : String(e)),
+      );
+    expect(await codeOf(proveConsistency(t.db, ledger.verifier, last + 1_000, last + 2_000))).toBe(
+      "NOT_FOUND size1",
+    );
+    expect(await codeOf(proveConsistency(t.db, ledger.verifier, last, last + 1_000))).toBe("NOT_FOUND size2");
   });
 
   it("copies every checkpoint outside the database", async () => {
@@ -209,7 +224,7 @@ describe("tamper detection (as the database owner, triggers disabled)", () => {
   it("a deleted entry", async () => {
     const { report } = await tamperedLedger((o) => o`delete from ledger_entries where seq = 3`.then());
     expect(report.firstBadSeq).toBe(3);
-    expect(report.problems[0]?.message).toBe("entry 3 is missing");
+    expect(report.problems[0]?.message).toBe("entry 3 is missing (the next is entry 4)");
   });
 
   it("an inserted entry", async () => {
@@ -261,8 +276,9 @@ describe("tamper detection (as the database owner, triggers disabled)", () => {
     const fork = signCheckpoint({ origin: TEST_ORIGIN, size: 5, root: Buffer.alloc(32, 1) }, l.signer);
     const report = await drainReport(db.db, l.verifier, [fork]);
     expect(report.ok).toBe(false);
-    expect(report.problems.map((p) => p.message)).toContain(
-      "two signed checkpoints of size 5 have different roots",
+    expect(report.firstBadSeq).toBeNull();
+    expect(report.problems.map((p) => p.message).join("\n")).toMatch(
+      /^equivocation: the log signed two roots for size 5 \(.+\); the entries here lead to /m,
     );
   });
 });

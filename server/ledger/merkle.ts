@@ -45,7 +45,7 @@ function checkHash(h: Uint8Array, what: string): void {
 }
 
 /** Largest power of two strictly smaller than n (n >= 2): RFC 9162's split point k. */
-function splitPoint(n: number): number {
+export function splitPoint(n: number): number {
   let k = 1;
   while (k * 2 < n) k *= 2;
   return k;

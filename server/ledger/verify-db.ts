@@ -2,7 +2,11 @@ import { asc, gt, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { ledgerCheckpoints, ledgerEntries } from "@/db/schema";
 import type { Verifier } from "./checkpoint";
+import type { WitnessPolicy } from "./cosignature";
+import { rangeHash } from "./merkle";
+import { withStoredNodes } from "./store";
 import { LedgerVerifier, type VerifyReport } from "./verify";
+import { withCosignatures } from "./witness-client";
 
 export type VerifyProgress = { checked: number; total: number };
 
@@ -12,14 +16,24 @@ export type VerifyProgress = { checked: number; total: number };
  */
 export async function* verifyStoredLedger(
   db: Tx,
-  options: { verifier: Verifier; origin: string; outsideNotes: string[]; pageSize?: number },
+  options: {
+    verifier: Verifier;
+    origin: string;
+    outsideNotes: string[];
+    pageSize?: number;
+    witnesses?: WitnessPolicy | null;
+  },
 ): AsyncGenerator<VerifyProgress, VerifyReport> {
   const pageSize = options.pageSize ?? 10_000;
-  const stored = await db.select({ note: ledgerCheckpoints.note }).from(ledgerCheckpoints);
+  const stored = await withCosignatures(
+    db,
+    await db.select({ size: ledgerCheckpoints.size, note: ledgerCheckpoints.note }).from(ledgerCheckpoints),
+  );
   const verifier = new LedgerVerifier({
     verifier: options.verifier,
     origin: options.origin,
     notes: [...stored.map((c) => c.note), ...options.outsideNotes],
+    witnesses: options.witnesses,
   });
   const [size] = await db.execute<{ total: string }>(
     sql`select coalesce(max(seq) + 1, 0) as total from ledger_entries`,
@@ -39,5 +53,6 @@ export async function* verifyStoredLedger(
     after = last.seq;
     yield { checked: verifier.count, total };
   }
+  await verifier.locate((lo, hi) => withStoredNodes(db, (node) => rangeHash(lo, hi, node)).catch(() => null));
   return verifier.finish();
 }

@@ -187,5 +187,5 @@ describe("npm run ledger:verify -- BUNDLE", () => {
     const failed = await run(bad, "--key", key);
     expect(failed.code).toBe(1);
     expect(failed.stdout).toContain(`FAILED: first bad entry ${second?.seq}`);
-  }, 30_000);
+  }, 120_000);
 });

@@ -1,10 +1,11 @@
-import { and, asc, count, desc, eq, gte, lt, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { ledgerCheckpoints, ledgerEntries } from "@/db/schema";
 import { DomainError } from "../errors";
 import { BUNDLE_FORMAT, type BundleEntry, type BundleScope, type EvidenceBundle } from "../ledger/bundle";
 import { inclusionProof } from "../ledger/merkle";
 import { withStoredNodes } from "../ledger/store";
+import { withCosignatures } from "../ledger/witness-client";
 import { ledgerTime, type ReportScope } from "./scope";
 
 /** Entries carried at most: a bundle stays a file one can mail and open (~15 MB at the cap). */
@@ -12,7 +13,12 @@ export const BUNDLE_ENTRY_LIMIT = 10_000;
 // Proof nodes are fetched per chunk: one query each, not one per entry or one huge one.
 const PROOF_CHUNK = 500;
 
-export type LedgerIdentity = { origin: string; verifierKey: string };
+export type LedgerIdentity = {
+  origin: string;
+  verifierKey: string;
+  /** With witnesses configured: prove against the latest checkpoint that has this many cosignatures. */
+  witnessQuorum?: number | null;
+};
 
 function bundleScope(scope: ReportScope): BundleScope {
   return scope.kind === "period"
@@ -38,11 +44,19 @@ export async function buildEvidenceBundle(
   ledger: LedgerIdentity,
   generatedAt: Date,
 ): Promise<EvidenceBundle> {
-  const [checkpoint] = await tx
-    .select({ size: ledgerCheckpoints.size, note: ledgerCheckpoints.note })
-    .from(ledgerCheckpoints)
-    .orderBy(desc(ledgerCheckpoints.size))
-    .limit(1);
+  const quorum = ledger.witnessQuorum ?? 0;
+  const witnessed = sql`(select count(*) from ledger_cosignatures s where s.size = ${ledgerCheckpoints.size}) >= ${quorum}`;
+  const latest = (where?: SQL) =>
+    tx
+      .select({ size: ledgerCheckpoints.size, note: ledgerCheckpoints.note })
+      .from(ledgerCheckpoints)
+      .where(where)
+      .orderBy(desc(ledgerCheckpoints.size))
+      .limit(1);
+  // A witnessed checkpoint when there is one; else the latest, and verification says it lacks its quorum.
+  let [signed] = quorum ? await latest(witnessed) : [];
+  if (!signed) [signed] = await latest();
+  const [checkpoint] = signed ? await withCosignatures(tx, [signed]) : [];
   if (!checkpoint) {
     throw new DomainError("PRECONDITION_FAILED", "No signed checkpoint yet: try again in a second");
   }

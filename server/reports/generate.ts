@@ -7,7 +7,7 @@ import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
 import { formatBundle } from "../ledger/bundle";
 import type { JsonValue } from "../ledger/canonical";
-import { ledgerConfig, loadVerifier } from "../ledger/config";
+import { ledgerConfig, loadVerifier, witnessConfig } from "../ledger/config";
 import type { RequestMeta } from "../request-meta";
 import { type CsvKind, scopeCsv } from "./csv";
 import { buildEvidenceBundle, type LedgerIdentity } from "./evidence-bundle";
@@ -73,7 +73,11 @@ async function produce(
 }
 
 async function localLedger(): Promise<LedgerIdentity> {
-  return { origin: ledgerConfig().origin, verifierKey: (await loadVerifier()).verifierKey };
+  return {
+    origin: ledgerConfig().origin,
+    verifierKey: (await loadVerifier()).verifierKey,
+    witnessQuorum: witnessConfig()?.policy.quorum ?? null,
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ledgerConfig, loadVerifier, readOutsideCheckpoints } from "../../ledger/config";
+import { ledgerConfig, loadVerifier, readOutsideCheckpoints, witnessConfig } from "../../ledger/config";
 import {
   entryActors,
   entryTypes,
@@ -60,6 +60,7 @@ export const ledgerRouter = router({
       verifier: (await loadVerifier()).verifier,
       origin: ledgerConfig().origin,
       outsideNotes: await readOutsideCheckpoints(),
+      witnesses: witnessConfig()?.policy ?? null,
     });
     for (;;) {
       const step = await run.next();
