@@ -2,9 +2,20 @@
  * CASEFILE_CONNECTOR_ALLOW: the internal systems a deployment really targets, as
  * CIDRs ("10.20.0.0/16", "fd12::/64"), single addresses ("127.0.0.1", "[::1]") or
  * host names ("evidence.corp.internal"), separated by commas or spaces. Kept free
- * of other imports so the environment schema can validate it.
+ * of imports (Node built-ins included) so the environment schema can validate it.
  */
-import { isIP } from "node:net";
+
+/** 4 or 6 for an IP address, else 0 (like node:net's isIP, which this module avoids: env.ts imports it). */
+export function ipVersion(text: string): 0 | 4 | 6 {
+  const octet = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
+  if (new RegExp(`^${octet}(\\.${octet}){3}$`).test(text)) return 4;
+  if (!text.includes(":") || !/^[0-9a-f:.]+$/i.test(text)) return 0;
+  try {
+    return new URL(`http://[${text}]/`).hostname.length > 2 ? 6 : 0;
+  } catch {
+    return 0;
+  }
+}
 
 export type AllowEntry =
   | { kind: "subnet"; address: string; prefix: number; family: "ipv4" | "ipv6" }
@@ -23,7 +34,7 @@ export function bareHost(host: string): string {
 function entry(text: string): AllowEntry | string {
   const [raw = "", prefixText, ...rest] = text.split("/");
   const address = bareHost(raw);
-  const version = isIP(address);
+  const version = ipVersion(address);
   if (rest.length) return `${text}: more than one "/"`;
   if (prefixText !== undefined) {
     if (!version) return `${text}: a CIDR needs an IP address before the "/"`;

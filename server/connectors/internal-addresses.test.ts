@@ -15,6 +15,7 @@ import { testDatabase } from "../testing/db";
 import { testSystems } from "../testing/systems";
 import { totpCode } from "../testing/totp";
 import { webhookReceiver } from "../testing/webhook-receiver";
+import { parseAllowList } from "./allow-list";
 import { permitted, useConnectorAllow } from "./egress";
 import { postGuarded } from "./http-post";
 
@@ -179,5 +180,28 @@ describe("internal addresses", () => {
       "64:ff9b::808:808",
     ];
     for (const address of open) expect(permitted(address, address), address).toBe(true);
+  });
+
+  it("reads the allow-list strictly: a bad entry is named", () => {
+    expect(parseAllowList("10.20.0.0/16, [fd12::]/64 evidence.corp.internal 127.0.0.1")).toMatchObject({
+      ok: true,
+      entries: [
+        { kind: "subnet", address: "10.20.0.0", prefix: 16, family: "ipv4" },
+        { kind: "subnet", address: "fd12::", prefix: 64, family: "ipv6" },
+        { kind: "host", name: "evidence.corp.internal" },
+        { kind: "subnet", address: "127.0.0.1", prefix: 32, family: "ipv4" },
+      ],
+    });
+    for (const bad of [
+      "10.0.0.0/33",
+      "::/129",
+      "evidence.internal/8",
+      "http://x",
+      "a_b.example",
+      "10.0.0.0/8/1",
+    ]) {
+      const parsed = parseAllowList(bad);
+      expect(parsed.ok ? "" : parsed.error, bad).toContain(bad);
+    }
   });
 });
