@@ -14,8 +14,8 @@ import { bareHost } from "./allow-list";
 /** Every statement on a connector is bounded: a hung target fails the execution, not the app. */
 export const STATEMENT_TIMEOUT_MS = 10_000;
 const CONNECT_TIMEOUT_S = 5;
-/** A whole unit of work on a connector, however the far side behaves. */
-const DEADLINE_MS = 30_000;
+/** A whole unit of work on a connector, however the far side behaves (inside the 2-minute run lease). */
+const DEADLINE_MS = 90_000;
 
 /** The settings every connector session runs with; nothing in a connector URL reaches them. */
 export function sessionSettings(readOnly: boolean): Record<string, string> {
