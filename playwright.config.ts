@@ -61,6 +61,8 @@ export default defineConfig({
         CASEFILE_DATA_DIR: `.data/e2e-${PORT}`,
         CASEFILE_SEED_DEMO: "true",
         CASEFILE_DEMO_PASSWORD: "casefile-demo",
+        // The demo's evidence store and target database (on the embedded server) listen on loopback.
+        CASEFILE_CONNECTOR_ALLOW: "127.0.0.1/32",
         DATABASE_URL: "",
         AUTH_SECRET: "",
         // Single sign-on through the test provider; password sign-in stays on for the other specs.

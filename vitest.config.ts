@@ -15,6 +15,9 @@ export default defineConfig(({ mode }) => {
       env: {
         // A fixed key for sealing connector secrets in tests (the app generates its own).
         CASEFILE_CONNECTOR_KEY: "dGVzdC1rZXktZm9yLWNhc2VmaWxlLWNvbm5lY3RvcnM",
+        // The suites' evidence stores, target databases and webhook receivers listen on loopback,
+        // which connectors may reach only when allowed (server/connectors/egress.ts).
+        CASEFILE_CONNECTOR_ALLOW: "127.0.0.1/32",
         ...(stress ? { FUZZ_RUNS: "150" } : {}),
       },
       testTimeout: stress ? 600_000 : 30_000,

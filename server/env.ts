@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ROLES } from "@/db/schema/users";
 import { parseCidr, type Cidr } from "./http/client-address";
+import { parseAllowList } from "./connectors/allow-list";
 
 // The only module that reads process.env. Empty strings count as unset, so a
 // variable can be cleared for a child process (the e2e server does this).
@@ -150,6 +151,21 @@ const schema = z
     CASEFILE_PASSWORD_SIGN_IN: z.preprocess(blank, z.enum(["true", "false"]).default("true")),
     /** 32 random bytes (base64url) that seal connector secrets. Unset: generated once into the data directory. */
     CASEFILE_CONNECTOR_KEY: optionalString,
+    /**
+     * Internal systems connectors and notification webhooks may reach despite the
+     * deny-list (loopback, link-local, metadata, private ranges): CIDRs, addresses or
+     * host names, comma-separated, e.g. "10.20.0.0/16,evidence.corp.internal".
+     */
+    CASEFILE_CONNECTOR_ALLOW: z.preprocess(
+      blank,
+      z
+        .string()
+        .superRefine((v, ctx) => {
+          const parsed = parseAllowList(v);
+          if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.error });
+        })
+        .optional(),
+    ),
     /** Demo: rows of background activity in the embedded evidence store. */
     CASEFILE_DEMO_EVIDENCE_ROWS: z.preprocess(
       blank,

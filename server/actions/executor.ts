@@ -36,7 +36,9 @@ export async function preflight(
 ): Promise<string | null> {
   if (actionKey !== "logs.query") return null;
   try {
-    return await withConnector(connector.config, (sql) => unsatisfiable(sql, params as LogsQuery));
+    return await withConnector(connector.config, (sql) => unsatisfiable(sql, params as LogsQuery), {
+      readOnly: true,
+    });
   } catch (error) {
     return `connector ${connector.name} is unreachable: ${error instanceof Error ? error.message : String(error)}`;
   }
@@ -56,43 +58,49 @@ export async function runOnPostgres(
   const config = connector.config;
   const base = { executor: "postgres", connector: connector.name };
   try {
-    return await withConnector(config, async (sql): Promise<Outcome> => {
-      if (actionKey === "logs.query") {
-        const q = params as LogsQuery;
-        const collected = await runLogsQuery(sql, q);
-        const count = `${collected.rows.length}${collected.truncated ? ` (row cap ${q.rowCap} reached)` : ""}`;
+    // An evidence query's session is read-only from the start, whatever the store's defaults.
+    const readOnly = { readOnly: actionKey === "logs.query" };
+    return await withConnector(
+      config,
+      async (sql): Promise<Outcome> => {
+        if (actionKey === "logs.query") {
+          const q = params as LogsQuery;
+          const collected = await runLogsQuery(sql, q);
+          const count = `${collected.rows.length}${collected.truncated ? ` (row cap ${q.rowCap} reached)` : ""}`;
+          return {
+            status: "succeeded",
+            summary: `Collected ${count} row(s) of ${q.table} for ${q.subject} from ${connector.name}.`,
+            result: {
+              ...base,
+              rowCount: collected.rows.length,
+              truncated: collected.truncated,
+              columns: collected.columns,
+            },
+            collected,
+          };
+        }
+        const outcome =
+          actionKey === "db.session.terminate"
+            ? await terminateSessions(sql, connector.name, params)
+            : actionKey === "db.role.disable"
+              ? await setRoleLogin(sql, connector.name, String(params.role), false)
+              : actionKey === "db.role.enable"
+                ? restore === null
+                  ? {
+                      ok: false,
+                      summary: `Casefile has no record of disabling ${String(params.role)} on ${connector.name}; nothing to restore.`,
+                      result: {},
+                    }
+                  : await setRoleLogin(sql, connector.name, String(params.role), restore)
+                : { ok: false, summary: `${connector.name} cannot carry out ${actionKey}.`, result: {} };
         return {
-          status: "succeeded",
-          summary: `Collected ${count} row(s) of ${q.table} for ${q.subject} from ${connector.name}.`,
-          result: {
-            ...base,
-            rowCount: collected.rows.length,
-            truncated: collected.truncated,
-            columns: collected.columns,
-          },
-          collected,
+          status: outcome.ok ? "succeeded" : "failed",
+          summary: outcome.summary,
+          result: { ...base, ...outcome.result },
         };
-      }
-      const outcome =
-        actionKey === "db.session.terminate"
-          ? await terminateSessions(sql, connector.name, params)
-          : actionKey === "db.role.disable"
-            ? await setRoleLogin(sql, connector.name, String(params.role), false)
-            : actionKey === "db.role.enable"
-              ? restore === null
-                ? {
-                    ok: false,
-                    summary: `Casefile has no record of disabling ${String(params.role)} on ${connector.name}; nothing to restore.`,
-                    result: {},
-                  }
-                : await setRoleLogin(sql, connector.name, String(params.role), restore)
-              : { ok: false, summary: `${connector.name} cannot carry out ${actionKey}.`, result: {} };
-      return {
-        status: outcome.ok ? "succeeded" : "failed",
-        summary: outcome.summary,
-        result: { ...base, ...outcome.result },
-      };
-    });
+      },
+      readOnly,
+    );
   } catch (error) {
     return {
       status: "failed",

@@ -85,7 +85,12 @@ function canonicalValue(value: unknown): Cell {
   return JSON.stringify(value);
 }
 
-/** RFC 4180 CSV with LF line ends: the same rows always give the same bytes. */
+/**
+ * The canonical evidence CSV: RFC 4180 with LF line ends, the same rows always giving the
+ * same bytes. It stays byte-exact — values exactly as the store held them, none defused for
+ * spreadsheets (unlike the reports' writer, ../reports/csv-writer.ts) — because its SHA-256
+ * is the evidence's identity. Open it in a spreadsheet only with formulas disabled.
+ */
 export function toCsv(columns: string[], rows: Cell[][]): string {
   const field = (v: Cell) => {
     const s = v === null ? "" : String(v);

@@ -82,6 +82,8 @@ export async function startProductionServer(
       CASEFILE_DATA_DIR: dir,
       CASEFILE_SEED_DEMO: "true",
       CASEFILE_DEMO_EVIDENCE_ROWS: "10000",
+      // The demo's evidence store and target database listen on loopback.
+      CASEFILE_CONNECTOR_ALLOW: "127.0.0.1/32",
       DATABASE_URL: "",
       AUTH_SECRET: "",
     },

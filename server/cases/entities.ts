@@ -124,20 +124,24 @@ export async function ensureEntities(
   const unique = new Map(wanted.map((w) => [`${w.kind}\u0000${w.value}`, w]));
   if (unique.size === 0) return [];
   const list = [...unique.values()];
-  const created = await tx
-    .insert(entities)
-    .values(
-      list.map((w) => ({
-        caseId: access.caseId,
-        kind: w.kind,
-        value: w.value,
-        role: w.role ?? "suspect",
-        createdBy: access.user.id,
-      })),
-    )
-    .onConflictDoNothing()
-    .returning({ id: entities.id });
-  const createdIds = new Set(created.map((c) => c.id));
+  const createdIds = new Set<string>();
+  // In statements of at most 2,000 rows (5 parameters each): an import may name 250,000 entities.
+  for (let i = 0; i < list.length; i += 2000) {
+    const created = await tx
+      .insert(entities)
+      .values(
+        list.slice(i, i + 2000).map((w) => ({
+          caseId: access.caseId,
+          kind: w.kind,
+          value: w.value,
+          role: w.role ?? "suspect",
+          createdBy: access.user.id,
+        })),
+      )
+      .onConflictDoNothing()
+      .returning({ id: entities.id });
+    for (const c of created) createdIds.add(c.id);
+  }
   const rows = await tx
     .select({ id: entities.id, kind: entities.kind, value: entities.value, role: entities.role })
     .from(entities)

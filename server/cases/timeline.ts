@@ -285,6 +285,14 @@ async function eventCommitments(tx: Tx, access: CaseAccess, ids: string[]) {
   );
 }
 
+/** Rows per INSERT of an import: events have ~10 columns each (well under 65,535 parameters). */
+const EVENTS_PER_STATEMENT = 1000;
+const LINKS_PER_STATEMENT = 10_000;
+
+function* batches<T>(items: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
 export type ImportResult = { imported: number; problems: ImportProblem[]; sha256: string };
 
 /**
@@ -310,8 +318,9 @@ export async function importEvents(
     );
     const idOf = new Map(ensured.map((e) => [`${e.kind}\u0000${e.value}`, e.id]));
     const eventIds: string[] = [];
-    for (let i = 0; i < rows.length; i += 1000) {
-      const chunk = rows.slice(i, i + 1000);
+    // Statements stay small whatever the file holds: PostgreSQL takes at most 65,535
+    // parameters per statement, and building one giant statement exhausts the stack.
+    for (const chunk of batches(rows, EVENTS_PER_STATEMENT)) {
       const inserted = await tx
         .insert(timelineEvents)
         .values(
@@ -338,7 +347,14 @@ export async function importEvents(
           return entityId ? [{ eventId, entityId, relation: e.relation }] : [];
         });
       });
-      if (links.length) await tx.insert(eventEntities).values(links).onConflictDoNothing();
+      // Links go in as three arrays per statement: a few parameters, however many links.
+      for (const part of batches(links, LINKS_PER_STATEMENT))
+        await tx.execute(sql`
+          insert into ${eventEntities} (event_id, entity_id, relation)
+          select * from unnest(${sql.param(part.map((l) => l.eventId))}::uuid[],
+            ${sql.param(part.map((l) => l.entityId))}::uuid[],
+            ${sql.param(part.map((l) => l.relation))}::event_relation[])
+          on conflict do nothing`);
     }
     await refreshSeen(
       tx,

@@ -12,6 +12,7 @@ import { setUpDemoSystems } from "@/db/demo-systems";
 import { isEmpty, seedDemo } from "@/db/seed";
 import { ensureActionTypes } from "../actions/types";
 import { seedDemoCases } from "../cases/demo";
+import { useConnectorAllow } from "../connectors/egress";
 import { useConnectorKey } from "../connectors/seal";
 import { seedDemoHistory } from "../demo/history";
 import { runSuspiciousSession, seedDemoConnectors } from "../demo/systems";
@@ -46,6 +47,8 @@ async function main() {
   };
   const appDb = createDb(database.url, { max: 2 });
   let demoSession: { stop: () => Promise<void> } | undefined;
+  // Set only for the embedded demo, whose systems listen on loopback (below).
+  let connectorAllow = config.CASEFILE_CONNECTOR_ALLOW;
   const dataDir = path.resolve(config.CASEFILE_DATA_DIR);
   const keyForConnectors = await connectorKey();
   useConnectorKey(keyForConnectors);
@@ -65,6 +68,13 @@ async function main() {
         }
         // The systems the demo's actions reach live on the embedded server only.
         if (database.embedded) {
+          // Its connectors reach the embedded server on loopback: allowed by setting, unless the
+          // operator chose the allow-list themselves.
+          if (connectorAllow === undefined) {
+            connectorAllow = "127.0.0.1/32";
+            useConnectorAllow(connectorAllow);
+            console.log("Demo: connectors may reach 127.0.0.1 (CASEFILE_CONNECTOR_ALLOW=127.0.0.1/32)");
+          }
           const secret = (name: string) =>
             readOrCreateSecret(path.join(dataDir, `postgres-${name}-password`));
           const started = Date.now();
@@ -107,6 +117,7 @@ async function main() {
       DATABASE_URL: database.url,
       AUTH_SECRET: await authSecret(),
       CASEFILE_CONNECTOR_KEY: keyForConnectors,
+      ...(connectorAllow === undefined ? {} : { CASEFILE_CONNECTOR_ALLOW: connectorAllow }),
       NEXTAUTH_URL: publicUrl,
       // The web process verifies checkpoints; it never holds the signing key.
       LEDGER_VERIFIER_KEY: ledger.verifierKey ?? signer.verifierKey,

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type { ConnectorKind } from "@/db/schema";
+import { bareHost } from "./allow-list";
 
 /** A URL field that `accept` must like once parsed; anything unparsable is refused with the same message. */
 const urlField = (accept: (u: URL) => boolean, message: string) =>
@@ -19,6 +20,23 @@ const urlField = (accept: (u: URL) => boolean, message: string) =>
       }
     }, message);
 
+export const SSL_MODES = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"] as const;
+export type SslMode = (typeof SSL_MODES)[number];
+
+/** Why a postgres:// URL cannot be used as a connector (a query option, several hosts, …), or null. */
+export function urlProblem(url: URL): string | null {
+  const host = bareHost(url.hostname);
+  if (!/^[a-z0-9.:-]+$/.test(host)) return "The host must be one host name or IP address";
+  if (!/^\/[^/]+$/.test(url.pathname)) return "The path must be the database name";
+  for (const [key, value] of url.searchParams) {
+    if (key !== "sslmode")
+      return `?${key} is not accepted: Casefile sets session settings itself (read-only, timeouts, search_path); only sslmode may be given`;
+    if (!(SSL_MODES as readonly string[]).includes(value))
+      return `sslmode must be one of ${SSL_MODES.join(", ")}`;
+  }
+  return null;
+}
+
 export const postgresConfig = z
   .object({
     url: urlField(
@@ -27,7 +45,15 @@ export const postgresConfig = z
         u.hostname !== "" &&
         u.pathname.length > 1,
       "A postgres:// URL with host and database, e.g. postgres://user:password@db.internal:5432/evidence",
-    ),
+    ).superRefine((v, ctx) => {
+      let problem: string | null = null;
+      try {
+        problem = urlProblem(new URL(v));
+      } catch {
+        return; // already refused above
+      }
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
   })
   .strict();
 

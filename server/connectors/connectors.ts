@@ -11,9 +11,9 @@ import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
 import type { RequestMeta } from "../request-meta";
 import { CONFIG_SCHEMAS, type ConnectorConfig, displayOf, SERVES } from "./config";
-import { probePostgres } from "./postgres";
+import { literalRefusal } from "./egress";
 import { unseal, seal } from "./seal";
-import { sendWebhook } from "./webhook";
+import { tryConnector } from "./test-connection";
 
 export type ConnectorSummary = {
   id: string;
@@ -99,6 +99,8 @@ export async function saveConnector(
     });
   const serves = [...new Set(input.serves)].sort();
   const config = input.config === undefined ? null : parseConfig(input.kind, input.config);
+  const refusal = config && literalRefusal(new URL(config.url).hostname);
+  if (refusal) throw new DomainError("BAD_REQUEST", `config.url: ${refusal}`, { field: "config.url" });
   if (!input.id && !config)
     throw new DomainError("BAD_REQUEST", "A new connector needs its configuration", { field: "config" });
   await freshSecondFactor(db, admin, input.secondFactorCode, "Admin changes", request);
@@ -240,7 +242,10 @@ export async function connectorFor(
   return loadConnector(tx, serving);
 }
 
-/** Tries the connector for real (connects, or sends a signed ping) and records the outcome. */
+/**
+ * Tries the connector for real (connects and signs in, or sends a signed ping) and
+ * records the outcome, in one of a few fixed phrasings; the details go to the server log.
+ */
 export async function testConnector(
   db: Tx,
   admin: SessionUser,
@@ -249,22 +254,7 @@ export async function testConnector(
 ): Promise<{ ok: boolean; message: string }> {
   const connector = await loadConnector(db, eq(connectors.id, input.id));
   if (!connector) throw new DomainError("NOT_FOUND", "No such connector", { field: "id" });
-  let result: { ok: boolean; message: string };
-  try {
-    if (connector.kind === "postgres") {
-      result = { ok: true, message: await probePostgres(connector.config) };
-    } else {
-      const sent = await sendWebhook(connector.config as { url: string; secret: string }, {
-        body: JSON.stringify({ type: "casefile.ping", connector: connector.name }),
-        idempotencyKey: crypto.randomUUID(),
-      });
-      result = sent.ok
-        ? { ok: true, message: `The endpoint accepted a signed ping (HTTP ${sent.status})` }
-        : { ok: false, message: sent.error };
-    }
-  } catch (error) {
-    result = { ok: false, message: error instanceof Error ? error.message : String(error) };
-  }
+  const result = await tryConnector(connector);
   await db.transaction(async (tx) => {
     await tx
       .update(connectors)

@@ -18,7 +18,7 @@ export const MAX_ATTEMPTS = 5;
 export const BACKOFF_BASE_MS = 2_000;
 const BACKOFF_CAP_MS = 300_000;
 
-/** The body an EDR or IdP adapter receives (documented in the README). */
+/** The body an EDR or IdP adapter receives (documented in docs/connectors.md). */
 export async function enqueueWebhook(
   tx: Tx,
   connector: LoadedConnector,

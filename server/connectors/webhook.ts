@@ -6,6 +6,8 @@
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { WebhookConfig } from "./config";
+import { postGuarded } from "./http-post";
+import { classify, type Failure, logDetail, OUTCOME_TEXT } from "./outcome";
 
 export const SIGNATURE_HEADER = "casefile-signature";
 export const TIMESTAMP_HEADER = "casefile-timestamp";
@@ -35,7 +37,10 @@ export function verifySignature(
   return { ok: true };
 }
 
-export type Delivery = { ok: true; status: number } | { ok: false; status: number | null; error: string };
+export type Delivery =
+  | { ok: true; status: number }
+  | { ok: false; status: number; error: string }
+  | { ok: false; status: null; failure: Failure; error: string };
 
 export async function sendWebhook(
   config: WebhookConfig,
@@ -44,8 +49,7 @@ export async function sendWebhook(
 ): Promise<Delivery> {
   const timestamp = String(Math.floor(Date.now() / 1000));
   try {
-    const response = await fetch(config.url, {
-      method: "POST",
+    const status = await postGuarded(config.url, {
       headers: {
         "content-type": "application/json",
         "user-agent": "Casefile-Webhook/1",
@@ -54,18 +58,13 @@ export async function sendWebhook(
         [SIGNATURE_HEADER]: signature(config.secret, timestamp, message.body),
       },
       body: message.body,
-      redirect: "error",
-      signal: AbortSignal.timeout(timeoutMs),
+      timeoutMs,
     });
-    await response.body?.cancel().catch(() => undefined);
-    if (response.ok) return { ok: true, status: response.status };
-    return { ok: false, status: response.status, error: `The endpoint answered HTTP ${response.status}` };
+    if (status >= 200 && status < 300) return { ok: true, status };
+    return { ok: false, status, error: `The endpoint answered HTTP ${status}` };
   } catch (error) {
-    const name = error instanceof Error ? error.name : "";
-    if (name === "TimeoutError" || name === "AbortError")
-      return { ok: false, status: null, error: `No answer within ${timeoutMs / 1000} s` };
-    const cause =
-      error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
-    return { ok: false, status: null, error: `Could not reach the endpoint: ${cause}` };
+    logDetail(`webhook to ${new URL(config.url).origin}`, error);
+    const failure = classify(error);
+    return { ok: false, status: null, failure, error: OUTCOME_TEXT[failure](timeoutMs) };
   }
 }

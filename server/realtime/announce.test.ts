@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, expect, it } from "vitest";
+import { afterAll, expect, it, vi } from "vitest";
 
 // A real receiver on loopback, named before the environment is first read.
 const received: { body: string; type: string | undefined }[] = [];
@@ -24,4 +24,19 @@ it("posts a Slack-compatible message to the configured webhook", async () => {
   expect(JSON.parse(received[0]?.body ?? "{}")).toEqual({
     text: 'CASE-2026-0001: Ines Ortega requests "Query sensitive logs"',
   });
+});
+
+it("does not post to an internal address the allow-list does not name", async () => {
+  const { useConnectorAllow } = await import("../connectors/egress");
+  const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+  useConnectorAllow("");
+  try {
+    const before = received.length;
+    announce("CASE-2026-0001: a step");
+    await expect.poll(() => errors.mock.calls.flat().join(" ")).toContain("internal address");
+    expect(received.length).toBe(before);
+  } finally {
+    useConnectorAllow("127.0.0.1/32");
+    errors.mockRestore();
+  }
 });

