@@ -16,6 +16,7 @@ import { testIntegrator } from "../ledger/testing";
 import { exportSiem } from "../siem/export";
 import { callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
+import { asOwnerUnguarded } from "../testing/unguarded";
 import { seedDemoCases } from "./demo";
 
 const t = await testDatabase();
@@ -172,14 +173,11 @@ describe("case content in the ledger", () => {
     expect(new Set(salts).size).toBe(3);
   });
 
-  it("commits text as the database stores it, so a lone surrogate still matches", async () => {
-    const { id } = await lead.cases.notes.add({ caseId, body: "half a pair: \ud83d end" });
-    await ledger.integrator.drain();
-    const [stored] = await t.owner.sql<{ body: string }[]>`select body from notes where id = ${id}`;
-    expect(stored?.body).toBe("half a pair: \ufffd end");
-    expect(await lead.cases.ledgerMatch({ caseId, kind: "note", ids: [id] })).toMatchObject([
-      { status: "matches" },
-    ]);
+  it("refuses text no column can hold (a lone surrogate) at the edge, naming the field", async () => {
+    const refused = await lead.cases.notes
+      .add({ caseId, body: "half a pair: \ud83d end" })
+      .catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: "BAD_REQUEST" });
   });
 
   it("answers members and compliance only, and never about another case's records", async () => {
@@ -226,16 +224,25 @@ describe("the ledger explorer keeps case entries need-to-know", () => {
     const seq = await seqOf("note.added");
     expect((await compliance.ledger.entries({ caseId: key })).entries.length).toBeGreaterThanOrEqual(11);
     expect(JSON.parse((await compliance.ledger.entry({ seq })).body)).toHaveProperty("payload.commitments");
-    await t.owner.sql`
-      insert into case_members (case_id, user_id, access, added_by)
-      select ${caseId}, u.id, 'read', c.lead_id from users u, cases c
-      where u.email = 'sam.okafor@casefile.demo' and c.id = ${caseId}`;
+    // Admins are not investigators: the membership is written by the owner, as a fixture.
+    await asOwnerUnguarded(
+      t.owner.sql,
+      ["case_members"],
+      (sql) => sql`
+        insert into case_members (case_id, user_id, access, added_by)
+        select ${caseId}, u.id, 'read', c.lead_id from users u, cases c
+        where u.email = 'sam.okafor@casefile.demo' and c.id = ${caseId}`,
+    );
     const member = await callerFor(t.db, "sam.okafor@casefile.demo");
     expect((await member.ledger.entries({ caseId: key })).entries.length).toBeGreaterThanOrEqual(11);
     expect(JSON.parse((await member.ledger.entry({ seq })).body)).toHaveProperty("payload.commitments");
-    await t.owner.sql`
-      delete from case_members where case_id = ${caseId}
-        and user_id = (select id from users where email = 'sam.okafor@casefile.demo')`;
+    await asOwnerUnguarded(
+      t.owner.sql,
+      ["case_members"],
+      (sql) => sql`
+        delete from case_members where case_id = ${caseId}
+          and user_id = (select id from users where email = 'sam.okafor@casefile.demo')`,
+    );
     expect(await codeOf(member.ledger.entry({ seq }))).toBe("NOT_FOUND");
   });
 

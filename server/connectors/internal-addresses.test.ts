@@ -12,8 +12,8 @@ import { seedDemo } from "@/db/seed";
 import { env } from "../env";
 import { callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
+import { enrolSecondFactor } from "../testing/second-factor";
 import { testSystems } from "../testing/systems";
-import { totpCode } from "../testing/totp";
 import { webhookReceiver } from "../testing/webhook-receiver";
 import { parseAllowList } from "./allow-list";
 import { permitted, useConnectorAllow } from "./egress";
@@ -26,8 +26,7 @@ const receiver = webhookReceiver("a-very-secret-signing-key");
 const hookUrl = await receiver.start();
 afterAll(() => receiver.stop());
 const sam = await callerFor(t.db, "sam.okafor@casefile.demo"); // admin
-const enrolment = await sam.account.secondFactor.begin();
-await sam.account.secondFactor.confirm({ code: totpCode(enrolment.secret) });
+await enrolSecondFactor(sam, "demo-password-for-tests", { stepUp: true });
 
 // The suite's configuration allows the loopback systems; each test says what it allows.
 const configured = env().CASEFILE_CONNECTOR_ALLOW ?? "";

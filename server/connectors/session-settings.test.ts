@@ -10,16 +10,15 @@ import { seedDemo } from "@/db/seed";
 import { runLogsQuery } from "../actions/logs-query";
 import { callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
+import { enrolSecondFactor } from "../testing/second-factor";
 import { testSystems } from "../testing/systems";
-import { totpCode } from "../testing/totp";
 import { withConnector } from "./postgres";
 
 const t = await testDatabase();
 await seedDemo(t.db, "demo-password-for-tests");
 const systems = await testSystems(0);
 const sam = await callerFor(t.db, "sam.okafor@casefile.demo"); // admin
-const enrolment = await sam.account.secondFactor.begin();
-await sam.account.secondFactor.confirm({ code: totpCode(enrolment.secret) });
+await enrolSecondFactor(sam, "demo-password-for-tests", { stepUp: true });
 
 // The attacker's copy of auth_logs, which a changed search_path would read instead.
 const reader = systems.names.readerRole;

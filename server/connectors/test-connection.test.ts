@@ -9,8 +9,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { seedDemo } from "@/db/seed";
 import { callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
+import { enrolSecondFactor } from "../testing/second-factor";
 import { testSystems } from "../testing/systems";
-import { totpCode } from "../testing/totp";
 import { webhookReceiver } from "../testing/webhook-receiver";
 
 const t = await testDatabase();
@@ -28,8 +28,7 @@ afterAll(async () => {
   await new Promise((resolve) => silent.close(resolve));
 });
 const sam = await callerFor(t.db, "sam.okafor@casefile.demo"); // admin
-const enrolment = await sam.account.secondFactor.begin();
-await sam.account.secondFactor.confirm({ code: totpCode(enrolment.secret) });
+await enrolSecondFactor(sam, "demo-password-for-tests", { stepUp: true });
 
 let n = 0;
 async function testOf(kind: "webhook" | "postgres", url: string) {

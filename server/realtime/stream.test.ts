@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
-import { userRoles, users } from "@/db/schema";
+import { users } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
 import { ensureActionTypes } from "../actions/types";
 import { applyRoles } from "../admin/roles";
@@ -8,6 +8,7 @@ import { loadSessionUser } from "../auth/sessions";
 import { signOutSession } from "../auth/sign-in";
 import { approveAsSeen, callerFor, callerForSession, sessionFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
+import { giveRoles } from "../testing/roles";
 import { liveHub } from "./live";
 import { liveStream } from "./stream";
 
@@ -99,7 +100,7 @@ describe("the live stream follows the session as it is now", () => {
       .values({ name: "Dana Fischer", email: "dana.fischer@casefile.demo", clearance: 2 })
       .returning({ id: users.id });
     if (!dana) throw new Error("no user");
-    await t.db.insert(userRoles).values({ userId: dana.id, role: "investigator" });
+    await giveRoles(t.db, dana.id, ["investigator"]);
     await ines.cases.members.add({ caseId, userId: dana.id, access: "write" });
     const danaCaller = await callerFor(t.db, "dana.fischer@casefile.demo");
     const { id: requestId } = await danaCaller.requests.create(ask);

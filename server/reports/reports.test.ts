@@ -106,7 +106,7 @@ describe("CSV reports", () => {
       [deniedA.id, "deny"],
     ]);
     // Each decision says why its approver was allowed: roles, clearance, policy version.
-    const at = (name: string) => CSV_COLUMNS.decisions.indexOf(name as never);
+    const at = (name: string) => CSV_COLUMNS.decisions.indexOf(name);
     expect(decisions.slice(1).map((r) => [r[at("approver_roles")], r[at("approver_clearance")]])).toEqual([
       ["approver", "4"],
       ["approver", "4"],

@@ -7,15 +7,16 @@
 import { TRPCError } from "@trpc/server";
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { approvals, grants, userRoles, users, type Role } from "@/db/schema";
+import { approvals, grants, users, type Role } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
 import { ensureActionTypes } from "../actions/types";
 import { type LiveEvent, liveHub } from "../realtime/live";
 import { approveAsSeen, type Caller, callerFor } from "../testing/callers";
 import { hashPassword } from "../auth/password";
 import { testDatabase } from "../testing/db";
+import { giveRoles } from "../testing/roles";
+import { asOwnerUnguarded } from "../testing/unguarded";
 import { enrolSecondFactor } from "../testing/second-factor";
-import { totpCode } from "../testing/totp";
 
 const t = await testDatabase();
 await seedDemo(t.db, "demo-password-for-tests");
@@ -30,7 +31,7 @@ async function addUser(email: string, roles: Role[], clearance: number) {
     .values({ email, name: email.split("@")[0] ?? email, clearance, passwordHash: await PASSWORD_HASH })
     .returning();
   if (!row) throw new Error("no user");
-  await t.db.insert(userRoles).values(roles.map((role) => ({ userId: row.id, role })));
+  await giveRoles(t.db, row.id, roles);
   return row;
 }
 
@@ -127,8 +128,11 @@ describe("policy changes reach waiting requests and live grants", () => {
     const { id } = await logsRequest(ines, 30);
     const grantId = await approveAsSeen(priya, id);
     // Ten minutes into the grant (moved by the schema owner; the app never rewrites a grant's start).
-    await t.owner
-      .sql`update grants set not_before = not_before - interval '10 minutes' where id = ${grantId}`;
+    await asOwnerUnguarded(
+      t.owner.sql,
+      ["grants"],
+      (sql) => sql`update grants set not_before = not_before - interval '10 minutes' where id = ${grantId}`,
+    );
     await setPolicy("logs.query", { maxDurationMinutes: 5 });
     try {
       const refused = await failure(ines.actions.execute({ caseId, grantId, params: logsParams }));

@@ -5,11 +5,12 @@
  */
 import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
-import { userRoles, users } from "@/db/schema";
+import { users } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
 import { ensureActionTypes } from "../actions/types";
 import { callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
+import { giveRoles } from "../testing/roles";
 import { appRouter } from "./routers/_app";
 
 const t = await testDatabase();
@@ -67,7 +68,7 @@ const [dana] = await t.db
   .values({ name: "Dana Fischer", email: "dana.fischer@casefile.demo", clearance: 2 })
   .returning({ id: users.id });
 const removedId = dana?.id ?? "";
-await t.db.insert(userRoles).values({ userId: removedId, role: "investigator" });
+await giveRoles(t.db, removedId, ["investigator"]);
 await ines.cases.members.add({ caseId, userId: removedId, access: "write" });
 const removed = await callerFor(t.db, "dana.fischer@casefile.demo");
 const { id: removedRequestId } = await removed.requests.create(ask);
