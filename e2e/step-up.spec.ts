@@ -283,6 +283,7 @@ test("[ADMIN] disabling a user needs a second factor, ends their open session an
   const priya = await priyaContext.newPage();
   await priya.goto("/sign-in");
   await signInViaForm(priya, demo("approver", 0).email);
+  await priya.waitForURL((url) => !url.pathname.startsWith("/sign-in"));
   await priya.goto("/account");
   await expect(priya.getByRole("alert").filter({ hasText: "reset by" })).toContainText(
     "Your second factor was reset by Sam Okafor",
