@@ -95,6 +95,15 @@ function keyString(name: string, hash: Buffer, key: Buffer): string {
 }
 
 /** A new Ed25519 key as `PRIVATE+KEY+<name>+<hash>+<base64(0x01 || seed)>`. */
+/** An Ed25519 public key object from its 32 raw bytes, or null when they are not one. */
+export function ed25519Public(raw: Uint8Array): KeyObject | null {
+  try {
+    return createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: "der", type: "spki" });
+  } catch {
+    return null;
+  }
+}
+
 export function generateSignerKey(name: string): string {
   if (!isValidName(name)) throw new Error(`invalid key name ${JSON.stringify(name)}`);
   const seed = randomBytes(SEED_SIZE);
@@ -145,16 +154,8 @@ export function parseVerifierKey(vkey: string): Verifier {
   if (key.length !== 1 + HASH_SIZE) fail("Ed25519 public key is not 32 bytes");
   const hash = keyHash(name, key);
   if (!hash.equals(Buffer.from(hash16, "hex"))) fail("key hash does not match the key");
-  let publicKey: KeyObject;
-  try {
-    publicKey = createPublicKey({
-      key: Buffer.concat([SPKI_PREFIX, key.subarray(1)]),
-      format: "der",
-      type: "spki",
-    });
-  } catch {
-    return fail("not an Ed25519 public key");
-  }
+  const publicKey = ed25519Public(key.subarray(1));
+  if (!publicKey) return fail("not an Ed25519 public key");
   return {
     name,
     keyHash: hash,

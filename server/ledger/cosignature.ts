@@ -5,8 +5,8 @@
  * line: "— <name> base64(key ID ‖ u64 time ‖ Ed25519 signature)", key ID =
  * SHA-256(name ‖ "\n" ‖ 0x04 ‖ public key)[:4].
  */
-import { createPublicKey, randomBytes, sign, verify, type KeyObject } from "node:crypto";
-import { decodeBase64, ed25519Private, isValidName, keyHash, SIG_PREFIX, SPKI_PREFIX } from "./checkpoint";
+import { randomBytes, sign, verify } from "node:crypto";
+import { decodeBase64, ed25519Private, ed25519Public, isValidName, keyHash, SIG_PREFIX } from "./checkpoint";
 
 const ALG_COSIGNATURE = 0x04;
 
@@ -90,16 +90,8 @@ export function parseWitnessVerifier(vkey: string): WitnessVerifier {
     return fail("not an Ed25519 cosignature (0x04) key");
   const id = keyHash(name, key);
   if (id.toString("hex") !== hash16.toLowerCase()) fail("key hash does not match the key");
-  let publicKey: KeyObject;
-  try {
-    publicKey = createPublicKey({
-      key: Buffer.concat([SPKI_PREFIX, key.subarray(1)]),
-      format: "der",
-      type: "spki",
-    });
-  } catch {
-    return fail("not an Ed25519 public key");
-  }
+  const publicKey = ed25519Public(key.subarray(1));
+  if (!publicKey) return fail("not an Ed25519 public key");
   return {
     name,
     keyHash: id,
