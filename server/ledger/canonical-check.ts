@@ -63,11 +63,19 @@ function array(b: Uint8Array, i: number): number {
   }
 }
 
+/** Bytes a string may hold as they are: printable ASCII but the quote and the backslash. */
+const PLAIN = new Uint8Array(256);
+for (let c = 0x20; c < 0x80; c++) PLAIN[c] = c === QUOTE || c === BACKSLASH ? 0 : 1;
+
 /** `i` is just after the opening quote. */
 function string(b: Uint8Array, i: number): number {
   const n = b.length;
   while (i < n) {
-    const c = b[i] ?? 0;
+    const c = b[i] as number;
+    if (PLAIN[c] === 1) {
+      i++;
+      continue;
+    }
     if (c === QUOTE) return i + 1;
     if (c === BACKSLASH) {
       i = escape(b, i + 1);
@@ -75,8 +83,7 @@ function string(b: Uint8Array, i: number): number {
     } else if (c >= 0x80) {
       i = utf8(b, i, c);
       if (i < 0) return FAIL;
-    } else if (c < 0x20) return FAIL;
-    else i++;
+    } else return FAIL; // a C0 control
   }
   return FAIL;
 }
