@@ -57,8 +57,21 @@ function PolicyEditor({ entry }: { entry: Entry }) {
       onSuccess: () => queryClient.invalidateQueries(trpc.admin.actionTypes.pathFilter()),
     }),
   );
-  const num = (key: keyof typeof draft) => (e: React.ChangeEvent<HTMLInputElement>) =>
-    setDraft({ ...draft, [key]: Number(e.target.value) });
+  type NumberKey = {
+    [K in keyof typeof draft]: (typeof draft)[K] extends number ? K : never;
+  }[keyof typeof draft];
+  const number = (label: string, key: NumberKey, min: number, max: number) => (
+    <Field label={label} error={fieldError(update.error, `patch.${key}`)}>
+      <input
+        type="number"
+        min={min}
+        max={max}
+        className={inputClass}
+        value={draft[key]}
+        onChange={(e) => setDraft({ ...draft, [key]: Number(e.target.value) })}
+      />
+    </Field>
+  );
   const flag = (key: keyof typeof draft, label: string) => (
     <label className="flex items-center gap-2 text-sm">
       <input
@@ -101,85 +114,13 @@ function PolicyEditor({ entry }: { entry: Entry }) {
               ))}
             </select>
           </Field>
-          <Field label="Approvals required" error={fieldError(update.error, "patch.approvalsRequired")}>
-            <input
-              type="number"
-              min={1}
-              max={5}
-              className={inputClass}
-              value={draft.approvalsRequired}
-              onChange={num("approvalsRequired")}
-            />
-          </Field>
-          <Field label="Minimum clearance" error={fieldError(update.error, "patch.minClearance")}>
-            <input
-              type="number"
-              min={1}
-              max={4}
-              className={inputClass}
-              value={draft.minClearance}
-              onChange={num("minClearance")}
-            />
-          </Field>
-          <Field label="Maximum minutes" error={fieldError(update.error, "patch.maxDurationMinutes")}>
-            <input
-              type="number"
-              min={1}
-              max={1440}
-              className={inputClass}
-              value={draft.maxDurationMinutes}
-              onChange={num("maxDurationMinutes")}
-            />
-          </Field>
-          <Field label="Maximum uses" error={fieldError(update.error, "patch.maxUses")}>
-            <input
-              type="number"
-              min={1}
-              max={1000}
-              className={inputClass}
-              value={draft.maxUses}
-              onChange={num("maxUses")}
-            />
-          </Field>
-          <Field
-            label="Break-glass per person per 24 h"
-            error={fieldError(update.error, "patch.breakGlassPerDay")}
-          >
-            <input
-              type="number"
-              min={0}
-              max={50}
-              className={inputClass}
-              value={draft.breakGlassPerDay}
-              onChange={num("breakGlassPerDay")}
-            />
-          </Field>
-          <Field
-            label="Break-glass minutes per person per 24 h"
-            error={fieldError(update.error, "patch.breakGlassMinutesPerDay")}
-          >
-            <input
-              type="number"
-              min={0}
-              max={1440}
-              className={inputClass}
-              value={draft.breakGlassMinutesPerDay}
-              onChange={num("breakGlassMinutesPerDay")}
-            />
-          </Field>
-          <Field
-            label="Unreviewed break-glass a person may have open"
-            error={fieldError(update.error, "patch.breakGlassMaxUnreviewed")}
-          >
-            <input
-              type="number"
-              min={0}
-              max={50}
-              className={inputClass}
-              value={draft.breakGlassMaxUnreviewed}
-              onChange={num("breakGlassMaxUnreviewed")}
-            />
-          </Field>
+          {number("Approvals required", "approvalsRequired", 1, 5)}
+          {number("Minimum clearance", "minClearance", 1, 4)}
+          {number("Maximum minutes", "maxDurationMinutes", 1, 1440)}
+          {number("Maximum uses", "maxUses", 1, 1000)}
+          {number("Break-glass per person per 24 h", "breakGlassPerDay", 0, 50)}
+          {number("Break-glass minutes per person per 24 h", "breakGlassMinutesPerDay", 0, 1440)}
+          {number("Unreviewed break-glass a person may have open", "breakGlassMaxUnreviewed", 0, 50)}
           <fieldset className="text-sm">
             <legend className="text-xs font-medium text-slate-600">Approver roles</legend>
             {ROLES.map((role) => (
