@@ -8,6 +8,7 @@
 import { and, count, gt, inArray, max, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { signInFailures } from "@/db/schema";
+import { DomainError } from "../errors";
 import { appendLedger, type LedgerActor } from "../ledger/append";
 import type { RequestMeta } from "../request-meta";
 
@@ -146,6 +147,26 @@ export async function attemptFailed(
 }
 
 /** The message for a refused guess: what is locked and for how long. */
+/**
+ * A signed-in person's guess refused because a key is locked: the refusal is ledgered as `type`,
+ * then thrown with when to try again, naming `field`.
+ */
+export async function refuseLocked(
+  db: Tx,
+  person: { id: string; name: string },
+  lockout: Extract<Lockout, { locked: true }>,
+  refusal: { type: string; what: string; field: string; request: RequestMeta | null },
+): Promise<never> {
+  await appendLedger(db, {
+    type: refusal.type,
+    actor: person,
+    subjects: [person.id],
+    payload: { scope: lockout.scope, retryAfterSeconds: lockout.retryAfterSeconds },
+    request: refusal.request,
+  });
+  throw new DomainError("TOO_MANY_REQUESTS", lockoutMessage(lockout, refusal.what), { field: refusal.field });
+}
+
 export function lockoutMessage(lockout: Extract<Lockout, { locked: true }>, what: string): string {
   const minutes = Math.max(1, Math.ceil(lockout.retryAfterSeconds / 60));
   const whose =

@@ -12,7 +12,7 @@ import { recoveryCodes, users, userSessions } from "@/db/schema";
 import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
 import type { RequestMeta } from "../request-meta";
-import { attemptFailed, attemptSucceeded, beginAttempt, lockoutMessage } from "./lockout";
+import { attemptFailed, attemptSucceeded, beginAttempt, refuseLocked } from "./lockout";
 import type { SessionUser } from "./sessions";
 
 export const STEP_UP_MINUTES = 5;
@@ -98,15 +98,11 @@ export async function stepUp(
   const actor = { id: user.id, name: user.name };
   const started = await beginAttempt(db, { email: user.email, ip: request?.ip, sessionId: user.sessionId });
   if (!started.ok) {
-    await appendLedger(db, {
+    return refuseLocked(db, actor, started.lockout, {
       type: "auth.step_up_locked",
-      actor,
-      subjects: [user.id],
-      payload: { scope: started.lockout.scope, retryAfterSeconds: started.lockout.retryAfterSeconds },
-      request,
-    });
-    throw new DomainError("TOO_MANY_REQUESTS", lockoutMessage(started.lockout, "confirming with a code"), {
+      what: "confirming with a code",
       field: "secondFactorCode",
+      request,
     });
   }
   const method = await db.transaction(async (tx) => {

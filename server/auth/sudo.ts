@@ -11,7 +11,7 @@ import { users, userSessions } from "@/db/schema";
 import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
 import type { RequestMeta } from "../request-meta";
-import { attemptFailed, attemptSucceeded, beginAttempt, lockoutMessage, withdrawAttempt } from "./lockout";
+import { attemptFailed, attemptSucceeded, beginAttempt, refuseLocked, withdrawAttempt } from "./lockout";
 import { verifyPassword } from "./password";
 import { useSecondFactor } from "./second-factor";
 import type { SessionUser } from "./sessions";
@@ -97,15 +97,11 @@ export async function requireSudo(
   };
   const started = await beginAttempt(db, { email: user.email, ip: request?.ip, sessionId: user.sessionId });
   if (!started.ok) {
-    await appendLedger(db, {
+    return refuseLocked(db, actor, started.lockout, {
       type: "auth.sudo_locked",
-      actor,
-      subjects: [user.id],
-      payload: { scope: started.lockout.scope, retryAfterSeconds: started.lockout.retryAfterSeconds },
-      request,
-    });
-    throw new DomainError("TOO_MANY_REQUESTS", lockoutMessage(started.lockout, "confirming it’s you"), {
+      what: "confirming it’s you",
       field: state.password ? "password" : "currentCode",
+      request,
     });
   }
   if (state.password) {
