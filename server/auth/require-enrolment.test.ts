@@ -1,9 +1,9 @@
-import { TRPCError } from "@trpc/server";
 import { afterAll, expect, it } from "vitest";
 import { seedDemo } from "@/db/seed";
 import { callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
 import { enrolSecondFactor } from "../testing/second-factor";
+import { failure } from "../testing/failure";
 
 // The policy, set before the environment is first read in this file's module graph.
 process.env.CASEFILE_REQUIRE_SECOND_FACTOR = "approver,admin";
@@ -14,15 +14,6 @@ afterAll(() => {
 const t = await testDatabase();
 await seedDemo(t.db, "demo-password-for-tests");
 const PRIYA = "priya.raman@casefile.demo";
-
-async function failure(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
-  return error;
-}
 
 it("keeps an approver who has not set up a second factor to their account until they do", async () => {
   const before = await callerFor(t.db, PRIYA);

@@ -1,10 +1,10 @@
-import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
 import { seedDemo } from "@/db/seed";
 import { callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
 import { totpCode } from "../testing/totp";
 import { signInWithPassword } from "./sign-in";
+import { failure } from "../testing/failure";
 
 const t = await testDatabase();
 await seedDemo(t.db, "demo-password-for-tests");
@@ -16,15 +16,6 @@ async function ledgerTypes(): Promise<string[]> {
     { type: string }[]
   >`select body::jsonb ->> 'type' as type from ledger_inbox order by id`;
   return rows.map((r) => r.type);
-}
-
-async function failure(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
-  return error;
 }
 
 const priya = await callerFor(t.db, EMAIL);

@@ -1,5 +1,5 @@
 /** Admins manage connectors: sealed at rest, never shown back, validated, tested for real, audited. */
-import { TRPCError } from "@trpc/server";
+import { type TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { connectors } from "@/db/schema";
@@ -9,6 +9,7 @@ import { testDatabase } from "../testing/db";
 import { testSystems } from "../testing/systems";
 import { enrolSecondFactor } from "../testing/second-factor";
 import { unseal } from "./seal";
+import { failure } from "../testing/failure";
 
 const t = await testDatabase();
 await seedDemo(t.db, "demo-password-for-tests");
@@ -16,14 +17,6 @@ const systems = await testSystems(0);
 const sam = await callerFor(t.db, "sam.okafor@casefile.demo"); // admin
 await enrolSecondFactor(sam, "demo-password-for-tests", { stepUp: true }); // fresh for five minutes
 
-async function failure(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
-  return error;
-}
 const fieldOf = (error: TRPCError) => (error.cause as { field?: string } | undefined)?.field;
 
 async function ledger(type: string) {

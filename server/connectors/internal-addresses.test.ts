@@ -6,7 +6,7 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { TRPCError } from "@trpc/server";
+import { type TRPCError } from "@trpc/server";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { seedDemo } from "@/db/seed";
 import { env } from "../env";
@@ -18,6 +18,7 @@ import { webhookReceiver } from "../testing/webhook-receiver";
 import { parseAllowList } from "./allow-list";
 import { permitted, useConnectorAllow } from "./egress";
 import { postGuarded } from "./http-post";
+import { failure } from "../testing/failure";
 
 const t = await testDatabase();
 await seedDemo(t.db, "demo-password-for-tests");
@@ -33,14 +34,6 @@ const configured = env().CASEFILE_CONNECTOR_ALLOW ?? "";
 beforeEach(() => useConnectorAllow(""));
 afterAll(() => useConnectorAllow(configured));
 
-async function failure(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
-  return error;
-}
 const fieldOf = (error: TRPCError) => (error.cause as { field?: string } | undefined)?.field;
 let n = 0;
 const saveWebhook = (url: string) =>

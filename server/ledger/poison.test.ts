@@ -4,7 +4,6 @@
  * kept byte for byte, while everything behind it integrates.
  */
 import { randomUUID } from "node:crypto";
-import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
 import { seedDemo } from "@/db/seed";
 import { ensureActionTypes } from "../actions/types";
@@ -15,6 +14,7 @@ import { testDatabase } from "../testing/db";
 import { appendLedger } from "./append";
 import { TEST_ORIGIN, testIntegrator } from "./testing";
 import { verifyStoredLedger } from "./verify-db";
+import { failure } from "../testing/failure";
 
 const t = await testDatabase();
 await seedDemo(t.db, "demo-password-for-tests");
@@ -53,15 +53,6 @@ async function verified() {
     const step = await run.next();
     if (step.done) return step.value;
   }
-}
-
-async function failure(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
-  return error;
 }
 
 /** The ledger takes everything waiting, later entries too, and still verifies. */

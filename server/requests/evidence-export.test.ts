@@ -4,7 +4,7 @@
  * name evidence must name the request's own case's evidence, at every step.
  */
 import { createHash } from "node:crypto";
-import { TRPCError } from "@trpc/server";
+import { type TRPCError } from "@trpc/server";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { actionRequests, custodyEvents, evidenceContents, grants, users } from "@/db/schema";
@@ -16,6 +16,7 @@ import { testIntegrator } from "../ledger/testing";
 import { approveAsSeen, callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
 import { paramsHash } from "./params";
+import { failure } from "../testing/failure";
 
 const t = await testDatabase();
 await seedDemo(t.db, "demo-password-for-tests");
@@ -60,14 +61,6 @@ const foreignEvidence = await storedEvidence(marcus, caseB, "hr-salaries.csv");
 const justification = "Outside counsel needs the sign-in history for the regulator's notification.";
 const exportParams = (evidenceId: string) => ({ evidenceId, destination: "Outside counsel (Baker & Co)" });
 
-async function failure(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
-  return error;
-}
 const fieldOf = (error: TRPCError) => (error.cause as { field?: string } | undefined)?.field;
 
 async function exportGrant(evidenceId: string, uses = 1) {

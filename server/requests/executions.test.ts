@@ -4,7 +4,6 @@
  * observed from outside (pg_stat_activity, pg_roles, a new login).
  */
 import { createHash } from "node:crypto";
-import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import postgres from "postgres";
 import { describe, expect, it } from "vitest";
@@ -18,6 +17,7 @@ import { asOwnerUnguarded } from "../testing/unguarded";
 import { testSystems } from "../testing/systems";
 import { enrolSecondFactor } from "../testing/second-factor";
 import { failInterrupted } from "./executions";
+import { failure } from "../testing/failure";
 
 const t = await testDatabase();
 await seedDemo(t.db, "demo-password-for-tests");
@@ -83,15 +83,6 @@ async function ledger(type: string, subject: string) {
     select body from ledger_inbox where body::jsonb ->> 'type' = ${type} and body::jsonb -> 'subjects' ? ${subject}
     order by id`;
   return rows.map((r) => JSON.parse(r.body) as { payload: Record<string, unknown> });
-}
-
-async function failure(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
-  return error;
 }
 
 const logs = {

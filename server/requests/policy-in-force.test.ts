@@ -4,7 +4,7 @@
  * critical actions ask their executor for a second factor, and every decision keeps
  * why its approver was allowed.
  */
-import { TRPCError } from "@trpc/server";
+import { type TRPCError } from "@trpc/server";
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { approvals, grants, users, type Role } from "@/db/schema";
@@ -17,6 +17,7 @@ import { testDatabase } from "../testing/db";
 import { giveRoles } from "../testing/roles";
 import { asOwnerUnguarded } from "../testing/unguarded";
 import { enrolSecondFactor } from "../testing/second-factor";
+import { failure } from "../testing/failure";
 
 const t = await testDatabase();
 await seedDemo(t.db, "demo-password-for-tests");
@@ -66,14 +67,6 @@ const logsParams = {
 };
 const justification = "Need the sign-in history of j.smith around the export to see where it came from.";
 
-async function failure(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
-  return error;
-}
 const fieldOf = (error: TRPCError) => (error.cause as { field?: string } | undefined)?.field;
 
 async function ledger(type: string, subject?: string) {

@@ -1,4 +1,4 @@
-import { TRPCError } from "@trpc/server";
+import { type TRPCError } from "@trpc/server";
 import { afterAll, describe, expect, it } from "vitest";
 import { createDb } from "@/db/client";
 import { users, type Role } from "@/db/schema";
@@ -13,6 +13,7 @@ import { asOwnerUnguarded } from "../testing/unguarded";
 import { giveRoles } from "../testing/roles";
 import { totpCode } from "../testing/totp";
 import { expireDue } from "./requests";
+import { failure } from "../testing/failure";
 
 const t = await testDatabase();
 await seedDemo(t.db, "demo-password-for-tests");
@@ -73,15 +74,6 @@ const logsParams = {
   rowCap: 5000,
 };
 const justification = "Need the sign-in history of j.smith around the export to see where it came from.";
-
-async function failure(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
-  return error;
-}
 
 function fieldOf(error: TRPCError): string | undefined {
   return (error.cause as { field?: string } | undefined)?.field;
