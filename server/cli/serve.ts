@@ -33,8 +33,9 @@ async function main() {
     throw new Error("No production build found: run `npm run build` first (or `npm start`, which builds).");
   }
   const database = await openDatabase({ resetData, publish: true });
-  const ledger = ledgerConfig();
-  const signer = await loadSigner();
+  // The web process verifies checkpoints and never holds the signing key; the key file is
+  // read (or created) here only when no verifier key is configured.
+  const verifierKey = ledgerConfig().verifierKey ?? (await loadSigner()).verifierKey;
   let stopping = false;
   let workers: Workers | undefined;
   const stopDatabase = async () => {
@@ -119,8 +120,7 @@ async function main() {
       CASEFILE_CONNECTOR_KEY: keyForConnectors,
       ...(connectorAllow === undefined ? {} : { CASEFILE_CONNECTOR_ALLOW: connectorAllow }),
       NEXTAUTH_URL: publicUrl,
-      // The web process verifies checkpoints; it never holds the signing key.
-      LEDGER_VERIFIER_KEY: ledger.verifierKey ?? signer.verifierKey,
+      LEDGER_VERIFIER_KEY: verifierKey,
     }),
   });
   console.log(`\nCasefile\n  database  ${database.describe}\n  app       ${publicUrl}\n`);
