@@ -32,7 +32,7 @@ async function main() {
   if (!dev && !existsSync(path.resolve(".next", "BUILD_ID"))) {
     throw new Error("No production build found: run `npm run build` first (or `npm start`, which builds).");
   }
-  const database = await openDatabase({ resetData, publish: true });
+  const database = await openDatabase({ resetData, publish: true, sessions: true });
   // The web process verifies checkpoints and never holds the signing key; the key file is
   // read (or created) here only when no verifier key is configured.
   const verifierKey = ledgerConfig().verifierKey ?? (await loadSigner()).verifierKey;
