@@ -3,7 +3,7 @@
  * the real report service: who is refused, how, and what a file carries.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { loadSessionUser } from "../auth/sessions";
 import { DomainError } from "../errors";
 import { generateReport } from "../reports/generate";
