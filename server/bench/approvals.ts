@@ -11,7 +11,7 @@ import { asOwnerUnguarded } from "../testing/unguarded";
 import path from "node:path";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import type { Tx } from "@/db/client";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { definitionOf } from "../actions/catalogue";
 import { runBuiltIn } from "../actions/executor";
 import { ensureActionTypes } from "../actions/types";

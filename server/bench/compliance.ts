@@ -5,7 +5,7 @@
  */
 import { asOwnerUnguarded } from "../testing/unguarded";
 import path from "node:path";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { ensureActionTypes } from "../actions/types";
 import { loadUserForSystem } from "../auth/sessions";
 import { createCase } from "../cases/cases";

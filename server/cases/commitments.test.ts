@@ -7,8 +7,8 @@
 import { createHash } from "node:crypto";
 import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
-import { DEMO_INCIDENT } from "@/db/demo-incident";
-import { seedDemo } from "@/db/seed";
+import { DEMO_INCIDENT } from "../demo/incident";
+import { seedDemo } from "../demo/seed";
 import { ensureActionTypes } from "../actions/types";
 import { seedDemoHistory } from "../demo/history";
 import { appendLedger } from "../ledger/append";
@@ -17,7 +17,7 @@ import { exportSiem } from "../siem/export";
 import { callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
 import { asOwnerUnguarded } from "../testing/unguarded";
-import { seedDemoCases } from "./demo";
+import { seedDemoCases } from "../demo/cases";
 
 const t = await testDatabase();
 await seedDemo(t.db, "demo-password-for-tests");

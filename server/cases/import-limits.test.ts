@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
 import { IMPORT_LIMITS } from "./import-parse";

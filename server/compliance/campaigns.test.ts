@@ -6,7 +6,7 @@ import { TRPCError } from "@trpc/server";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { reviewCampaigns, users, type Role } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { ensureActionTypes } from "../actions/types";
 import { loadSessionUser } from "../auth/sessions";
 import { DomainError } from "../errors";

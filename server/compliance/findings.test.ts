@@ -6,7 +6,7 @@ import { TRPCError } from "@trpc/server";
 
 import { describe, expect, it } from "vitest";
 import { users, type Role } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { ensureActionTypes } from "../actions/types";
 import { appendLedger } from "../ledger/append";
 import { testIntegrator } from "../ledger/testing";

@@ -10,7 +10,8 @@ import type { SessionUser } from "../auth/sessions";
 import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
 import type { RequestMeta } from "../request-meta";
-import { CONFIG_SCHEMAS, type ConnectorConfig, displayOf, SERVES } from "./config";
+import { CONNECTOR_SERVES } from "../shared/constants";
+import { CONFIG_SCHEMAS, type ConnectorConfig, displayOf } from "./config";
 import { literalRefusal } from "./egress";
 import { unseal, seal } from "./seal";
 import { tryConnector } from "./test-connection";
@@ -69,7 +70,7 @@ function parseConfig(kind: ConnectorKind, config: unknown): ConnectorConfig {
 /** Database actions pick their connector by name; any other action has at most one connector. */
 async function checkServes(tx: Tx, kind: ConnectorKind, serves: string[], id: string | undefined) {
   for (const key of serves) {
-    if (!SERVES[kind].includes(key))
+    if (!CONNECTOR_SERVES[kind].includes(key))
       throw new DomainError("BAD_REQUEST", `A ${kind} connector cannot carry out ${key}`, {
         field: "serves",
       });

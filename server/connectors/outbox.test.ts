@@ -5,7 +5,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { executions, outbox, users } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { ensureActionTypes } from "../actions/types";
 import { approveAsSeen, callerFor } from "../testing/callers";
 import { reconcileState } from "../ledger/reconcile";

@@ -6,8 +6,8 @@
 import { eq } from "drizzle-orm";
 import postgres from "postgres";
 import type { Db } from "@/db/client";
-import { DEMO_CONNECTORS, type DemoSystems } from "@/db/demo-systems";
-import { DEMO_ACCOUNTS } from "@/db/seed";
+import { DEMO_CONNECTORS, type DemoSystems } from "./system-databases";
+import { DEMO_ACCOUNTS } from "./seed";
 import { users } from "@/db/schema";
 import { seedConnector } from "../connectors/connectors";
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { appendLedger } from "../ledger/append";
 import { callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";

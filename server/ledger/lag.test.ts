@@ -3,7 +3,7 @@
  * why, a critical finding opens; and a server fault never quarantines anything.
  */
 import { describe, expect, it, vi } from "vitest";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { runDetectors } from "../compliance/findings";
 import { callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";

@@ -2,7 +2,7 @@ import { parse } from "csv-parse/sync";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { findings, ledgerEntries } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { ensureActionTypes } from "../actions/types";
 import { loadSessionUser } from "../auth/sessions";
 import { DomainError } from "../errors";

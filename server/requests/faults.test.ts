@@ -14,7 +14,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { APP_ROLE, LEDGER_ROLE } from "@/db/roles";
 import { executions, grants, outbox, users } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { ensureActionTypes } from "../actions/types";
 import { seedConnector } from "../connectors/connectors";
 import { deliverDue } from "../connectors/outbox";

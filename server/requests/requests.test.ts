@@ -2,7 +2,7 @@ import { type TRPCError } from "@trpc/server";
 import { afterAll, describe, expect, it } from "vitest";
 import { createDb } from "@/db/client";
 import { users, type Role } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { ensureActionTypes } from "../actions/types";
 import { hashPassword } from "../auth/password";
 import { type LiveEvent, liveHub } from "../realtime/live";

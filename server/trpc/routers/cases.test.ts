@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ZodError } from "zod";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../../demo/seed";
 import { callerFor } from "../../testing/callers";
 import { testDatabase } from "../../testing/db";
 import { appRouter } from "./_app";

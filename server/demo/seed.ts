@@ -1,8 +1,14 @@
+/**
+ * The demo organisation's accounts. Everything the demo seeds lives in server/demo/: accounts
+ * (here), the incident cases (incident.ts, cases.ts), the systems its actions reach
+ * (system-databases.ts, systems.ts), past approvals (history.ts); `npm run db:seed` and the
+ * first embedded start (server/cli/seed.ts, serve.ts) call it.
+ */
 import { sql } from "drizzle-orm";
-import { applyRoles } from "@/server/admin/roles";
-import { hashPassword } from "@/server/auth/password";
-import type { Tx } from "./client";
-import { users, type Role } from "./schema";
+import { applyRoles } from "../admin/roles";
+import { hashPassword } from "../auth/password";
+import type { Tx } from "@/db/client";
+import { users, type Role } from "@/db/schema";
 
 export type DemoAccount = { email: string; name: string; roles: Role[]; clearance: number; team: string };
 
