@@ -19,7 +19,7 @@ import { LedgerIntegrator } from "../ledger/integrator";
 import { integrationLag, lagAlarm } from "../ledger/lag";
 import { Leadership } from "../ledger/leader";
 import { failInterrupted } from "../requests/executions";
-import { expireDue } from "../requests/requests";
+import { expireDue } from "../requests/lifecycle";
 import { beat } from "./heartbeat";
 
 export type Workers = { stop: () => Promise<void> };

@@ -1,0 +1,48 @@
+/** The decisions and grants of requests, as the review page and the case's Actions tab show them. */
+import { asc, eq, inArray, sql } from "drizzle-orm";
+import type { Tx } from "@/db/client";
+import { approvals, grants, users } from "@/db/schema";
+
+export async function decisionsOf(db: Tx, requestIds: string[]) {
+  if (!requestIds.length) return [];
+  return db
+    .select({
+      requestId: approvals.requestId,
+      approverName: users.name,
+      decision: approvals.decision,
+      comment: approvals.comment,
+      narrowedParams: approvals.narrowedParams,
+      narrowedMinutes: approvals.narrowedMinutes,
+      narrowedUses: approvals.narrowedUses,
+      stepUpMethod: approvals.stepUpMethod,
+      approverRoles: approvals.approverRoles,
+      approverClearance: approvals.approverClearance,
+      policyVersion: approvals.policyVersion,
+      createdAt: approvals.createdAt,
+    })
+    .from(approvals)
+    .innerJoin(users, eq(users.id, approvals.approverId))
+    .where(inArray(approvals.requestId, requestIds))
+    .orderBy(asc(approvals.createdAt));
+}
+
+export async function grantsOf(db: Tx, requestIds: string[]) {
+  if (!requestIds.length) return [];
+  return db
+    .select({
+      id: grants.id,
+      requestId: grants.requestId,
+      granteeId: grants.granteeId,
+      scope: grants.scope,
+      notBefore: grants.notBefore,
+      expiresAt: grants.expiresAt,
+      maxUses: grants.maxUses,
+      uses: grants.uses,
+      breakGlass: grants.breakGlass,
+      revokedAt: grants.revokedAt,
+      revokeReason: grants.revokeReason,
+      live: sql<boolean>`${grants.revokedAt} is null and ${grants.notBefore} <= now() and ${grants.expiresAt} > now() and ${grants.uses} < ${grants.maxUses}`,
+    })
+    .from(grants)
+    .where(inArray(grants.requestId, requestIds));
+}
