@@ -2,6 +2,7 @@
 import { asc, eq, inArray, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { approvals, grants, users } from "@/db/schema";
+import { liveGrant } from "./live-grant";
 
 export async function decisionsOf(db: Tx, requestIds: string[]) {
   if (!requestIds.length) return [];
@@ -41,7 +42,7 @@ export async function grantsOf(db: Tx, requestIds: string[]) {
       breakGlass: grants.breakGlass,
       revokedAt: grants.revokedAt,
       revokeReason: grants.revokeReason,
-      live: sql<boolean>`${grants.revokedAt} is null and ${grants.notBefore} <= now() and ${grants.expiresAt} > now() and ${grants.uses} < ${grants.maxUses}`,
+      live: sql<boolean>`${liveGrant()}`,
     })
     .from(grants)
     .where(inArray(grants.requestId, requestIds));

@@ -17,6 +17,7 @@ import { DomainError } from "../errors";
 import type { RequestMeta } from "../request-meta";
 import { caseObjectProblem } from "./case-objects";
 import { finishExecution, loginBeforeDisable, startExecution } from "./executions";
+import { liveGrant } from "./live-grant";
 import { dbNow, type Params, parseParams } from "./params";
 import { recordRefusal, Refusal, whyNotLive } from "./refusal";
 
@@ -82,10 +83,7 @@ export async function executeGrant(
             eq(grants.id, input.grantId),
             eq(grants.caseId, access.caseId),
             eq(grants.granteeId, user.id),
-            sql`${grants.revokedAt} is null`,
-            sql`${grants.notBefore} <= now()`,
-            sql`${grants.expiresAt} > now()`,
-            sql`${grants.uses} < ${grants.maxUses}`,
+            liveGrant(),
             // The policy in force caps every grant: enabled, and within its current maximum window.
             sql`${policy.enabled}::boolean`,
             sql`${grants.notBefore} + make_interval(mins => ${policy.maxDurationMinutes}) > now()`,

@@ -10,6 +10,7 @@ import type { SessionUser } from "../auth/sessions";
 import { appendLedger } from "../ledger/append";
 import { publish } from "../realtime/live";
 import type { RequestMeta } from "../request-meta";
+import { liveGrant } from "./live-grant";
 
 async function caseKeys(tx: Tx, ids: string[]): Promise<Map<string, string>> {
   if (!ids.length) return new Map();
@@ -37,14 +38,7 @@ export async function applyKillSwitch(
   const revoked = await tx
     .update(grants)
     .set({ revokedAt: sql`now()`, revokedBy: admin.id, revokeReason: reason })
-    .where(
-      and(
-        eq(grants.actionKey, type.key),
-        sql`${grants.revokedAt} is null`,
-        sql`${grants.expiresAt} > now()`,
-        sql`${grants.uses} < ${grants.maxUses}`,
-      ),
-    )
+    .where(and(eq(grants.actionKey, type.key), liveGrant()))
     .returning({
       id: grants.id,
       requestId: grants.requestId,

@@ -1,7 +1,16 @@
-/** Who holds a live grant: the grants that can still be used now, by the database clock. */
-import { and, eq, isNull, sql } from "drizzle-orm";
+/** When a grant is live, and who holds a live grant: one condition, by the database clock. */
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { grants } from "@/db/schema";
+
+/**
+ * A grant is live while the database's now() lies in [not_before, expires_at), it is not
+ * revoked and a use is left. (Whether the caller is its grantee and the policy in force
+ * still allows it are checked where it is used.)
+ */
+export function liveGrant(): SQL {
+  return sql`(${grants.revokedAt} is null and ${grants.notBefore} <= now() and ${grants.expiresAt} > now() and ${grants.uses} < ${grants.maxUses})`;
+}
 
 /** People holding a live grant on the case, for policies that keep them from approving there. */
 export async function liveGranteesOf(tx: Tx, caseId: string, exceptRequestId?: string): Promise<string[]> {
@@ -11,9 +20,7 @@ export async function liveGranteesOf(tx: Tx, caseId: string, exceptRequestId?: s
     .where(
       and(
         eq(grants.caseId, caseId),
-        isNull(grants.revokedAt),
-        sql`${grants.expiresAt} > now()`,
-        sql`${grants.uses} < ${grants.maxUses}`,
+        liveGrant(),
         exceptRequestId ? sql`${grants.requestId} <> ${exceptRequestId}` : undefined,
       ),
     );

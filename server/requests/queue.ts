@@ -5,6 +5,7 @@ import { actionRequests, actionTypes, approvals, cases, grants, users } from "@/
 import type { SessionUser } from "../auth/sessions";
 import { env } from "../env";
 import { dbNow } from "./params";
+import { liveGrant } from "./live-grant";
 import { eligibility, isBusinessHours, progress } from "./policy";
 
 /**
@@ -29,8 +30,8 @@ export async function approverQueue(db: Tx, user: SessionUser, limit = 50) {
         excludeCaseGrantees: actionTypes.excludeCaseGrantees,
       },
       caseGrantees: sql<string[]>`case when ${actionTypes.excludeCaseGrantees} then array(
-          select distinct g.grantee_id::text from ${grants} g
-          where g.case_id = ${actionRequests.caseId} and g.revoked_at is null and g.expires_at > now() and g.uses < g.max_uses)
+          select distinct ${grants.granteeId}::text from ${grants}
+          where ${grants.caseId} = ${actionRequests.caseId} and ${liveGrant()})
         else '{}'::text[] end`,
     })
     .from(actionRequests)
