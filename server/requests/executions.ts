@@ -7,21 +7,13 @@
  */
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import {
-  cases,
-  custodyEvents,
-  evidence,
-  evidenceContents,
-  executions,
-  grants,
-  timelineEvents,
-  type ExecutionStatus,
-} from "@/db/schema";
+import { cases, executions, grants, type ExecutionStatus } from "@/db/schema";
 import { definitionOf } from "../actions/catalogue";
 import type { Outcome } from "../actions/executor";
 import { sha256Hex, toCsv } from "../actions/logs-query";
+import { recordEvidence } from "../cases/evidence";
+import { recordSystemEvent } from "../cases/system-event";
 import { appendLedger, type LedgerActor } from "../ledger/append";
-import { commitment, newSalt } from "../ledger/commitment";
 import { publish } from "../realtime/live";
 import type { RequestMeta } from "../request-meta";
 import { asJson, type Params } from "./params";
@@ -65,20 +57,13 @@ async function recordState(
     title: TITLES[status](s.actionKey),
     description: `${def?.describe(s.params) ?? s.actionKey}\n\n${detail.summary}`,
   };
-  const salt = newSalt();
-  const [event] = await tx
-    .insert(timelineEvents)
-    .values({
-      caseId: s.caseId,
-      occurredAt: sql`now()`,
-      source: "action",
-      ...text,
-      salt,
-      category: "response",
-      authorId: s.executorId,
-    })
-    .returning({ id: timelineEvents.id });
-  if (!event) throw new Error("timeline event not recorded");
+  const event = await recordSystemEvent(tx, {
+    caseId: s.caseId,
+    source: "action",
+    ...text,
+    category: "response",
+    authorId: s.executorId,
+  });
   await appendLedger(tx, {
     type: `action.${status === "pending" ? "queued" : status === "running" ? "started" : status}`,
     actor: detail.actor,
@@ -92,7 +77,7 @@ async function recordState(
       summary: detail.summary,
       timelineEventId: event.id,
       ...(detail.extra ?? {}),
-      commitments: { [event.id]: commitment("event", salt, text) },
+      commitments: { [event.id]: event.commitment },
     },
     request: detail.request ?? null,
   });
@@ -186,28 +171,28 @@ export async function finishExecution(
       const csv = toCsv(outcome.collected.columns, outcome.collected.rows);
       const sha256 = sha256Hex(csv);
       const sizeBytes = Buffer.byteLength(csv, "utf8");
-      const text = {
-        name: `${s.actionKey}-${String(s.params.table)}-${executionId.slice(0, 8)}.csv`,
-        source: `connector ${s.connectorName ?? "?"}`,
-        description: definitionOf(s.actionKey)?.describe(s.params) ?? "",
-      };
-      const salt = newSalt();
-      const [item] = await tx
-        .insert(evidence)
-        .values({
+      ({ id: evidenceId } = await recordEvidence(
+        tx,
+        actor,
+        {
           caseId: s.caseId,
-          ...text,
-          salt,
+          caseKey: s.caseKey,
+          name: `${s.actionKey}-${String(s.params.table)}-${executionId.slice(0, 8)}.csv`,
           sha256,
           sizeBytes,
+          source: `connector ${s.connectorName ?? "?"}`,
+          description: definitionOf(s.actionKey)?.describe(s.params) ?? "",
           acquiredBy: s.executorId,
           acquiredAt: sql`now()`,
-          executionId,
-        })
-        .returning({ id: evidence.id });
-      if (!item) throw new Error("evidence not stored");
-      evidenceId = item.id;
-      await tx.insert(evidenceContents).values({ evidenceId, mediaType: "text/csv", content: csv });
+          collected: {
+            executionId,
+            mediaType: "text/csv",
+            content: csv,
+            rowCount: outcome.collected.rows.length,
+          },
+        },
+        request,
+      ));
       extra = {
         evidenceId,
         sha256,
@@ -215,27 +200,6 @@ export async function finishExecution(
         rowCount: outcome.collected.rows.length,
         truncated: outcome.collected.truncated,
       };
-      const receipt = await appendLedger(tx, {
-        type: "evidence.collected",
-        actor,
-        caseId: s.caseKey,
-        subjects: [evidenceId, executionId],
-        payload: {
-          sha256,
-          sizeBytes,
-          rowCount: outcome.collected.rows.length,
-          source: text.source,
-          commitments: { [evidenceId]: commitment("evidence", salt, text) },
-        },
-        request,
-      });
-      await tx.insert(custodyEvents).values({
-        evidenceId,
-        action: "collected",
-        actorId: s.executorId,
-        note: `Collected by execution ${executionId}`,
-        ledgerEntryId: receipt.entryId,
-      });
     }
     await tx
       .update(executions)
