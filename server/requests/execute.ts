@@ -9,7 +9,7 @@ import { actionTypes, grants } from "@/db/schema";
 import { definitionOf } from "../actions/catalogue";
 import { type Outcome, preflight, runBuiltIn, runOnPostgres } from "../actions/executor";
 import { connectorFor, type LoadedConnector } from "../connectors/connectors";
-import { deliverDue, enqueueWebhook } from "../connectors/outbox";
+import { enqueueWebhook } from "../connectors/outbox";
 import { requireFreshSecondFactor, stepUp } from "../auth/second-factor";
 import { actorOf, type CaseAccess, requireWrite } from "../cases/access";
 import { type EvidencePackage, exportEvidence } from "../cases/evidence-export";
@@ -20,6 +20,7 @@ import { finishExecution, loginBeforeDisable, startExecution } from "./execution
 import { liveGrant } from "./live-grant";
 import { dbNow, type Params, parseParams } from "./params";
 import { recordRefusal, Refusal, whyNotLive } from "./refusal";
+import { deliverWebhooks } from "./webhook-delivery";
 
 export type ExecutionResult = {
   executionId: string;
@@ -183,7 +184,7 @@ export async function executeGrant(
     throw await recordRefusal(db, access, error, request);
   }
   if (started.mode === "webhook") {
-    void deliverDue(db).catch((error: unknown) => console.error(`webhook outbox: ${String(error)}`));
+    void deliverWebhooks(db).catch((error: unknown) => console.error(`webhook outbox: ${String(error)}`));
     return {
       executionId: started.executionId,
       status: "pending",

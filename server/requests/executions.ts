@@ -162,58 +162,67 @@ export async function finishExecution(
   actor: LedgerActor,
   request: RequestMeta | null = null,
 ): Promise<{ evidenceId: string | null }> {
-  return db.transaction(async (tx) => {
-    const s = await subjectOf(tx, executionId);
-    if (s.status === "succeeded" || s.status === "failed") return { evidenceId: null };
-    let evidenceId: string | null = null;
-    let extra: Record<string, unknown> = {};
-    if (outcome.collected && outcome.status === "succeeded") {
-      const csv = toCsv(outcome.collected.columns, outcome.collected.rows);
-      const sha256 = sha256Hex(csv);
-      const sizeBytes = Buffer.byteLength(csv, "utf8");
-      ({ id: evidenceId } = await recordEvidence(
-        tx,
-        actor,
-        {
-          caseId: s.caseId,
-          caseKey: s.caseKey,
-          name: `${s.actionKey}-${String(s.params.table)}-${executionId.slice(0, 8)}.csv`,
-          sha256,
-          sizeBytes,
-          source: `connector ${s.connectorName ?? "?"}`,
-          description: definitionOf(s.actionKey)?.describe(s.params) ?? "",
-          acquiredBy: s.executorId,
-          acquiredAt: sql`now()`,
-          collected: {
-            executionId,
-            mediaType: "text/csv",
-            content: csv,
-            rowCount: outcome.collected.rows.length,
-          },
-        },
-        request,
-      ));
-      extra = {
-        evidenceId,
+  return db.transaction((tx) => recordOutcome(tx, executionId, outcome, actor, request));
+}
+
+/** `finishExecution` inside the caller's transaction. */
+export async function recordOutcome(
+  tx: Tx,
+  executionId: string,
+  outcome: Outcome,
+  actor: LedgerActor,
+  request: RequestMeta | null = null,
+): Promise<{ evidenceId: string | null }> {
+  const s = await subjectOf(tx, executionId);
+  if (s.status === "succeeded" || s.status === "failed") return { evidenceId: null };
+  let evidenceId: string | null = null;
+  let extra: Record<string, unknown> = {};
+  if (outcome.collected && outcome.status === "succeeded") {
+    const csv = toCsv(outcome.collected.columns, outcome.collected.rows);
+    const sha256 = sha256Hex(csv);
+    const sizeBytes = Buffer.byteLength(csv, "utf8");
+    ({ id: evidenceId } = await recordEvidence(
+      tx,
+      actor,
+      {
+        caseId: s.caseId,
+        caseKey: s.caseKey,
+        name: `${s.actionKey}-${String(s.params.table)}-${executionId.slice(0, 8)}.csv`,
         sha256,
         sizeBytes,
-        rowCount: outcome.collected.rows.length,
-        truncated: outcome.collected.truncated,
-      };
-    }
-    await tx
-      .update(executions)
-      .set({
-        status: outcome.status,
-        summary: outcome.summary,
-        result: { ...outcome.result, ...(evidenceId ? { evidenceId } : {}) },
-        finishedAt: sql`now()`,
-        leaseUntil: null,
-      })
-      .where(eq(executions.id, executionId));
-    await recordState(tx, s, outcome.status, { summary: outcome.summary, actor, extra, request });
-    return { evidenceId };
-  });
+        source: `connector ${s.connectorName ?? "?"}`,
+        description: definitionOf(s.actionKey)?.describe(s.params) ?? "",
+        acquiredBy: s.executorId,
+        acquiredAt: sql`now()`,
+        collected: {
+          executionId,
+          mediaType: "text/csv",
+          content: csv,
+          rowCount: outcome.collected.rows.length,
+        },
+      },
+      request,
+    ));
+    extra = {
+      evidenceId,
+      sha256,
+      sizeBytes,
+      rowCount: outcome.collected.rows.length,
+      truncated: outcome.collected.truncated,
+    };
+  }
+  await tx
+    .update(executions)
+    .set({
+      status: outcome.status,
+      summary: outcome.summary,
+      result: { ...outcome.result, ...(evidenceId ? { evidenceId } : {}) },
+      finishedAt: sql`now()`,
+      leaseUntil: null,
+    })
+    .where(eq(executions.id, executionId));
+  await recordState(tx, s, outcome.status, { summary: outcome.summary, actor, extra, request });
+  return { evidenceId };
 }
 
 /** Runs that outlived their lease were interrupted (the process died): failed, never left running. */
