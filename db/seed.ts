@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { applyRoles } from "@/server/admin/roles";
 import { hashPassword } from "@/server/auth/password";
-import type { Tx } from "./client";
+import type { Db, DbOrTx } from "./client";
 import { users, type Role } from "./schema";
 
 export type DemoAccount = { email: string; name: string; roles: Role[]; clearance: number; team: string };
@@ -53,7 +53,7 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
 ];
 
 /** Idempotent: existing accounts are left as they are. Returns the accounts it created. */
-export async function seedDemo(db: Tx, password: string): Promise<DemoAccount[]> {
+export async function seedDemo(db: Db, password: string): Promise<DemoAccount[]> {
   return db.transaction(async (tx) => {
     const created: DemoAccount[] = [];
     for (const account of DEMO_ACCOUNTS) {
@@ -83,7 +83,7 @@ export async function seedDemo(db: Tx, password: string): Promise<DemoAccount[]>
   });
 }
 
-export async function isEmpty(db: Tx): Promise<boolean> {
+export async function isEmpty(db: DbOrTx): Promise<boolean> {
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(users);
   return (row?.n ?? 0) === 0;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, type SQL } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db, DbOrTx, Tx } from "@/db/client";
 import { parse } from "csv-parse/sync";
 import { custodyEvents, evidence, evidenceContents, users, type CustodyAction } from "@/db/schema";
 import { DomainError } from "../errors";
@@ -18,7 +18,7 @@ export type NewEvidence = {
   acquiredAt: Date;
 };
 
-export async function listEvidence(db: Tx, access: CaseAccess) {
+export async function listEvidence(db: DbOrTx, access: CaseAccess) {
   const items = await db
     .select({
       id: evidence.id,
@@ -63,7 +63,7 @@ export async function listEvidence(db: Tx, access: CaseAccess) {
 }
 
 export async function registerEvidence(
-  db: Tx,
+  db: Db,
   access: CaseAccess,
   input: NewEvidence,
   request: RequestMeta | null = null,
@@ -170,7 +170,7 @@ export type ManualCustodyAction = Exclude<CustodyAction, "collected" | "exported
  * An export is never recorded by hand: it is the use of an evidence.export grant.
  */
 export async function recordCustody(
-  db: Tx,
+  db: Db,
   access: CaseAccess,
   input: { evidenceId: string; action: ManualCustodyAction; note?: string; sha256?: string },
   request: RequestMeta | null = null,
@@ -236,7 +236,7 @@ export const SHOWN_ROWS = 500;
  * The stored bytes of an item Casefile collected itself (a query's CSV), parsed for
  * display; items registered from elsewhere have no bytes here (`stored: false`).
  */
-export async function evidenceContent(db: Tx, access: CaseAccess, evidenceId: string) {
+export async function evidenceContent(db: DbOrTx, access: CaseAccess, evidenceId: string) {
   const [row] = await db
     .select({
       name: evidence.name,

@@ -6,7 +6,7 @@
  * given (the executions it carries are recorded by their owner, not here).
  */
 import { and, eq, isNull, lte, or, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db, Tx } from "@/db/client";
 import { actionRequests, approvals, connectors, outbox, users } from "@/db/schema";
 import type { Outcome } from "../actions/executor";
 import { CONFIG_SCHEMAS } from "./config";
@@ -81,7 +81,7 @@ type Claimed = {
 };
 
 /** Claims one due delivery for this worker; a crashed worker's claim lapses after the lease. */
-async function claim(db: Tx, report: DeliveryReport): Promise<Claimed | null> {
+async function claim(db: Db, report: DeliveryReport): Promise<Claimed | null> {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .select({
@@ -119,7 +119,7 @@ async function claim(db: Tx, report: DeliveryReport): Promise<Claimed | null> {
 
 /** Sends every due delivery once; returns how many attempts were made. */
 export async function deliverDue(
-  db: Tx,
+  db: Db,
   report: DeliveryReport,
   options: { baseMs?: number; limit?: number; timeoutMs?: number } = {},
 ): Promise<number> {

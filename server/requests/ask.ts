@@ -3,7 +3,7 @@
  * to the approvers it is routed to, in one transaction.
  */
 import { sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db } from "@/db/client";
 import { actionRequests } from "@/db/schema";
 import { loadActionType } from "../actions/types";
 import { freshSecondFactor, requireFreshSecondFactor } from "../auth/second-factor";
@@ -17,7 +17,7 @@ import { checkAsk, type NewRequest, requireAsker, requireJustification } from ".
 import { asJson, paramsHash } from "./params";
 
 export async function createRequest(
-  db: Tx,
+  db: Db,
   access: CaseAccess,
   input: NewRequest,
   request: RequestMeta | null = null,

@@ -3,7 +3,7 @@
  * by someone other than the person who broke the glass.
  */
 import { and, asc, eq, ne, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db, DbOrTx } from "@/db/client";
 import { actionRequests, actionTypes, breakGlassReviews, cases, grants, users } from "@/db/schema";
 import type { SessionUser } from "../auth/sessions";
 import { actorOf } from "../cases/access";
@@ -13,7 +13,7 @@ import type { RequestMeta } from "../request-meta";
 import { caseKeyOf } from "./request-row";
 
 /** Break-glass grants waiting for their post-hoc review, for approvers and compliance reviewers. */
-export async function openBreakGlassReviews(db: Tx, user: SessionUser) {
+export async function openBreakGlassReviews(db: DbOrTx, user: SessionUser) {
   if (!user.roles.some((r) => r === "approver" || r === "compliance")) return [];
   return db
     .select({
@@ -38,7 +38,7 @@ export async function openBreakGlassReviews(db: Tx, user: SessionUser) {
 
 /** Closes a break-glass post-hoc review: someone other than the person who broke the glass. */
 export async function reviewBreakGlass(
-  db: Tx,
+  db: Db,
   user: SessionUser,
   input: { requestId: string; verdict: "justified" | "unjustified"; note: string },
   request: RequestMeta | null = null,

@@ -6,12 +6,13 @@
  * and compliance, and opens a review that someone else must close (break-glass-review.ts).
  */
 import { sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db, Tx } from "@/db/client";
 import { actionRequests, breakGlassReviews, type ActionType } from "@/db/schema";
 import { requireFreshSecondFactor, stepUp } from "../auth/second-factor";
 import { actorOf, type CaseAccess } from "../cases/access";
 import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
+import { recordEvent } from "../ledger/record-event";
 import { announce } from "../realtime/announce";
 import { publish } from "../realtime/live";
 import type { RequestMeta } from "../request-meta";
@@ -65,7 +66,7 @@ async function limitProblem(tx: Tx, userId: string, type: Limits, minutes: numbe
 }
 
 export async function breakGlass(
-  db: Tx,
+  db: Db,
   access: CaseAccess,
   input: Omit<NewRequest, "justification"> & { reason: string; secondFactorCode?: string },
   request: RequestMeta | null = null,
@@ -171,19 +172,17 @@ export async function breakGlass(
 
 /** A break-glass refused by its limits leaves its trace, though nothing else changed. */
 async function recordRefusal(
-  db: Tx,
+  db: Db,
   access: CaseAccess,
   refused: { reason: string; actionKey: string },
   request: RequestMeta | null,
 ) {
-  await db.transaction(async (tx) => {
-    await appendLedger(tx, {
-      type: "request.break_glass_refused",
-      actor: actorOf(access.user),
-      caseId: access.key,
-      subjects: [access.user.id],
-      payload: { actionKey: refused.actionKey, reason: refused.reason },
-      request,
-    });
+  await recordEvent(db, {
+    type: "request.break_glass_refused",
+    actor: actorOf(access.user),
+    caseId: access.key,
+    subjects: [access.user.id],
+    payload: { actionKey: refused.actionKey, reason: refused.reason },
+    request,
   });
 }

@@ -1,6 +1,6 @@
 /** A case's requests, the read model behind the workspace's Actions tab. */
 import { aliasedTable, desc, eq, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import {
   actionRequests,
   actionTypes,
@@ -14,7 +14,7 @@ import { decisionsOf, grantsOf } from "./decisions-and-grants";
 import { dbNow, type Params } from "./params";
 
 /** A case's requests, newest first, with decisions, grants and executions: the workspace's Actions tab. */
-export async function requestsOfCase(db: Tx, access: CaseAccess) {
+export async function requestsOfCase(db: DbOrTx, access: CaseAccess) {
   const requester = aliasedTable(users, "requester");
   const rows = await db
     .select({

@@ -4,7 +4,7 @@
  * decision, holding the request row and the policy in force until commit.
  */
 import { eq, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db, Tx } from "@/db/client";
 import { actionRequests, actionTypes, approvals, type ActionRequest } from "@/db/schema";
 import { definitionOf } from "../actions/catalogue";
 import { requireFreshSecondFactor, stepUp } from "../auth/second-factor";
@@ -13,6 +13,7 @@ import { actorOf } from "../cases/access";
 import { env } from "../env";
 import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
+import { recordEvent } from "../ledger/record-event";
 import { publish } from "../realtime/live";
 import type { RequestMeta } from "../request-meta";
 import { requireCaseObjects } from "./case-objects";
@@ -51,7 +52,7 @@ export type Decision =
     };
 
 export async function decide(
-  db: Tx,
+  db: Db,
   user: SessionUser,
   input: Decision,
   request: RequestMeta | null = null,
@@ -232,24 +233,22 @@ export async function decide(
 
 /** A refused self-approval leaves its trace even though nothing else changed. */
 async function recordSelfApprovalAttempt(
-  db: Tx,
+  db: Db,
   user: SessionUser,
   requestId: string,
   reason: string,
   request: RequestMeta | null,
 ) {
-  await db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({ caseId: actionRequests.caseId, actionKey: actionRequests.actionKey })
-      .from(actionRequests)
-      .where(eq(actionRequests.id, requestId));
-    await appendLedger(tx, {
-      type: "request.self_approval_refused",
-      actor: actorOf(user),
-      caseId: row ? await caseKeyOf(tx, row.caseId) : null,
-      subjects: [requestId],
-      payload: { actionKey: row?.actionKey ?? null, reason },
-      request,
-    });
+  const [row] = await db
+    .select({ caseId: actionRequests.caseId, actionKey: actionRequests.actionKey })
+    .from(actionRequests)
+    .where(eq(actionRequests.id, requestId));
+  await recordEvent(db, {
+    type: "request.self_approval_refused",
+    actor: actorOf(user),
+    caseId: row ? await caseKeyOf(db, row.caseId) : null,
+    subjects: [requestId],
+    payload: { actionKey: row?.actionKey ?? null, reason },
+    request,
   });
 }

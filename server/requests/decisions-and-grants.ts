@@ -1,10 +1,10 @@
 /** The decisions and grants of requests, as the review page and the case's Actions tab show them. */
 import { asc, eq, inArray, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import { approvals, grants, users } from "@/db/schema";
 import { liveGrant } from "./live-grant";
 
-export async function decisionsOf(db: Tx, requestIds: string[]) {
+export async function decisionsOf(db: DbOrTx, requestIds: string[]) {
   if (!requestIds.length) return [];
   return db
     .select({
@@ -27,7 +27,7 @@ export async function decisionsOf(db: Tx, requestIds: string[]) {
     .orderBy(asc(approvals.createdAt));
 }
 
-export async function grantsOf(db: Tx, requestIds: string[]) {
+export async function grantsOf(db: DbOrTx, requestIds: string[]) {
   if (!requestIds.length) return [];
   return db
     .select({

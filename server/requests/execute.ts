@@ -4,7 +4,7 @@
  * so concurrent runs of a single-use grant yield exactly one execution.
  */
 import { and, eq, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db } from "@/db/client";
 import { actionTypes, grants } from "@/db/schema";
 import { definitionOf } from "../actions/catalogue";
 import { type Outcome, preflight, runBuiltIn, runOnPostgres } from "../actions/executor";
@@ -50,7 +50,7 @@ type Started =
  * outcome is recorded by `finishExecution` (or by the sweep, if the process dies).
  */
 export async function executeGrant(
-  db: Tx,
+  db: Db,
   access: CaseAccess,
   input: { grantId: string; params: unknown; secondFactorCode?: string },
   request: RequestMeta | null = null,

@@ -6,7 +6,7 @@
  * ran out — the process died — is failed by the sweep, so none stays running.
  */
 import { and, desc, eq, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db, Tx } from "@/db/client";
 import { cases, executions, grants, type ExecutionStatus } from "@/db/schema";
 import { definitionOf } from "../actions/catalogue";
 import type { Outcome } from "../actions/executor";
@@ -156,7 +156,7 @@ export async function markRunning(tx: Tx, executionId: string, summary: string):
  * with its SHA-256 and size, custody "collected", linked to the execution.
  */
 export async function finishExecution(
-  db: Tx,
+  db: Db,
   executionId: string,
   outcome: Outcome,
   actor: LedgerActor,
@@ -226,7 +226,7 @@ export async function recordOutcome(
 }
 
 /** Runs that outlived their lease were interrupted (the process died): failed, never left running. */
-export async function failInterrupted(db: Tx): Promise<number> {
+export async function failInterrupted(db: Db): Promise<number> {
   const stale = await db
     .select({ id: executions.id })
     .from(executions)

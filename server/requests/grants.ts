@@ -4,7 +4,7 @@
  * grant is execute.ts.
  */
 import { and, eq, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db, Tx } from "@/db/client";
 import { approvals, grants, type ActionRequest } from "@/db/schema";
 import type { SessionUser } from "../auth/sessions";
 import { actorOf } from "../cases/access";
@@ -66,7 +66,7 @@ export async function createGrant(
 
 /** The grantee ("I'm done"), an approver of the request, or an admin ends a grant early. */
 export async function revokeGrant(
-  db: Tx,
+  db: Db,
   user: SessionUser,
   input: { grantId: string; reason?: string },
   request: RequestMeta | null = null,

@@ -3,7 +3,7 @@
  * the database clock. Each writes its ledger entry and live event in its transaction.
  */
 import { and, eq, lte, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db } from "@/db/client";
 import { actionRequests } from "@/db/schema";
 import { loadActionType } from "../actions/types";
 import type { SessionUser } from "../auth/sessions";
@@ -15,7 +15,7 @@ import type { RequestMeta } from "../request-meta";
 import { caseKeyOf, lockRequest, requirePending } from "./request-row";
 
 export async function cancelRequest(
-  db: Tx,
+  db: Db,
   user: SessionUser,
   input: { requestId: string; reason?: string },
   request: RequestMeta | null = null,
@@ -51,7 +51,7 @@ export async function cancelRequest(
 }
 
 /** Expires every pending request whose time is up (by the database clock). Safe to run anywhere, any time. */
-export async function expireDue(db: Tx): Promise<number> {
+export async function expireDue(db: Db): Promise<number> {
   return db.transaction(async (tx) => {
     const expired = await tx
       .update(actionRequests)

@@ -1,6 +1,6 @@
 /** When a grant is live, and who holds a live grant: one condition, by the database clock. */
 import { and, eq, sql, type SQL } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import { grants } from "@/db/schema";
 
 /**
@@ -13,7 +13,11 @@ export function liveGrant(): SQL {
 }
 
 /** People holding a live grant on the case, for policies that keep them from approving there. */
-export async function liveGranteesOf(tx: Tx, caseId: string, exceptRequestId?: string): Promise<string[]> {
+export async function liveGranteesOf(
+  tx: DbOrTx,
+  caseId: string,
+  exceptRequestId?: string,
+): Promise<string[]> {
   const rows = await tx
     .selectDistinct({ id: grants.granteeId })
     .from(grants)

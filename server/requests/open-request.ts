@@ -2,7 +2,7 @@
  * Need-to-know for one request: who may open it, and with which access to its case.
  */
 import { and, eq } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import { actionRequests, approvals } from "@/db/schema";
 import { loadActionType } from "../actions/types";
 import type { SessionUser } from "../auth/sessions";
@@ -19,7 +19,7 @@ export const NOT_FOUND = () => new DomainError("NOT_FOUND", "No such request, or
  * decided it). Others get NOT_FOUND, its requester too once off the case: losing
  * membership loses the case's content at once, on every path.
  */
-export async function openRequest(db: Tx, user: SessionUser, requestId: string) {
+export async function openRequest(db: DbOrTx, user: SessionUser, requestId: string) {
   const [row] = await db.select().from(actionRequests).where(eq(actionRequests.id, requestId));
   if (!row) throw NOT_FOUND();
   const [{ def, type }, caseAccess, [decided]] = await Promise.all([

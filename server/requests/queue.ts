@@ -1,6 +1,6 @@
 /** The approver's queue: the read model behind the approvals page. */
 import { and, asc, desc, eq, gt, inArray, ne, notExists, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import { actionRequests, actionTypes, approvals, cases, grants, users } from "@/db/schema";
 import type { SessionUser } from "../auth/sessions";
 import { env } from "../env";
@@ -13,7 +13,7 @@ import { eligibility, isBusinessHours, progress } from "./policy";
  * severity, then nearest expiry). Eligibility is the policy's own function, applied to
  * a lean list of every pending request; only the page shown is then loaded in full.
  */
-export async function approverQueue(db: Tx, user: SessionUser, limit = 50) {
+export async function approverQueue(db: DbOrTx, user: SessionUser, limit = 50) {
   const candidates = await db
     .select({
       id: actionRequests.id,

@@ -2,11 +2,11 @@
  * Refusals of a grant's use, found inside the consuming transaction: throwing one
  * rolls the use back; then it is recorded in a transaction of its own.
  */
-import type { Tx } from "@/db/client";
+import type { Db } from "@/db/client";
 import type { ActionType, Grant } from "@/db/schema";
 import { actorOf, type CaseAccess } from "../cases/access";
 import { DomainError } from "../errors";
-import { appendLedger } from "../ledger/append";
+import { recordEvent } from "../ledger/record-event";
 import type { RequestMeta } from "../request-meta";
 
 type InForce = Pick<ActionType, "title" | "enabled" | "maxDurationMinutes" | "executorStepUp" | "version">;
@@ -42,24 +42,22 @@ export class Refusal extends Error {
 
 /** The refused attempt's ledger entry; then the error the caller sees (a use kept is not "refused"). */
 export async function recordRefusal(
-  db: Tx,
+  db: Db,
   access: CaseAccess,
   error: Refusal,
   request: RequestMeta | null,
 ): Promise<DomainError> {
-  await db.transaction(async (tx) => {
-    await appendLedger(tx, {
-      type: error.unrunnable ? "action.not_runnable" : "action.denied_attempt",
-      actor: actorOf(access.user),
-      caseId: access.key,
-      subjects: [error.grant.id, error.grant.requestId],
-      payload: {
-        actionKey: error.grant.actionKey,
-        reason: error.reason,
-        params: (error.params ?? null) as never,
-      },
-      request,
-    });
+  await recordEvent(db, {
+    type: error.unrunnable ? "action.not_runnable" : "action.denied_attempt",
+    actor: actorOf(access.user),
+    caseId: access.key,
+    subjects: [error.grant.id, error.grant.requestId],
+    payload: {
+      actionKey: error.grant.actionKey,
+      reason: error.reason,
+      params: (error.params ?? null) as never,
+    },
+    request,
   });
   return error.unrunnable
     ? new DomainError("PRECONDITION_FAILED", `Not run: ${error.reason}. The grant's use was not spent.`)

@@ -1,6 +1,6 @@
 /** The request row under a decision, a cancellation or expiry, and the key of its case. */
 import { eq, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { DbOrTx, Tx } from "@/db/client";
 import { actionRequests, type ActionRequest } from "@/db/schema";
 import { DomainError } from "../errors";
 import { dbNow } from "./params";
@@ -18,7 +18,7 @@ export async function requirePending(tx: Tx, row: ActionRequest): Promise<void> 
   }
 }
 
-export async function caseKeyOf(tx: Tx, caseId: string): Promise<string> {
+export async function caseKeyOf(tx: DbOrTx, caseId: string): Promise<string> {
   const [row] = await tx.execute<{ key: string }>(sql`select key from cases where id = ${caseId}`);
   if (!row) throw new Error(`no case ${caseId}`);
   return row.key;

@@ -3,7 +3,7 @@
  * assembled server-side from what the request names.
  */
 import { and, asc, desc, eq, inArray, ne, or, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import { actionRequests, cases, entities, grants, timelineEvents, users } from "@/db/schema";
 import { paramsJsonSchema } from "../actions/catalogue";
 import type { SessionUser } from "../auth/sessions";
@@ -21,7 +21,7 @@ import { isBusinessHours, progress, summary } from "./policy";
  * on the request, so they are read concurrently: under load every sequential round trip
  * waits its turn again.
  */
-export async function reviewContext(db: Tx, user: SessionUser, requestId: string) {
+export async function reviewContext(db: DbOrTx, user: SessionUser, requestId: string) {
   const { row, def, type, access, eligible, decided } = await openRequest(db, user, requestId);
   const params = row.params as Params;
   const paramValues = Object.values(params).flatMap((v) => (typeof v === "string" ? [v.toLowerCase()] : []));
@@ -162,7 +162,7 @@ export async function reviewContext(db: Tx, user: SessionUser, requestId: string
 
 /** The timeline event that triggered the request, and the case's events two hours either side. */
 async function triggerWithWindow(
-  db: Tx,
+  db: DbOrTx,
   access: CaseAccess,
   row: { caseId: string; triggerEventId: string | null },
 ) {

@@ -2,7 +2,7 @@
  * Webhook deliveries of executions: the outbox sends them, and reports each first
  * attempt and outcome back here, where the execution records it.
  */
-import type { Tx } from "@/db/client";
+import type { Db } from "@/db/client";
 import { type DeliveryReport, deliverDue } from "../connectors/outbox";
 import { markRunning, recordOutcome } from "./executions";
 
@@ -15,7 +15,7 @@ const executionReport: DeliveryReport = {
 
 /** Sends every due webhook delivery once; returns how many attempts were made. */
 export function deliverWebhooks(
-  db: Tx,
+  db: Db,
   options?: { baseMs?: number; limit?: number; timeoutMs?: number },
 ): Promise<number> {
   return deliverDue(db, executionReport, options);
