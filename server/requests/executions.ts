@@ -155,23 +155,16 @@ export async function markRunning(tx: Tx, executionId: string, summary: string):
  * The outcome. A query's rows become evidence of the case: canonical CSV stored
  * with its SHA-256 and size, custody "collected", linked to the execution.
  */
-export async function finishExecution(
-  db: Db,
-  executionId: string,
-  outcome: Outcome,
-  actor: LedgerActor,
-  request: RequestMeta | null = null,
-): Promise<{ evidenceId: string | null }> {
-  return db.transaction((tx) => recordOutcome(tx, executionId, outcome, actor, request));
+export function finishExecution(db: Db, ...outcome: Finish): Promise<{ evidenceId: string | null }> {
+  return db.transaction((tx) => recordOutcome(tx, ...outcome));
 }
+
+type Finish = [executionId: string, outcome: Outcome, actor: LedgerActor, request?: RequestMeta | null];
 
 /** `finishExecution` inside the caller's transaction. */
 export async function recordOutcome(
   tx: Tx,
-  executionId: string,
-  outcome: Outcome,
-  actor: LedgerActor,
-  request: RequestMeta | null = null,
+  ...[executionId, outcome, actor, request = null]: Finish
 ): Promise<{ evidenceId: string | null }> {
   const s = await subjectOf(tx, executionId);
   if (s.status === "succeeded" || s.status === "failed") return { evidenceId: null };
