@@ -14,7 +14,6 @@ import { env } from "../env";
 import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
 import { recordEvent } from "../ledger/record-event";
-import { publish } from "../realtime/live";
 import type { RequestMeta } from "../request-meta";
 import { requireCaseObjects } from "./case-objects";
 import { createGrant } from "./grants";
@@ -23,6 +22,7 @@ import { effectiveAsk, narrowingOf } from "./narrow";
 import { asJson, dbNow } from "./params";
 import { eligibility, isBusinessHours, progress } from "./policy";
 import { caseKeyOf, lockRequest, requirePending } from "./request-row";
+import { tellRequester } from "./notify";
 
 /**
  * The action type as it stands now, held FOR SHARE until commit: an admin's change
@@ -133,13 +133,7 @@ export async function decide(
           payload: { actionKey: row.actionKey, comment, ...basisJson },
           request,
         });
-        await publish(tx, {
-          kind: "request.decided",
-          requestId: row.id,
-          caseId: row.caseId,
-          userIds: [row.requesterId],
-          roles: type.approverRoles,
-        });
+        await tellRequester(tx, "request.decided", row, type.approverRoles);
         return { status: "denied" as const, grantId: null, explanation: "Denied." };
       }
 
@@ -192,13 +186,7 @@ export async function decide(
         request,
       });
       if (!state.met) {
-        await publish(tx, {
-          kind: "request.decided",
-          requestId: row.id,
-          caseId: row.caseId,
-          userIds: [row.requesterId],
-          roles: type.approverRoles,
-        });
+        await tellRequester(tx, "request.decided", row, type.approverRoles);
         return { status: "pending" as const, grantId: null, explanation: state.explanation };
       }
       await tx
@@ -217,13 +205,7 @@ export async function decide(
         request,
         policyVersion: type.version,
       });
-      await publish(tx, {
-        kind: "grant.created",
-        requestId: row.id,
-        caseId: row.caseId,
-        userIds: [row.requesterId],
-        roles: type.approverRoles,
-      });
+      await tellRequester(tx, "grant.created", row, type.approverRoles);
       return { status: "approved" as const, grantId, explanation: state.explanation };
     });
   } finally {

@@ -10,10 +10,10 @@ import type { SessionUser } from "../auth/sessions";
 import { actorOf } from "../cases/access";
 import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
-import { publish } from "../realtime/live";
 import type { RequestMeta } from "../request-meta";
 import { asJson, type Params } from "./params";
 import { caseKeyOf } from "./request-row";
+import { tellGrantee } from "./notify";
 
 /** The grant a met threshold (or break-glass) creates; its clock starts now, by the database. */
 export async function createGrant(
@@ -106,12 +106,6 @@ export async function revokeGrant(
       },
       request,
     });
-    await publish(tx, {
-      kind: "grant.revoked",
-      requestId: grant.requestId,
-      caseId: grant.caseId,
-      userIds: [grant.granteeId],
-      roles: [],
-    });
+    await tellGrantee(tx, "grant.revoked", grant);
   });
 }

@@ -10,9 +10,9 @@ import type { SessionUser } from "../auth/sessions";
 import { actorOf } from "../cases/access";
 import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
-import { publish } from "../realtime/live";
 import type { RequestMeta } from "../request-meta";
 import { caseKeyOf, lockRequest, requirePending } from "./request-row";
+import { tellRequester } from "./notify";
 
 export async function cancelRequest(
   db: Db,
@@ -40,13 +40,7 @@ export async function cancelRequest(
       payload: { actionKey: row.actionKey, reason: input.reason?.trim() ?? "" },
       request,
     });
-    await publish(tx, {
-      kind: "request.cancelled",
-      requestId: row.id,
-      caseId: row.caseId,
-      userIds: [user.id],
-      roles: type.approverRoles,
-    });
+    await tellRequester(tx, "request.cancelled", row, type.approverRoles);
   });
 }
 
@@ -66,13 +60,7 @@ export async function expireDue(db: Db): Promise<number> {
         subjects: [row.id],
         payload: { actionKey: row.actionKey, requesterId: row.requesterId },
       });
-      await publish(tx, {
-        kind: "request.expired",
-        requestId: row.id,
-        caseId: row.caseId,
-        userIds: [row.requesterId],
-        roles: ["approver"],
-      });
+      await tellRequester(tx, "request.expired", row, ["approver"]);
     }
     return expired.length;
   });
