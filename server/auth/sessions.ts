@@ -1,6 +1,6 @@
 import "server-only";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import { userRoles, users, userSessions, type Role } from "@/db/schema";
 import { timingDummyHash, verifyPassword } from "./password";
 
@@ -30,7 +30,11 @@ export type CredentialCheck =
   | { ok: true; user: { id: string; email: string; name: string } }
   | { ok: false; reason: "invalid" | "disabled" };
 
-export async function checkCredentials(db: Tx, email: string, password: string): Promise<CredentialCheck> {
+export async function checkCredentials(
+  db: DbOrTx,
+  email: string,
+  password: string,
+): Promise<CredentialCheck> {
   const [user] = await db
     .select({
       id: users.id,
@@ -52,7 +56,7 @@ export async function checkCredentials(db: Tx, email: string, password: string):
 }
 
 export async function openSession(
-  db: Tx,
+  db: DbOrTx,
   userId: string,
   meta: { ip?: string | null; userAgent?: string | null } = {},
   secondFactor: string | null = null,
@@ -91,7 +95,7 @@ const live = (sessionId: string) =>
  * session's behalf (an open live stream) is no activity of the person's and keeps no session alive.
  */
 export async function loadSessionUser(
-  db: Tx,
+  db: DbOrTx,
   sessionId: string,
   { markSeen = true }: { markSeen?: boolean } = {},
 ): Promise<SessionUser | null> {
@@ -136,7 +140,7 @@ export async function loadSessionUser(
 }
 
 /** A user acting outside a browser session (demo seeding, jobs): the same shape, no session behind it. */
-export async function loadUserForSystem(db: Tx, userId: string): Promise<SessionUser> {
+export async function loadUserForSystem(db: DbOrTx, userId: string): Promise<SessionUser> {
   const rows = await db
     .select({
       id: users.id,
@@ -169,7 +173,7 @@ export async function loadUserForSystem(db: Tx, userId: string): Promise<Session
 
 /** A live session opened by single sign-on that still waits for the TOTP code; else null. */
 export async function loadPendingSession(
-  db: Tx,
+  db: DbOrTx,
   sessionId: string,
 ): Promise<{ userId: string; email: string; name: string } | null> {
   if (!UUID.test(sessionId)) return null;
@@ -183,7 +187,7 @@ export async function loadPendingSession(
 
 /** Revokes a live session; returns whose it was, or null when there was nothing to revoke. */
 export async function revokeSession(
-  db: Tx,
+  db: DbOrTx,
   sessionId: string,
 ): Promise<{ user: { id: string; name: string } } | null> {
   if (!UUID.test(sessionId)) return null;

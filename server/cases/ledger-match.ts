@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import { cases, custodyEvents, entities, evidence, ledgerEntries, notes, timelineEvents } from "@/db/schema";
 import { type CommittedKind, type CommittedText, matchesCommitment } from "../ledger/commitment";
 import type { CaseAccess } from "./access";
@@ -27,7 +27,12 @@ export type LedgerMatch = {
 type Stored = { id: string; salt: Buffer; text: Record<string, string> };
 
 /** The records' current text and salt, each query scoped to the case. */
-async function storedText(tx: Tx, access: CaseAccess, kind: CommittedKind, ids: string[]): Promise<Stored[]> {
+async function storedText(
+  tx: DbOrTx,
+  access: CaseAccess,
+  kind: CommittedKind,
+  ids: string[],
+): Promise<Stored[]> {
   switch (kind) {
     case "case": {
       const rows = await tx
@@ -81,7 +86,7 @@ async function storedText(tx: Tx, access: CaseAccess, kind: CommittedKind, ids: 
  * The latest commitment the case's ledger entries hold for each id. Bodies are parsed here
  * rather than cast in SQL, so one odd body cannot fail the lookup.
  */
-async function latestCommitments(tx: Tx, access: CaseAccess, ids: string[]) {
+async function latestCommitments(tx: DbOrTx, access: CaseAccess, ids: string[]) {
   const found = new Map<string, { seq: number; commitment: string }>();
   const wanted = new Set(ids);
   const rows = await tx
@@ -114,7 +119,7 @@ async function latestCommitments(tx: Tx, access: CaseAccess, ids: string[]) {
 
 /** Whether each record's current text matches its latest commitment in the ledger. */
 export async function ledgerMatches(
-  db: Tx,
+  db: DbOrTx,
   access: CaseAccess,
   input: { kind: CommittedKind; ids: string[] },
 ): Promise<LedgerMatch[]> {

@@ -3,7 +3,7 @@
  * quote or line break, quotes doubled), one row per decision, times in UTC ISO 8601. Texts people
  * typed (justifications, comments, notes) cannot run as spreadsheet formulas (../csv.ts).
  */
-import type { Tx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import type { SessionUser } from "../auth/sessions";
 import { type CsvCell, writeCsv } from "../csv";
 import { type CampaignItem, campaignResults } from "./campaign-items";
@@ -44,7 +44,7 @@ const COLUMNS: [string, (i: CampaignItem) => CsvCell][] = [
 export const CSV_HEADER = COLUMNS.map(([name]) => name);
 
 export async function campaignCsv(
-  db: Tx,
+  db: DbOrTx,
   user: SessionUser,
   campaignId: string,
 ): Promise<{ filename: string; csv: string }> {

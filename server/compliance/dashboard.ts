@@ -3,7 +3,7 @@
  * (every number on the dashboard links to `rowsBehind` with the same period).
  */
 import { sql, type SQL } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import { env } from "../env";
 import { DomainError } from "../errors";
 import { integrationLag, lagAlarm } from "../ledger/lag";
@@ -25,7 +25,7 @@ function checkPeriod(p: Period) {
     throw new DomainError("BAD_REQUEST", "At most about a year at a time", { field: "from" });
 }
 
-export async function dashboard(db: Tx, period: Scope) {
+export async function dashboard(db: DbOrTx, period: Scope) {
   checkPeriod(period);
   const { from, to, team } = period;
   const byTeam = (userCol: SQL) => inTeam(team, userCol);
@@ -174,7 +174,7 @@ export const DRILL_KINDS = [
 export type DrillKind = (typeof DRILL_KINDS)[number];
 
 /** The requests behind a dashboard number: one row per request, with what happened to it. */
-export async function rowsBehind(db: Tx, input: Scope & { kind: DrillKind; userId?: string }) {
+export async function rowsBehind(db: DbOrTx, input: Scope & { kind: DrillKind; userId?: string }) {
   checkPeriod(input);
   const period = (col: SQL) =>
     sql`${col} >= ${input.from.toISOString()}::timestamptz and ${col} < ${input.to.toISOString()}::timestamptz`;

@@ -5,7 +5,7 @@
  * (server/compliance/findings.ts) deduplicate hits by detector and subject.
  */
 import { sql, type SQL } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import type { FindingSeverity } from "@/db/schema";
 import { BUSINESS_HOURS } from "../requests/policy";
 
@@ -39,14 +39,14 @@ export type Detector = {
   title: string;
   description: string;
   defaults: Thresholds;
-  run: (db: Tx, t: Thresholds, ctx: Context) => Promise<Hit[]>;
+  run: (db: DbOrTx, t: Thresholds, ctx: Context) => Promise<Hit[]>;
 };
 
 /** At most this many ids of each kind are kept as a finding's evidence. */
 const KEEP = 50;
 
 type Row = Record<string, unknown>;
-async function rows<T extends Row>(db: Tx, query: SQL): Promise<T[]> {
+async function rows<T extends Row>(db: DbOrTx, query: SQL): Promise<T[]> {
   const result = await db.execute(query);
   return [...result] as T[];
 }

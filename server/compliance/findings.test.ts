@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { users, type Role } from "@/db/schema";
 import { seedDemo } from "../demo/seed";
 import { ensureActionTypes } from "../actions/types";
-import { appendLedger } from "../ledger/append";
+import { recordEvent } from "../ledger/record-event";
 import { testIntegrator } from "../ledger/testing";
 import { callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
@@ -175,26 +175,26 @@ const lateId = await seed({
   createdAt: at(1440 + 180),
   onCase: closedCaseId,
 });
-await appendLedger(t.db, {
+await recordEvent(t.db, {
   type: "request.self_approval_refused",
   actor: { id: tom, name: "tom.becker" },
   subjects: [lateId],
   payload: {},
 });
 for (let i = 0; i < 3; i++)
-  await appendLedger(t.db, {
+  await recordEvent(t.db, {
     type: "action.denied_attempt",
     actor: { id: marcus, name: "Marcus Webb" },
     subjects: [crypto.randomUUID()],
     payload: { reason: "outside the granted scope" },
   });
-await appendLedger(t.db, {
+await recordEvent(t.db, {
   type: "action.denied_attempt",
   actor: { id: ines, name: "Ines Ortega" },
   subjects: [crypto.randomUUID()],
   payload: {},
 });
-await appendLedger(t.db, {
+await recordEvent(t.db, {
   type: "ledger.verified",
   actor: null,
   payload: { ok: false, entries: 10, firstBadSeq: 3, problem: "entry 3 does not match its leaf hash" },

@@ -3,7 +3,7 @@
  * on demand. Executions find theirs with `connectorFor`.
  */
 import { and, asc, eq, type SQL, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db, DbOrTx, Tx } from "@/db/client";
 import { connectors, type ConnectorKind } from "@/db/schema";
 import { freshSecondFactor } from "../auth/second-factor";
 import type { SessionUser } from "../auth/sessions";
@@ -40,7 +40,7 @@ const SUMMARY = {
   lastTestMessage: connectors.lastTestMessage,
 };
 
-export async function listConnectors(db: Tx): Promise<ConnectorSummary[]> {
+export async function listConnectors(db: DbOrTx): Promise<ConnectorSummary[]> {
   const rows = await db.select(SUMMARY).from(connectors).orderBy(asc(connectors.name));
   return rows.map((r) => ({ ...r, display: r.display as Record<string, string> }));
 }
@@ -88,7 +88,7 @@ async function checkServes(tx: Tx, kind: ConnectorKind, serves: string[], id: st
 }
 
 export async function saveConnector(
-  db: Tx,
+  db: Db,
   admin: SessionUser,
   input: ConnectorInput,
   request: RequestMeta | null = null,
@@ -164,7 +164,7 @@ export async function saveConnector(
 
 /** For installation and demo setup (no session): a connector created with a ledger entry, if its name is free. */
 export async function seedConnector(
-  db: Tx,
+  db: Db,
   input: { name: string; kind: ConnectorKind; serves: string[]; config: ConnectorConfig },
   createdBy: string,
 ): Promise<boolean> {
@@ -201,7 +201,7 @@ export async function seedConnector(
 
 export type LoadedConnector = { id: string; name: string; kind: ConnectorKind; config: ConnectorConfig };
 
-async function loadConnector(tx: Tx, where: SQL | undefined): Promise<LoadedConnector | null> {
+async function loadConnector(tx: DbOrTx, where: SQL | undefined): Promise<LoadedConnector | null> {
   const [row] = await tx
     .select({
       id: connectors.id,
@@ -248,7 +248,7 @@ export async function connectorFor(
  * records the outcome, in one of a few fixed phrasings; the details go to the server log.
  */
 export async function testConnector(
-  db: Tx,
+  db: Db,
   admin: SessionUser,
   input: { id: string },
   request: RequestMeta | null = null,

@@ -1,5 +1,5 @@
 /**
- * Wires the demo's systems (db/demo-systems.ts) into Casefile: connectors for the
+ * Wires the demo's systems (system-databases.ts) into Casefile: connectors for the
  * evidence store and the target database, and the "attacker's" database session
  * that the demo's termination request ends.
  */

@@ -1,5 +1,5 @@
 import { and, desc, eq, gte, lt, lte, sql, type SQL } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import { ledgerCheckpoints, ledgerEntries } from "@/db/schema";
 import { DomainError } from "../errors";
 import { verifyCheckpoint, type Verifier } from "./checkpoint";
@@ -21,7 +21,7 @@ export type EntryFilter = {
 
 const hex = (b: Buffer) => b.toString("hex");
 
-export async function listEntries(db: Tx, filter: EntryFilter) {
+export async function listEntries(db: DbOrTx, filter: EntryFilter) {
   const where: (SQL | undefined)[] = [visibleTo(filter.viewer)];
   if (filter.type) where.push(eq(ledgerEntries.type, filter.type));
   if (filter.actorId) where.push(eq(ledgerEntries.actorId, filter.actorId));
@@ -50,7 +50,7 @@ export async function listEntries(db: Tx, filter: EntryFilter) {
   return { entries: page, nextCursor: rows.length > filter.limit ? (page.at(-1)?.seq ?? null) : null };
 }
 
-export async function entryTypes(db: Tx): Promise<string[]> {
+export async function entryTypes(db: DbOrTx): Promise<string[]> {
   const rows = await db
     .selectDistinct({ type: ledgerEntries.type })
     .from(ledgerEntries)
@@ -59,7 +59,7 @@ export async function entryTypes(db: Tx): Promise<string[]> {
 }
 
 /** People who appear as actors, for the explorer's filter. */
-export async function entryActors(db: Tx, viewer: LedgerViewer): Promise<{ id: string; name: string }[]> {
+export async function entryActors(db: DbOrTx, viewer: LedgerViewer): Promise<{ id: string; name: string }[]> {
   const rows = await db.execute<{ id: string; name: string | null }>(sql`
     select distinct on (actor_id) actor_id as id, body::jsonb -> 'actor' ->> 'name' as name
     from ledger_entries where actor_id is not null and ${visibleTo(viewer) ?? sql`true`}
@@ -69,7 +69,7 @@ export async function entryActors(db: Tx, viewer: LedgerViewer): Promise<{ id: s
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-export async function getEntry(db: Tx, seq: number) {
+export async function getEntry(db: DbOrTx, seq: number) {
   const [row] = await db.select().from(ledgerEntries).where(eq(ledgerEntries.seq, seq));
   if (!row) throw new DomainError("NOT_FOUND", `No ledger entry ${seq}`, { field: "seq" });
   return {
@@ -81,7 +81,7 @@ export async function getEntry(db: Tx, seq: number) {
   };
 }
 
-export async function latestCheckpoint(db: Tx) {
+export async function latestCheckpoint(db: DbOrTx) {
   const [row] = await db.select().from(ledgerCheckpoints).orderBy(desc(ledgerCheckpoints.size)).limit(1);
   return row
     ? { size: row.size, root: row.root.toString("base64"), note: row.note, createdAt: row.createdAt }
@@ -89,7 +89,7 @@ export async function latestCheckpoint(db: Tx) {
 }
 
 /** The latest signed checkpoint, or the one of exactly `size` (NOT_FOUND naming `field` when there is none). */
-async function signedCheckpoint(db: Tx, verifier: Verifier, size?: number, field = "size") {
+async function signedCheckpoint(db: DbOrTx, verifier: Verifier, size?: number, field = "size") {
   const [row] = await db
     .select()
     .from(ledgerCheckpoints)
@@ -114,7 +114,7 @@ async function signedCheckpoint(db: Tx, verifier: Verifier, size?: number, field
  * recomputed from the stored body, the proof read from stored nodes, and both
  * checked against the signed root.
  */
-export async function proveInclusion(db: Tx, verifier: Verifier, seq: number) {
+export async function proveInclusion(db: DbOrTx, verifier: Verifier, seq: number) {
   const entry = await getEntry(db, seq);
   const checkpoint = await signedCheckpoint(db, verifier);
   if (seq >= checkpoint.size) {
@@ -138,7 +138,7 @@ export async function proveInclusion(db: Tx, verifier: Verifier, seq: number) {
   };
 }
 
-export async function proveConsistency(db: Tx, verifier: Verifier, size1: number, size2: number) {
+export async function proveConsistency(db: DbOrTx, verifier: Verifier, size1: number, size2: number) {
   if (size1 > size2) throw new DomainError("BAD_REQUEST", "size1 must not exceed size2", { field: "size1" });
   const first = await signedCheckpoint(db, verifier, size1, "size1");
   const second = await signedCheckpoint(db, verifier, size2, "size2");

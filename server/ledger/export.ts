@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { and, asc, eq, gt, gte, lt } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import { ledgerCheckpoints, ledgerEntries, ledgerNodes } from "@/db/schema";
 import { isCanonicalJson } from "./canonical-check";
 import { parseVerifierKey } from "./checkpoint";
@@ -30,7 +30,7 @@ export type ExportHeader = {
 const TILE_WIDTH = 2 ** TILE_HEIGHT;
 
 export async function exportLedger(
-  db: Tx,
+  db: DbOrTx,
   file: string,
   meta: { origin: string; verifierKey: string; outsideNotes: string[] },
 ): Promise<{ entries: number; checkpoints: number }> {
@@ -81,7 +81,7 @@ export async function exportLedger(
  * leaf hashes (not recomputed: they are the database's claim), higher levels from
  * the stored nodes of levels 8, 16, ….
  */
-async function writeTiles(db: Tx, size: number, write: (text: string) => Promise<void>) {
+async function writeTiles(db: DbOrTx, size: number, write: (text: string) => Promise<void>) {
   const line = (level: number, index: number, hashes: Buffer[]) =>
     `tile/${level}/${index}\t${Buffer.concat(hashes).toString("base64")}\n`;
   for (let from = 0; from < size; from += 40 * TILE_WIDTH) {

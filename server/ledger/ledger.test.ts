@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { testDatabase } from "../testing/db";
 import { appendLedger } from "./append";
+import { recordEvent } from "./record-event";
 import { canonicalize, type JsonValue } from "./canonical";
 import { leafHash } from "./merkle";
 import { generateSignerKey, parseSignerKey, signCheckpoint } from "./checkpoint";
@@ -48,7 +49,7 @@ describe("ledger append", () => {
   });
 
   it("writes canonical JSON stamped with the database's clock, matching its receipt", async () => {
-    const receipt = await appendLedger(t.db, {
+    const receipt = await recordEvent(t.db, {
       type: "test.canonical",
       actor: { id: "u-1", name: 'Zoë "Z" Ångström' },
       caseId: "CASE-2026-0001",
@@ -178,7 +179,7 @@ describe("ledger protection in the database", () => {
     await t.owner.sql`update ledger_nodes set hash = sha256(hash)
       where (level, idx) = (select max(level), 0 from ledger_nodes)`;
     await t.owner.sql`alter table ledger_nodes enable always trigger ledger_nodes_append_only`;
-    await appendLedger(t.db, { type: "test.after_tamper", actor: null });
+    await recordEvent(t.db, { type: "test.after_tamper", actor: null });
     const fresh = await testIntegrator(t.ledger.db);
     expect(await errorOf(fresh.integrator.drain())).toMatch(/does not match its checkpoint/);
   });

@@ -6,7 +6,7 @@
  * same snapshot as the tables), so work in flight is no mismatch.
  */
 import { sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db, Tx } from "@/db/client";
 
 export type Mismatch = {
   table: string;
@@ -81,7 +81,7 @@ async function readEntries(tx: Tx): Promise<Entry[]> {
 }
 
 /** Replays the ledger against the tables in one consistent snapshot. */
-export async function reconcileState(db: Tx): Promise<StateReport> {
+export async function reconcileState(db: Db): Promise<StateReport> {
   return db.transaction(
     async (tx) => {
       const entries = await readEntries(tx);

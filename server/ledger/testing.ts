@@ -2,7 +2,7 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Db } from "@/db/client";
-import { appendLedger } from "./append";
+import { recordEvent } from "./record-event";
 import { generateSignerKey, parseSignerKey, parseVerifierKey } from "./checkpoint";
 import { LedgerIntegrator } from "./integrator";
 
@@ -26,7 +26,7 @@ export async function testIntegrator(
 /** Appends `count` entries, integrating and signing a checkpoint after each one. */
 export async function appendSigned(db: Db, integrator: LedgerIntegrator, count: number, type = "test.event") {
   for (let i = 0; i < count; i++) {
-    await appendLedger(db, { type, actor: null, payload: { n: i } });
+    await recordEvent(db, { type, actor: null, payload: { n: i } });
     await integrator.drain();
   }
 }

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { testDatabase } from "../testing/db";
-import { appendLedger } from "./append";
+import { recordEvent } from "./record-event";
 import { canonicalize } from "./canonical";
 import { generateSignerKey, parseSignerKey, signCheckpoint } from "./checkpoint";
 import { exportLedger, verifyExport, type ExportHeader } from "./export";
@@ -26,7 +26,7 @@ const AT = 450;
 beforeAll(async () => {
   let n = 0;
   for (const size of SIZES) {
-    while (n < size) await appendLedger(t.db, { type: "test.event", actor: null, payload: { n: n++ } });
+    while (n < size) await recordEvent(t.db, { type: "test.event", actor: null, payload: { n: n++ } });
     await ledger.integrator.drain();
   }
   await exportLedger(t.db, exported, { origin: TEST_ORIGIN, verifierKey: key, outsideNotes: [] });

@@ -1,5 +1,5 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import { caseMembers, cases, ledgerEntries } from "@/db/schema";
 import type { SessionUser } from "../auth/sessions";
 import { DomainError } from "../errors";
@@ -25,7 +25,7 @@ export function visibleTo(viewer: LedgerViewer): SQL | undefined {
 }
 
 /** NOT_FOUND, worded as for a missing entry, when the viewer may not read entry `seq`. */
-export async function requireVisibleEntry(db: Tx, viewer: LedgerViewer, seq: number): Promise<void> {
+export async function requireVisibleEntry(db: DbOrTx, viewer: LedgerViewer, seq: number): Promise<void> {
   if (viewer.everyCase) return;
   const [row] = await db
     .select({ seq: ledgerEntries.seq })

@@ -13,7 +13,7 @@ import type { Db } from "@/db/client";
 import { buildEvidenceBundle } from "../reports/evidence-bundle";
 import { testDatabase } from "../testing/db";
 import { formatBundle, verifyEvidenceBundle } from "./bundle";
-import { appendLedger } from "./append";
+import { recordEvent } from "./record-event";
 import {
   generateSignerKey,
   parseSignerKey,
@@ -54,7 +54,7 @@ async function witnessedLedger(signer: Signer) {
   });
   const append = async (db: Db, label: string, count: number) => {
     for (let n = 0; n < count; n++)
-      await appendLedger(db, { type: "test.event", actor: null, payload: { label, n } });
+      await recordEvent(db, { type: "test.event", actor: null, payload: { label, n } });
     await integrator.drain();
     await integrator.witnessed();
   };

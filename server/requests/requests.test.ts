@@ -12,7 +12,7 @@ import { enrolSecondFactor } from "../testing/second-factor";
 import { asOwnerUnguarded } from "../testing/unguarded";
 import { giveRoles } from "../testing/roles";
 import { totpCode } from "../testing/totp";
-import { expireDue } from "./requests";
+import { expireDue } from "./lifecycle";
 import { failure } from "../testing/failure";
 
 const t = await testDatabase();
