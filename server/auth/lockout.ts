@@ -10,6 +10,7 @@ import type { Tx } from "@/db/client";
 import { signInFailures } from "@/db/schema";
 import { DomainError } from "../errors";
 import { appendLedger, type LedgerActor } from "../ledger/append";
+import type { LedgerEventType } from "../ledger/events";
 import type { RequestMeta } from "../request-meta";
 
 /**
@@ -155,7 +156,7 @@ export async function refuseLocked(
   db: Tx,
   person: { id: string; name: string },
   lockout: Extract<Lockout, { locked: true }>,
-  refusal: { type: string; what: string; field: string; request: RequestMeta | null },
+  refusal: { type: Extract<LedgerEventType, `${string}_locked`>; what: string; field: string; request: RequestMeta | null },
 ): Promise<never> {
   await appendLedger(db, {
     type: refusal.type,

@@ -11,8 +11,7 @@ import { DEMO_INCIDENT } from "@/db/demo-incident";
 import { seedDemo } from "@/db/seed";
 import { ensureActionTypes } from "../actions/types";
 import { seedDemoHistory } from "../demo/history";
-import { appendLedger } from "../ledger/append";
-import { testIntegrator } from "../ledger/testing";
+import { appendTestEntry, testIntegrator } from "../ledger/testing";
 import { exportSiem } from "../siem/export";
 import { callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
@@ -255,17 +254,17 @@ describe("the ledger explorer keeps case entries need-to-know", () => {
 describe("the SIEM export", () => {
   it("carries ids, types, actors, outcomes and commitments of case entries, never case text", async () => {
     // What older entries and approval records hold stays in the ledger, out of the export.
-    await appendLedger(t.db, {
+    await appendTestEntry(t.db, {
       type: "note.added",
       actor: { id: "6f1c1f43-0000-4000-8000-000000000001", name: "Ines Ortega" },
-      caseId: key,
+      caseKey: key,
       subjects: [noteId],
       payload: { length: 30, excerpt: `${SECRET} written by an older version` },
     });
-    await appendLedger(t.db, {
+    await appendTestEntry(t.db, {
       type: "request.created",
       actor: { id: "6f1c1f43-0000-4000-8000-000000000001", name: "Ines Ortega" },
-      caseId: key,
+      caseKey: key,
       subjects: [],
       payload: {
         actionKey: "logs.query",

@@ -96,7 +96,7 @@ export async function exportEvidence(
   const receipt = await appendLedger(tx, {
     type: "evidence.exported",
     actor: input.actor,
-    caseId: input.caseKey,
+    caseKey: input.caseKey,
     subjects: [item.id, input.grantId],
     payload: {
       name: item.name,

@@ -91,7 +91,7 @@ export async function registerEvidence(
     const receipt = await appendLedger(tx, {
       type: "evidence.registered",
       actor: actorOf(access.user),
-      caseId: access.key,
+      caseKey: access.key,
       subjects: [item.id],
       payload: {
         sha256,
@@ -157,7 +157,7 @@ export async function recordCustody(
     const receipt = await appendLedger(tx, {
       type: "evidence.custody",
       actor: actorOf(access.user),
-      caseId: access.key,
+      caseKey: access.key,
       subjects: [item.id, custody.id],
       payload: {
         action: input.action,

@@ -127,7 +127,7 @@ export async function breakGlass(
       await appendLedger(tx, {
         type: "request.break_glass",
         actor: actorOf(access.user),
-        caseId: access.key,
+        caseKey: access.key,
         subjects: [row.id],
         payload: {
           actionKey: type.key,
@@ -182,7 +182,7 @@ async function recordRefusal(
     await appendLedger(tx, {
       type: "request.break_glass_refused",
       actor: actorOf(access.user),
-      caseId: access.key,
+      caseKey: access.key,
       subjects: [access.user.id],
       payload: { actionKey: refused.actionKey, reason: refused.reason },
       request,
@@ -223,7 +223,7 @@ export async function reviewBreakGlass(
     await appendLedger(tx, {
       type: "break_glass.reviewed",
       actor: actorOf(user),
-      caseId: await caseKeyOf(tx, row.caseId),
+      caseKey: await caseKeyOf(tx, row.caseId),
       subjects: [input.requestId],
       payload: { verdict: input.verdict, note },
       request,

@@ -82,7 +82,7 @@ async function recordState(
   await appendLedger(tx, {
     type: `action.${status === "pending" ? "queued" : status === "running" ? "started" : status}`,
     actor: detail.actor,
-    caseId: s.caseKey,
+    caseKey: s.caseKey,
     subjects: [s.executionId, s.grantId, s.requestId, event.id],
     payload: {
       actionKey: s.actionKey,
@@ -218,7 +218,7 @@ export async function finishExecution(
       const receipt = await appendLedger(tx, {
         type: "evidence.collected",
         actor,
-        caseId: s.caseKey,
+        caseKey: s.caseKey,
         subjects: [evidenceId, executionId],
         payload: {
           sha256,

@@ -221,7 +221,7 @@ export async function executeGrant(
       await appendLedger(tx, {
         type: error.unrunnable ? "action.not_runnable" : "action.denied_attempt",
         actor: actorOf(user),
-        caseId: access.key,
+        caseKey: access.key,
         subjects: [error.grant.id, error.grant.requestId],
         payload: {
           actionKey: error.grant.actionKey,
@@ -294,7 +294,7 @@ export async function revokeGrant(
     await appendLedger(tx, {
       type: "grant.revoked",
       actor: actorOf(user),
-      caseId: await caseKeyOf(tx, grant.caseId),
+      caseKey: await caseKeyOf(tx, grant.caseId),
       subjects: [grant.id, grant.requestId],
       payload: {
         actionKey: grant.actionKey,

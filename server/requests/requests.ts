@@ -135,7 +135,7 @@ export async function createRequest(
     await appendLedger(tx, {
       type: "request.created",
       actor: actorOf(access.user),
-      caseId: access.key,
+      caseKey: access.key,
       subjects: [row.id, ...(triggerEventId ? [triggerEventId] : [])],
       payload: {
         actionKey: type.key,
@@ -208,7 +208,7 @@ export async function cancelRequest(
     await appendLedger(tx, {
       type: "request.cancelled",
       actor: actorOf(user),
-      caseId: await caseKeyOf(tx, row.caseId),
+      caseKey: await caseKeyOf(tx, row.caseId),
       subjects: [row.id],
       payload: { actionKey: row.actionKey, reason: input.reason?.trim() ?? "" },
       request,
@@ -235,7 +235,7 @@ export async function expireDue(db: Tx): Promise<number> {
       await appendLedger(tx, {
         type: "request.expired",
         actor: null,
-        caseId: await caseKeyOf(tx, row.caseId),
+        caseKey: await caseKeyOf(tx, row.caseId),
         subjects: [row.id],
         payload: { actionKey: row.actionKey, requesterId: row.requesterId },
       });
@@ -382,7 +382,7 @@ export async function decide(
         await appendLedger(tx, {
           type: "request.denied",
           actor,
-          caseId: caseKey,
+          caseKey,
           subjects: [row.id],
           payload: { actionKey: row.actionKey, comment, ...basisJson },
           request,
@@ -454,7 +454,7 @@ export async function decide(
       await appendLedger(tx, {
         type: narrowed ? "request.narrowed" : "request.approved",
         actor,
-        caseId: caseKey,
+        caseKey,
         subjects: [row.id],
         payload: {
           actionKey: row.actionKey,
@@ -529,7 +529,7 @@ async function recordSelfApprovalAttempt(
     await appendLedger(tx, {
       type: "request.self_approval_refused",
       actor: actorOf(user),
-      caseId: row ? await caseKeyOf(tx, row.caseId) : null,
+      caseKey: row ? await caseKeyOf(tx, row.caseId) : null,
       subjects: [requestId],
       payload: { actionKey: row?.actionKey ?? null, reason },
       request,
@@ -570,7 +570,7 @@ export async function createGrant(
   await appendLedger(tx, {
     type: "grant.created",
     actor: input.actor,
-    caseId: input.caseKey,
+    caseKey: input.caseKey,
     subjects: [grant.id, input.row.id, input.row.requesterId],
     payload: {
       actionKey: input.row.actionKey,
