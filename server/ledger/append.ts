@@ -76,7 +76,7 @@ export async function appendLedger<T extends LedgerEventType>(
 ): Promise<Receipt> {
   const problem = payloadProblem(entry.type, entry.payload);
   if (problem) throw new LedgerPayloadError(entry.type, problem);
-  return writeEntry(tx, entry as UncheckedEntryInput);
+  return writeEntry(tx, entry);
 }
 
 /** A payload that does not match its event type's schema: a fault of the writer, never of the user. */

@@ -57,12 +57,15 @@ export const COMPLIANCE_EVENTS = events({
       checkpointsChecked: z.number(),
       firstBadSeq: z.number().nullable(),
       problem: z.string().nullable(),
-      state: z.strictObject({
-        ok: z.boolean(),
-        rows: z.number(),
-        mismatches: z.number(),
-        first: z.array(z.string()),
-      }),
+      // Absent from entries written before state reconciliation existed.
+      state: z
+        .strictObject({
+          ok: z.boolean(),
+          rows: z.number(),
+          mismatches: z.number(),
+          first: z.array(z.string()),
+        })
+        .optional(),
     }),
   },
   "demo.history_seeded": {

@@ -55,3 +55,6 @@ export function readPayload<T extends LedgerEventType>(type: T, payload: unknown
   const result = LEDGER_EVENTS[type].payload.safeParse(payload);
   return result.success ? (result.data as ParsedPayload<T>) : null;
 }
+
+/** A type name checked against the union, for places that pass it on as text (SQL parameters). */
+export const eventType = <T extends LedgerEventType>(type: T): T => type;
