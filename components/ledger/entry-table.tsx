@@ -101,8 +101,11 @@ export function EntryTable() {
                 </Link>
               </td>
               <td className="px-3 py-1.5 font-mono text-xs">{entry.at?.replace("T", " ").slice(0, 19)}</td>
-              <td className="px-3 py-1.5" title={entry.type ?? undefined}>
+              <td className="px-3 py-1.5">
                 {entry.label}
+                {entry.type && entry.type !== entry.label ? (
+                  <span className="ml-2 font-mono text-xs text-slate-500">{entry.type}</span>
+                ) : null}
               </td>
               <td className="px-3 py-1.5 font-mono text-xs">{entry.caseKey ?? "—"}</td>
               <td className="px-3 py-1.5">{entry.actorName ?? "—"}</td>
