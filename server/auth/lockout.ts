@@ -156,7 +156,12 @@ export async function refuseLocked(
   db: Tx,
   person: { id: string; name: string },
   lockout: Extract<Lockout, { locked: true }>,
-  refusal: { type: Extract<LedgerEventType, `${string}_locked`>; what: string; field: string; request: RequestMeta | null },
+  refusal: {
+    type: Extract<LedgerEventType, `${string}_locked`>;
+    what: string;
+    field: string;
+    request: RequestMeta | null;
+  },
 ): Promise<never> {
   await appendLedger(db, {
     type: refusal.type,
