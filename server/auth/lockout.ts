@@ -11,6 +11,7 @@ import { signInFailures } from "@/db/schema";
 import { DomainError } from "../errors";
 import { type LedgerActor } from "../ledger/append";
 import { recordEvent } from "../ledger/record-event";
+import type { LedgerEventType } from "../ledger/events";
 import type { RequestMeta } from "../request-meta";
 
 /**
@@ -156,7 +157,12 @@ export async function refuseLocked(
   db: Db,
   person: { id: string; name: string },
   lockout: Extract<Lockout, { locked: true }>,
-  refusal: { type: string; what: string; field: string; request: RequestMeta | null },
+  refusal: {
+    type: Extract<LedgerEventType, `${string}_locked`>;
+    what: string;
+    field: string;
+    request: RequestMeta | null;
+  },
 ): Promise<never> {
   await recordEvent(db, {
     type: refusal.type,

@@ -17,6 +17,7 @@ import { readOutsideCheckpoints } from "../ledger/config";
 import { verifyStoredLedger } from "../ledger/verify-db";
 import { createDb } from "@/db/client";
 import { type Figure, percentile } from "./report";
+import { eventType } from "../ledger/events";
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
 const CLIENTS = Number(process.env.LOAD_CLIENTS ?? 200);
@@ -246,10 +247,10 @@ export async function runLoad(
       with load as (select id from action_requests where starts_with(justification, ${tag})),
       runs as (select x.id from executions x join grants g on g.id = x.grant_id where g.request_id in (select id from load))
       select (select count(*)::int from load) as requests,
-        (select count(*)::int from ledger_entries e where e.type = 'request.created'
+        (select count(*)::int from ledger_entries e where e.type = ${eventType("request.created")}
            and exists (select 1 from load where e.body::jsonb -> 'subjects' ? load.id::text)) as created,
         (select count(*)::int from runs) as executions,
-        (select count(*)::int from ledger_entries e where e.type = 'action.started'
+        (select count(*)::int from ledger_entries e where e.type = ${eventType("action.started")}
            and exists (select 1 from runs where e.body::jsonb -> 'subjects' ? runs.id::text)) as started`;
     const owner = createDb(runtime.ownerUrl, { max: 1 });
     const signer = parseSignerKey((await readFile(path.join(dir, "ledger", "signing-key"), "utf8")).trim());

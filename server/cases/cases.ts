@@ -89,7 +89,7 @@ export async function createCase(
     await appendLedger(tx, {
       type: "case.created",
       actor: actorOf(user),
-      caseId: key,
+      caseKey: key,
       // The members it starts with are named: the database checks each membership has its entry.
       subjects: [created.id, ...members.map((m) => m.userId)],
       payload: {
@@ -229,7 +229,7 @@ export async function updateCase(
     await appendLedger(tx, {
       type: "case.updated",
       actor: actorOf(access.user),
-      caseId: access.key,
+      caseKey: access.key,
       subjects: [access.caseId],
       payload: {
         changes: fields,
@@ -290,7 +290,7 @@ export async function changeStatus(
     await appendLedger(tx, {
       type: "case.status_changed",
       actor: actorOf(access.user),
-      caseId: access.key,
+      caseKey: access.key,
       subjects: [access.caseId],
       payload: {
         from: current.status,
@@ -365,7 +365,7 @@ export async function addMember(
     await appendLedger(tx, {
       type: existing ? "case.member_changed" : "case.member_added",
       actor: actorOf(access.user),
-      caseId: access.key,
+      caseKey: access.key,
       subjects: [access.caseId, input.userId],
       payload: { member: member.name, access: input.access, previous: existing?.access ?? null },
       request,
@@ -401,7 +401,7 @@ export async function removeMember(
     await appendLedger(tx, {
       type: "case.member_removed",
       actor: actorOf(access.user),
-      caseId: access.key,
+      caseKey: access.key,
       subjects: [access.caseId, input.userId],
       payload: { member: member?.name ?? null, access: removed.access },
       request,

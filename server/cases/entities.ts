@@ -94,7 +94,7 @@ export async function updateEntity(
     await appendLedger(tx, {
       type: "entity.updated",
       actor: actorOf(access.user),
-      caseId: access.key,
+      caseKey: access.key,
       subjects: [input.entityId],
       payload: {
         kind: before.kind,
@@ -207,7 +207,7 @@ export async function recordEntityAdded(
     await appendLedger(tx, {
       type: "entity.added",
       actor: actorOf(access.user),
-      caseId: access.key,
+      caseKey: access.key,
       subjects: [entity.id],
       payload: {
         kind: entity.kind,

@@ -141,7 +141,7 @@ export async function recordEvidence(
   const receipt = await appendLedger(tx, {
     type: collected ? "evidence.collected" : "evidence.registered",
     actor,
-    caseId: input.caseKey,
+    caseKey: input.caseKey,
     subjects: collected ? [item.id, collected.executionId] : [item.id],
     payload: {
       sha256: input.sha256,
@@ -206,7 +206,7 @@ export async function recordCustody(
     const receipt = await appendLedger(tx, {
       type: "evidence.custody",
       actor: actorOf(access.user),
-      caseId: access.key,
+      caseKey: access.key,
       subjects: [item.id, custody.id],
       payload: {
         action: input.action,

@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { cases, custodyEvents, entities, evidence, ledgerEntries, notes, timelineEvents } from "@/db/schema";
 import { type CommittedKind, type CommittedText, matchesCommitment } from "../ledger/commitment";
+import { readEntry } from "../ledger/entry";
 import type { CaseAccess } from "./access";
 
 export const MATCHABLE_KINDS = [
@@ -94,18 +95,13 @@ async function latestCommitments(tx: DbOrTx, access: CaseAccess, ids: string[]) 
     .from(ledgerEntries)
     .where(
       and(
-        eq(ledgerEntries.caseId, access.key),
+        eq(ledgerEntries.caseKey, access.key),
         sql`${ledgerEntries.body} like any(${sql.param(ids.map((id) => `%"${id}":"%`))}::text[])`,
       ),
     )
     .orderBy(sql`${ledgerEntries.seq} desc`);
   for (const row of rows) {
-    let committed: unknown;
-    try {
-      committed = (JSON.parse(row.body) as { payload?: { commitments?: unknown } }).payload?.commitments;
-    } catch {
-      continue;
-    }
+    const committed = readEntry(row.body)?.payload.commitments;
     if (typeof committed !== "object" || committed === null) continue;
     for (const [id, value] of Object.entries(committed)) {
       if (typeof value === "string" && wanted.has(id) && !found.has(id)) {

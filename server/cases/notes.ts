@@ -33,7 +33,7 @@ export async function addNote(
     await appendLedger(tx, {
       type: "note.added",
       actor: actorOf(access.user),
-      caseId: access.key,
+      caseKey: access.key,
       subjects: [note.id],
       // The text stays in the case; the ledger holds its salted commitment only.
       payload: { commitments: { [note.id]: commitment("note", salt, { body: input.body }) } },

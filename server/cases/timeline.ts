@@ -110,7 +110,7 @@ export async function addEvent(
     await appendLedger(tx, {
       type: "timeline.event_added",
       actor: actorOf(access.user),
-      caseId: access.key,
+      caseKey: access.key,
       subjects: [event.id, ...links.map((l) => l.entityId)],
       payload: {
         occurredAt: input.occurredAt.toISOString(),
@@ -158,7 +158,7 @@ export async function setStarred(
     await appendLedger(tx, {
       type: input.starred ? "timeline.event_starred" : "timeline.event_unstarred",
       actor: actorOf(access.user),
-      caseId: access.key,
+      caseKey: access.key,
       subjects: [input.eventId],
       payload: {},
       request,
@@ -370,7 +370,7 @@ export async function importEvents(
     await appendLedger(tx, {
       type: "timeline.imported",
       actor: actorOf(access.user),
-      caseId: access.key,
+      caseKey: access.key,
       subjects: eventIds,
       payload: {
         format: input.format,

@@ -5,7 +5,7 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { createDb } from "@/db/client";
-import { appendLedger } from "../ledger/append";
+import { appendTestEntry } from "../ledger/testing";
 import { Leadership } from "../ledger/leader";
 import { liveHub, publish, type LiveEvent } from "../realtime/live";
 import { testDatabase } from "../testing/db";
@@ -108,7 +108,7 @@ describe("connection pooling", () => {
       await expect
         .poll(() => worker.output().stdout, { timeout: 60_000, interval: 200 })
         .toContain("Casefile worker (pid");
-      await t.db.transaction((tx) => appendLedger(tx, { type: "test.event", actor: null }));
+      await appendTestEntry(t.db, { type: "test.event", actor: null });
       const count = async (table: "ledger_inbox" | "ledger_entries") =>
         (
           await t.owner.db.execute<{ n: number }>(

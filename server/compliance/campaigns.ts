@@ -212,7 +212,7 @@ export async function attest(
     await appendLedger(tx, {
       type: existing ? "review_campaign.attestation_changed" : "review_campaign.attested",
       actor: actorOf(user),
-      caseId: decision.caseKey,
+      caseKey: decision.caseKey,
       subjects: [campaign.id, input.approvalId, decision.requestId],
       payload: {
         verdict: input.verdict,

@@ -8,6 +8,7 @@ import { env } from "../env";
 import { DomainError } from "../errors";
 import { integrationLag, lagAlarm } from "../ledger/lag";
 import { rows } from "./detectors";
+import { eventType } from "../ledger/events";
 
 export type Period = { from: Date; to: Date };
 /** Optionally, only requests made by people of one team, and what followed from them. */
@@ -114,7 +115,7 @@ export async function dashboard(db: DbOrTx, period: Scope) {
             (v.body::jsonb -> 'payload' ->> 'entries')::int as verified_entries,
             (v.body::jsonb -> 'payload' -> 'state' ->> 'ok')::boolean as state_ok,
             (v.body::jsonb -> 'payload' -> 'state' ->> 'mismatches')::int as state_mismatches
-          from (select 1) one left join lateral (select at, body from ledger_entries where type = 'ledger.verified' order by seq desc limit 1) v on true`,
+          from (select 1) one left join lateral (select at, body from ledger_entries where type = ${eventType("ledger.verified")} order by seq desc limit 1) v on true`,
     ),
   ]);
   const integration = await integrationLag(db);

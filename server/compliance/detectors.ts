@@ -8,6 +8,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import type { FindingSeverity } from "@/db/schema";
 import { BUSINESS_HOURS } from "../requests/policy";
+import { eventType } from "../ledger/events";
 
 export type Evidence = {
   requests?: string[];
@@ -67,7 +68,7 @@ const selfApproval: Detector = {
               array_agg(e.seq order by e.seq desc) as seqs,
               array_agg(distinct e.body::jsonb -> 'subjects' ->> 0) as requests
             from ledger_entries e join users u on u.id::text = e.actor_id
-            where e.type = 'request.self_approval_refused' and e.at::timestamptz >= ${since}
+            where e.type = ${eventType("request.self_approval_refused")} and e.at::timestamptz >= ${since}
             group by e.actor_id having count(*) >= ${t.minAttempts}::float8`,
       )
     ).map((r) => ({

@@ -179,25 +179,32 @@ await recordEvent(t.db, {
   type: "request.self_approval_refused",
   actor: { id: tom, name: "tom.becker" },
   subjects: [lateId],
-  payload: {},
+  payload: { actionKey: null, reason: "own request" },
 });
 for (let i = 0; i < 3; i++)
   await recordEvent(t.db, {
     type: "action.denied_attempt",
     actor: { id: marcus, name: "Marcus Webb" },
     subjects: [crypto.randomUUID()],
-    payload: { reason: "outside the granted scope" },
+    payload: { actionKey: "logs.query", reason: "outside the granted scope", params: null },
   });
 await recordEvent(t.db, {
   type: "action.denied_attempt",
   actor: { id: ines, name: "Ines Ortega" },
   subjects: [crypto.randomUUID()],
-  payload: {},
+  payload: { actionKey: "logs.query", reason: "expired", params: null },
 });
 await recordEvent(t.db, {
   type: "ledger.verified",
   actor: null,
-  payload: { ok: false, entries: 10, firstBadSeq: 3, problem: "entry 3 does not match its leaf hash" },
+  payload: {
+    ok: false,
+    entries: 10,
+    checkpointsChecked: 1,
+    firstBadSeq: 3,
+    problem: "entry 3 does not match its leaf hash",
+    state: { ok: true, rows: 0, mismatches: 0, first: [] },
+  },
 });
 await integrator.drain();
 

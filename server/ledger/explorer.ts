@@ -3,6 +3,8 @@ import type { DbOrTx } from "@/db/client";
 import { ledgerCheckpoints, ledgerEntries } from "@/db/schema";
 import { DomainError } from "../errors";
 import { verifyCheckpoint, type Verifier } from "./checkpoint";
+import { readEntry } from "./entry";
+import { eventLabel } from "./events";
 import { consistencyProof, inclusionProof, leafHash, verifyConsistency, verifyInclusion } from "./merkle";
 import { withStoredNodes } from "./store";
 import { type LedgerViewer, visibleTo } from "./visibility";
@@ -10,7 +12,7 @@ import { type LedgerViewer, visibleTo } from "./visibility";
 export type EntryFilter = {
   type?: string;
   actorId?: string;
-  caseId?: string;
+  caseKey?: string;
   from?: Date;
   to?: Date;
   /** Page cursor: entries with a smaller sequence number. */
@@ -25,7 +27,7 @@ export async function listEntries(db: DbOrTx, filter: EntryFilter) {
   const where: (SQL | undefined)[] = [visibleTo(filter.viewer)];
   if (filter.type) where.push(eq(ledgerEntries.type, filter.type));
   if (filter.actorId) where.push(eq(ledgerEntries.actorId, filter.actorId));
-  if (filter.caseId) where.push(eq(ledgerEntries.caseId, filter.caseId));
+  if (filter.caseKey) where.push(eq(ledgerEntries.caseKey, filter.caseKey));
   // `at` is ISO-8601 UTC with fixed width, so text order is time order.
   if (filter.from) where.push(gte(ledgerEntries.at, filter.from.toISOString()));
   if (filter.to) where.push(lte(ledgerEntries.at, filter.to.toISOString()));
@@ -35,7 +37,7 @@ export async function listEntries(db: DbOrTx, filter: EntryFilter) {
       seq: ledgerEntries.seq,
       type: ledgerEntries.type,
       at: ledgerEntries.at,
-      caseId: ledgerEntries.caseId,
+      caseKey: ledgerEntries.caseKey,
       // An entry the integrator could not read has no type: its body is shown, never cast.
       actorName: sql<
         string | null
@@ -46,16 +48,19 @@ export async function listEntries(db: DbOrTx, filter: EntryFilter) {
     .where(and(...where))
     .orderBy(desc(ledgerEntries.seq))
     .limit(filter.limit + 1);
-  const page = rows.slice(0, filter.limit).map((r) => ({ ...r, leafHash: hex(r.leafHash) }));
+  const page = rows
+    .slice(0, filter.limit)
+    .map((r) => ({ ...r, label: eventLabel(r.type), leafHash: hex(r.leafHash) }));
   return { entries: page, nextCursor: rows.length > filter.limit ? (page.at(-1)?.seq ?? null) : null };
 }
 
-export async function entryTypes(db: DbOrTx): Promise<string[]> {
+/** The types present in the log, with the explorer's name for each (older or unknown types as written). */
+export async function entryTypes(db: DbOrTx): Promise<{ type: string; label: string }[]> {
   const rows = await db
     .selectDistinct({ type: ledgerEntries.type })
     .from(ledgerEntries)
     .orderBy(ledgerEntries.type);
-  return rows.flatMap((r) => (r.type ? [r.type] : []));
+  return rows.flatMap((r) => (r.type ? [{ type: r.type, label: eventLabel(r.type) }] : []));
 }
 
 /** People who appear as actors, for the explorer's filter. */
@@ -72,9 +77,15 @@ export async function entryActors(db: DbOrTx, viewer: LedgerViewer): Promise<{ i
 export async function getEntry(db: DbOrTx, seq: number) {
   const [row] = await db.select().from(ledgerEntries).where(eq(ledgerEntries.seq, seq));
   if (!row) throw new DomainError("NOT_FOUND", `No ledger entry ${seq}`, { field: "seq" });
+  // Read as the body says, whatever its version: the column is only the integrator's index.
+  const entry = readEntry(row.body);
   return {
     seq: row.seq,
     entryId: row.entryId,
+    version: entry?.v ?? null,
+    type: entry?.type ?? null,
+    label: eventLabel(entry?.type ?? null),
+    caseKey: entry?.caseKey ?? null,
     body: row.body,
     leafHash: hex(row.leafHash),
     integratedAt: row.integratedAt,

@@ -19,7 +19,7 @@ export const viewerOf = (user: SessionUser): LedgerViewer => ({
 /** The where-condition "this viewer may read the entry" (undefined: every entry). */
 export function visibleTo(viewer: LedgerViewer): SQL | undefined {
   if (viewer.everyCase) return undefined;
-  return sql`(${ledgerEntries.caseId} is null or ${ledgerEntries.caseId} in (
+  return sql`(${ledgerEntries.caseKey} is null or ${ledgerEntries.caseKey} in (
     select ${cases.key} from ${cases} join ${caseMembers} on ${caseMembers.caseId} = ${cases.id}
     where ${caseMembers.userId} = ${viewer.userId}))`;
 }

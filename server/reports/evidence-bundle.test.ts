@@ -75,7 +75,7 @@ describe("the signed evidence bundle", () => {
     const [inCase] = await t.db
       .select({ n: count() })
       .from(ledgerEntries)
-      .where(eq(ledgerEntries.caseId, caseKey));
+      .where(eq(ledgerEntries.caseKey, caseKey));
     expect(bundle).toMatchObject({
       format: "casefile-evidence-bundle",
       scope: { kind: "case", caseId, caseKey },

@@ -109,7 +109,7 @@ export async function generateReport(
   const receipt = await recordEvent(db, {
     type: "report.generated",
     actor: actorOf(user),
-    caseId: scope.kind === "case" ? scope.caseKey : null,
+    caseKey: scope.kind === "case" ? scope.caseKey : null,
     subjects: scope.kind === "case" ? [scope.caseId] : [],
     payload: {
       kind: name,

@@ -232,10 +232,10 @@ describe("PDF summary", () => {
       .select({ body: ledgerEntries.body })
       .from(ledgerEntries)
       .where(eq(ledgerEntries.entryId, file.ledgerEntryId));
-    const body = JSON.parse(entry?.body ?? "{}") as { type: string; caseId: string; payload: object };
+    const body = JSON.parse(entry?.body ?? "{}") as { type: string; caseKey: string; payload: object };
     expect(body).toMatchObject({
       type: "report.generated",
-      caseId: caseA.key,
+      caseKey: caseA.key,
       payload: {
         kind: "summary.pdf",
         sha256: file.sha256,

@@ -52,7 +52,7 @@ export async function createRequest(
     await appendLedger(tx, {
       type: "request.created",
       actor: actorOf(access.user),
-      caseId: access.key,
+      caseKey: access.key,
       subjects: [row.id, ...(triggerEventId ? [triggerEventId] : [])],
       payload: {
         actionKey: type.key,

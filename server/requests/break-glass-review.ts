@@ -69,7 +69,7 @@ export async function reviewBreakGlass(
     await appendLedger(tx, {
       type: "break_glass.reviewed",
       actor: actorOf(user),
-      caseId: await caseKeyOf(tx, row.caseId),
+      caseKey: await caseKeyOf(tx, row.caseId),
       subjects: [input.requestId],
       payload: { verdict: input.verdict, note },
       request,

@@ -126,7 +126,7 @@ export async function breakGlass(
       await appendLedger(tx, {
         type: "request.break_glass",
         actor: actorOf(access.user),
-        caseId: access.key,
+        caseKey: access.key,
         subjects: [row.id],
         payload: {
           actionKey: type.key,
@@ -180,7 +180,7 @@ async function recordRefusal(
   await recordEvent(db, {
     type: "request.break_glass_refused",
     actor: actorOf(access.user),
-    caseId: access.key,
+    caseKey: access.key,
     subjects: [access.user.id],
     payload: { actionKey: refused.actionKey, reason: refused.reason },
     request,

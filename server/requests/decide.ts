@@ -129,7 +129,7 @@ export async function decide(
         await appendLedger(tx, {
           type: "request.denied",
           actor,
-          caseId: caseKey,
+          caseKey,
           subjects: [row.id],
           payload: { actionKey: row.actionKey, comment, ...basisJson },
           request,
@@ -166,7 +166,7 @@ export async function decide(
       await appendLedger(tx, {
         type: narrowed ? "request.narrowed" : "request.approved",
         actor,
-        caseId: caseKey,
+        caseKey,
         subjects: [row.id],
         payload: {
           actionKey: row.actionKey,
@@ -228,7 +228,7 @@ async function recordSelfApprovalAttempt(
   await recordEvent(db, {
     type: "request.self_approval_refused",
     actor: actorOf(user),
-    caseId: row ? await caseKeyOf(db, row.caseId) : null,
+    caseKey: row ? await caseKeyOf(db, row.caseId) : null,
     subjects: [requestId],
     payload: { actionKey: row?.actionKey ?? null, reason },
     request,

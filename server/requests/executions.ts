@@ -67,7 +67,7 @@ async function recordState(
   await appendLedger(tx, {
     type: `action.${status === "pending" ? "queued" : status === "running" ? "started" : status}`,
     actor: detail.actor,
-    caseId: s.caseKey,
+    caseKey: s.caseKey,
     subjects: [s.executionId, s.grantId, s.requestId, event.id],
     payload: {
       actionKey: s.actionKey,

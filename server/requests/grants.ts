@@ -48,7 +48,7 @@ export async function createGrant(
   await appendLedger(tx, {
     type: "grant.created",
     actor: input.actor,
-    caseId: input.caseKey,
+    caseKey: input.caseKey,
     subjects: [grant.id, input.row.id, input.row.requesterId],
     payload: {
       actionKey: input.row.actionKey,
@@ -96,7 +96,7 @@ export async function revokeGrant(
     await appendLedger(tx, {
       type: "grant.revoked",
       actor: actorOf(user),
-      caseId: await caseKeyOf(tx, grant.caseId),
+      caseKey: await caseKeyOf(tx, grant.caseId),
       subjects: [grant.id, grant.requestId],
       payload: {
         actionKey: grant.actionKey,

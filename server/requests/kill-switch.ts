@@ -51,7 +51,7 @@ export async function applyKillSwitch(
     await appendLedger(tx, {
       type: "request.refused_by_policy",
       actor,
-      caseId: keys.get(r.caseId) ?? null,
+      caseKey: keys.get(r.caseId) ?? null,
       subjects: [r.id, r.requesterId],
       payload: { actionKey: type.key, policyVersion: type.version, reason },
       request,
@@ -62,7 +62,7 @@ export async function applyKillSwitch(
     await appendLedger(tx, {
       type: "grant.revoked",
       actor,
-      caseId: keys.get(g.caseId) ?? null,
+      caseKey: keys.get(g.caseId) ?? null,
       subjects: [g.id, g.requestId],
       payload: { actionKey: type.key, by: "policy", reason, usesSpent: g.uses, policyVersion: type.version },
       request,

@@ -35,7 +35,7 @@ export async function cancelRequest(
     await appendLedger(tx, {
       type: "request.cancelled",
       actor: actorOf(user),
-      caseId: await caseKeyOf(tx, row.caseId),
+      caseKey: await caseKeyOf(tx, row.caseId),
       subjects: [row.id],
       payload: { actionKey: row.actionKey, reason: input.reason?.trim() ?? "" },
       request,
@@ -56,7 +56,7 @@ export async function expireDue(db: Db): Promise<number> {
       await appendLedger(tx, {
         type: "request.expired",
         actor: null,
-        caseId: await caseKeyOf(tx, row.caseId),
+        caseKey: await caseKeyOf(tx, row.caseId),
         subjects: [row.id],
         payload: { actionKey: row.actionKey, requesterId: row.requesterId },
       });

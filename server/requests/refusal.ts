@@ -50,7 +50,7 @@ export async function recordRefusal(
   await recordEvent(db, {
     type: error.unrunnable ? "action.not_runnable" : "action.denied_attempt",
     actor: actorOf(access.user),
-    caseId: access.key,
+    caseKey: access.key,
     subjects: [error.grant.id, error.grant.requestId],
     payload: {
       actionKey: error.grant.actionKey,

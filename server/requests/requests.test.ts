@@ -84,7 +84,7 @@ async function ledger(type: string, subject?: string) {
     select body from ledger_inbox where body::jsonb ->> 'type' = ${type}
       and (${subject ?? null}::text is null or body::jsonb -> 'subjects' ? ${subject ?? ""})
     order by id`;
-  return rows.map((r) => JSON.parse(r.body) as { payload: Record<string, unknown>; caseId: string | null });
+  return rows.map((r) => JSON.parse(r.body) as { payload: Record<string, unknown>; caseKey: string | null });
 }
 
 async function logsRequest(caller = ines, params: Record<string, unknown> = logsParams) {
@@ -213,7 +213,7 @@ describe("asking", () => {
   it("writes request.created with the exact parameters and tells the approvers", async () => {
     const { id } = await logsRequest();
     const [entry] = await ledger("request.created", id);
-    expect(entry?.caseId).toBe(caseKey);
+    expect(entry?.caseKey).toBe(caseKey);
     expect(entry?.payload).toMatchObject({
       actionKey: "logs.query",
       params: logsParams,

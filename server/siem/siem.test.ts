@@ -20,15 +20,24 @@ const meta = { requestId: "req-1", ip: "198.51.100.7", userAgent: "Mozilla/5.0 t
 await recordEvent(t.db, {
   type: "auth.sign_in",
   actor: carla,
-  payload: { method: "password" },
+  payload: { method: "password", sessionId: "5e550000-0000-4000-8000-000000000001" },
   request: meta,
 });
 await recordEvent(t.db, {
   type: "request.break_glass",
   actor: carla,
-  caseId: "CASE-2026-0007",
+  caseKey: "CASE-2026-0007",
   subjects: ["9d1e0000-0000-4000-8000-000000000002"],
-  payload: { reason: "no approver" },
+  payload: {
+    actionKey: "host.isolate",
+    riskTier: "high",
+    params: { host: "ws-0042" },
+    reason: "no approver",
+    minutes: 15,
+    description: "Isolate ws-0042",
+    secondFactor: { at: "2026-11-01T09:12:33.000Z", method: "totp" },
+    policyVersion: 1,
+  },
   request: meta,
 });
 await recordEvent(t.db, { type: "auth.sign_in_failed", actor: null, payload: { reason: "bad password" } });
