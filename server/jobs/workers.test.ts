@@ -4,7 +4,6 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { seedDemo } from "../demo/seed";
-import { appendLedger } from "../ledger/append";
 import { callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
 import { startWorkers } from "./workers";

@@ -1,7 +1,7 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { Db, DbOrTx, Tx } from "@/db/client";
+import type { Db, DbOrTx } from "@/db/client";
 import { writeEntry, type Receipt, type UncheckedEntryInput } from "./append";
 import { generateSignerKey, parseSignerKey, parseVerifierKey } from "./checkpoint";
 import { LedgerIntegrator } from "./integrator";
@@ -36,6 +36,6 @@ export async function appendSigned(db: Db, integrator: LedgerIntegrator, count: 
  * proofs, tampering), where the event catalogue is beside the point. Written as `appendLedger` writes.
  */
 export function appendTestEntry(db: DbOrTx, entry: UncheckedEntryInput): Promise<Receipt> {
-  if ("rollback" in db) return writeEntry(db as Tx, entry);
-  return (db as Db).transaction((tx) => writeEntry(tx, entry));
+  if ("rollback" in db) return writeEntry(db, entry);
+  return (db).transaction((tx) => writeEntry(tx, entry));
 }
