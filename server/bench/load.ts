@@ -24,7 +24,7 @@ const PASSWORD = "casefile-demo";
 
 type Session = { cookie: string };
 
-async function signIn(base: string, email: string): Promise<Session> {
+export async function signIn(base: string, email: string): Promise<Session> {
   const csrf = await fetch(`${base}/api/auth/csrf`);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
   const jar = (csrf.headers.getSetCookie?.() ?? []).map((c) => c.split(";")[0]).join("; ");
@@ -40,7 +40,7 @@ async function signIn(base: string, email: string): Promise<Session> {
   return { cookie: [jar, ...cookies].join("; ") };
 }
 
-function trpc(base: string, s: Session) {
+export function trpc(base: string, s: Session) {
   const headers = { cookie: s.cookie, origin: base, "content-type": "application/json" };
   return {
     query: async (proc: string, input: unknown) => {
