@@ -67,6 +67,20 @@ describe("tRPC served by the web server", () => {
     expect(response.headers.get("referrer-policy")).toBe("same-origin");
   });
 
+  it("opens the live stream as a server-sent event stream that is never cached", async () => {
+    const cookie = await cookieFor(await sessionFor(t.db, INVESTIGATOR));
+    const aborted = new AbortController();
+    const response = await fetch(`${base}/api/trpc/requests.live`, {
+      headers: { cookie },
+      signal: aborted.signal,
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/event-stream");
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(response.headers.get("x-frame-options")).toBe("DENY");
+    aborted.abort();
+  });
+
   it("treats a cookie it did not issue, an expired one or none as signed out", async () => {
     const sessionId = await sessionFor(t.db, INVESTIGATOR);
     const token = (await cookieFor(sessionId)).split("=")[1] ?? "";

@@ -32,8 +32,12 @@ function appOrigins(req: IncomingMessage): string[] {
 
 function setCommonHeaders(res: ServerResponse): void {
   for (const { key, value } of SECURITY_HEADERS) res.setHeader(key, value);
-  // Answers of the API carry case and personal data: no browser, proxy or CDN may keep a copy.
+  // Answers of the API carry case and personal data: no browser, proxy or CDN may keep a copy,
+  // whatever the handler would say (live streams come with "no-cache").
   res.setHeader("Cache-Control", "no-store");
+  const setHeader = res.setHeader.bind(res);
+  res.setHeader = ((name: string, value: number | string | readonly string[]) =>
+    setHeader(name, name.toLowerCase() === "cache-control" ? "no-store" : value));
 }
 
 /** One tRPC call (GET queries and subscriptions, POST mutations); `req.url` starts with TRPC_PREFIX. */
