@@ -75,7 +75,7 @@ async function replay(statements: Statement[]): Promise<unknown> {
 }
 
 const server = createServer((req, res) => {
-  const plan = plans.get((req.url ?? "").slice(1));
+  const plan = plans.get(decodeURIComponent((req.url ?? "").slice(1)));
   if (!plan) {
     res.writeHead(404).end();
     return;

@@ -65,7 +65,10 @@ export function trpc(base: string, s: Session) {
   };
 }
 
-/** The production build (`npm run build` first) on a free port with a fresh demo database under `dir`. */
+/**
+ * The production build (`npm run build` first) on a free port with a fresh demo database under `dir`
+ * (--reset-data: as root the cluster lives outside `dir`, under the system folder).
+ */
 export async function startProductionServer(
   dir: string,
 ): Promise<{ base: string; dir: string; stop: () => Promise<void> }> {
@@ -74,7 +77,7 @@ export async function startProductionServer(
   await rm(dir, { recursive: true, force: true });
   const port = await freePort();
   const base = `http://localhost:${port}`;
-  const server = spawn(process.execPath, ["--import", "tsx", "server/cli/serve.ts"], {
+  const server = spawn(process.execPath, ["--import", "tsx", "server/cli/serve.ts", "--reset-data"], {
     env: {
       ...process.env,
       PORT: String(port),

@@ -129,7 +129,7 @@ export async function webTierBench({
       const options = { concurrency: CONCURRENCY, seconds: SECONDS, warmSeconds: 2 };
       const low = await hammer(`${started.base}/${encodeURIComponent(t.name)}`, options);
       const app = await hammer(t.app, { ...options, headers: { cookie: t.cookie } });
-      const ratio = app.rps / Math.max(low.rps, 1);
+      const ratio = low.rps > 0 ? app.rps / low.rps : 0;
       log(`  ${t.name}: floor ${describe(low)}; Casefile ${describe(app)}; ratio ${ratio.toFixed(2)}`);
       if (app.firstError || low.firstError)
         log(
@@ -146,7 +146,8 @@ export async function webTierBench({
         {
           section: "web-tier",
           name: `${t.name}: ratio to the floor`,
-          value: app.errors ? 0 : Math.round(ratio * 1000) / 1000,
+          // A side that failed measured nothing: no ratio.
+          value: app.errors || low.errors ? 0 : Math.round(ratio * 1000) / 1000,
           unit: "×",
           target: { op: ">=", value: t.ratio },
         },
