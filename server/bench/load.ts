@@ -100,7 +100,7 @@ export async function startProductionServer(
     await new Promise((r) => setTimeout(r, 2000));
   };
   for (let i = 0; ; i++) {
-    if (i > 240) {
+    if (i > 600) {
       await stop();
       throw new Error(`the server did not start:\n${output.slice(-2000)}`);
     }
