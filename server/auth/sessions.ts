@@ -80,7 +80,7 @@ export async function openSession(
 }
 
 /** Where a session is alive: not revoked, expired or idle too long (database clock), its user enabled. */
-const live = (sessionId: string) =>
+const live = (sessionId: string | ReturnType<typeof sql.placeholder>) =>
   and(
     eq(userSessions.id, sessionId),
     isNull(userSessions.revokedAt),
@@ -89,18 +89,8 @@ const live = (sessionId: string) =>
     isNull(users.disabledAt),
   );
 
-/**
- * Null unless the session is live (see `live`) and not waiting for its second factor. Marks the
- * session as seen (at most once a minute), unless `markSeen` is false: a check made on the
- * session's behalf (an open live stream) is no activity of the person's and keeps no session alive.
- */
-export async function loadSessionUser(
-  db: DbOrTx,
-  sessionId: string,
-  { markSeen = true }: { markSeen?: boolean } = {},
-): Promise<SessionUser | null> {
-  if (!UUID.test(sessionId)) return null;
-  const rows = await db
+function buildSessionUserQuery(db: DbOrTx) {
+  return db
     .select({
       id: users.id,
       email: users.email,
@@ -115,7 +105,34 @@ export async function loadSessionUser(
     .from(userSessions)
     .innerJoin(users, eq(users.id, userSessions.userId))
     .leftJoin(userRoles, eq(userRoles.userId, users.id))
-    .where(and(live(sessionId), eq(userSessions.secondFactorPending, false)));
+    .where(and(live(sql.placeholder("sessionId")), eq(userSessions.secondFactorPending, false)))
+    .prepare("session_user");
+}
+
+// Every request runs this read: its SQL is built once per database handle, not per request.
+const sessionUserQueries = new WeakMap<DbOrTx, ReturnType<typeof buildSessionUserQuery>>();
+
+function sessionUserQuery(db: DbOrTx) {
+  let query = sessionUserQueries.get(db);
+  if (!query) {
+    query = buildSessionUserQuery(db);
+    sessionUserQueries.set(db, query);
+  }
+  return query;
+}
+
+/**
+ * Null unless the session is live (see `live`) and not waiting for its second factor. Marks the
+ * session as seen (at most once a minute), unless `markSeen` is false: a check made on the
+ * session's behalf (an open live stream) is no activity of the person's and keeps no session alive.
+ */
+export async function loadSessionUser(
+  db: DbOrTx,
+  sessionId: string,
+  { markSeen = true }: { markSeen?: boolean } = {},
+): Promise<SessionUser | null> {
+  if (!UUID.test(sessionId)) return null;
+  const rows = await sessionUserQuery(db).execute({ sessionId });
   const [first] = rows;
   if (!first) return null;
   // Only a session not marked for a minute is written to: most requests just read.

@@ -25,7 +25,7 @@ const PASSWORD = "casefile-demo";
 
 type Session = { cookie: string };
 
-async function signIn(base: string, email: string): Promise<Session> {
+export async function signIn(base: string, email: string): Promise<Session> {
   const csrf = await fetch(`${base}/api/auth/csrf`);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
   const jar = (csrf.headers.getSetCookie?.() ?? []).map((c) => c.split(";")[0]).join("; ");
@@ -41,7 +41,7 @@ async function signIn(base: string, email: string): Promise<Session> {
   return { cookie: [jar, ...cookies].join("; ") };
 }
 
-function trpc(base: string, s: Session) {
+export function trpc(base: string, s: Session) {
   const headers = { cookie: s.cookie, origin: base, "content-type": "application/json" };
   return {
     query: async (proc: string, input: unknown) => {
@@ -66,7 +66,10 @@ function trpc(base: string, s: Session) {
   };
 }
 
-/** The production build (`npm run build` first) on a free port with a fresh demo database under `dir`. */
+/**
+ * The production build (`npm run build` first) on a free port with a fresh demo database under `dir`
+ * (--reset-data: as root the cluster lives outside `dir`, under the system folder).
+ */
 export async function startProductionServer(
   dir: string,
 ): Promise<{ base: string; dir: string; stop: () => Promise<void> }> {
@@ -75,7 +78,7 @@ export async function startProductionServer(
   await rm(dir, { recursive: true, force: true });
   const port = await freePort();
   const base = `http://localhost:${port}`;
-  const server = spawn(process.execPath, ["--import", "tsx", "server/cli/serve.ts"], {
+  const server = spawn(process.execPath, ["--import", "tsx", "server/cli/serve.ts", "--reset-data"], {
     env: {
       ...process.env,
       PORT: String(port),
@@ -98,7 +101,7 @@ export async function startProductionServer(
     await new Promise((r) => setTimeout(r, 2000));
   };
   for (let i = 0; ; i++) {
-    if (i > 240) {
+    if (i > 600) {
       await stop();
       throw new Error(`the server did not start:\n${output.slice(-2000)}`);
     }
