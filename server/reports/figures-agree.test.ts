@@ -19,8 +19,9 @@ await seedDemoHistory(t.db);
 const ledger = await testIntegrator(t.ledger.db);
 const identity = { origin: TEST_ORIGIN, verifierKey: ledger.signer.verifierKey };
 const carlaCaller = await callerFor(t.db, "carla.nguyen@casefile.demo");
-const carla = await loadSessionUser(t.db, await sessionFor(t.db, "carla.nguyen@casefile.demo"));
-if (!carla) throw new Error("no session for the compliance reviewer");
+const carlaSession = await loadSessionUser(t.db, await sessionFor(t.db, "carla.nguyen@casefile.demo"));
+if (!carlaSession) throw new Error("no session for the compliance reviewer");
+const carla = carlaSession;
 
 const to = new Date(
   Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() + 1),
