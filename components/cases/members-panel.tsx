@@ -59,7 +59,7 @@ export function MembersPanel({ caseId, isLead }: { caseId: string; isLead: boole
           </Button>
         </form>
       ) : null}
-      <div className="overflow-hidden rounded-lg border border-slate-200 bg-white">
+      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
         <table className="w-full text-left text-sm">
           <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
             <tr>
