@@ -41,12 +41,13 @@ export function narrowingChanges(requested: Ask, granted: Ask, time: (d: Date) =
       changes.push({ field, text: `− ${show(before, field, time)}` });
       continue;
     }
-    const unit = typeof before === "number" && typeof after === "number" ? UNITS[field] : undefined;
+    const unit = UNITS[field];
     changes.push({
       field,
-      text: unit
-        ? `${before} → ${after} ${unit}`
-        : `${show(before, field, time)} → ${show(after, field, time)}`,
+      text:
+        unit && typeof before === "number" && typeof after === "number"
+          ? `${before} → ${after} ${unit}`
+          : `${show(before, field, time)} → ${show(after, field, time)}`,
     });
   }
   if (granted.minutes !== null && requested.minutes !== null && granted.minutes !== requested.minutes)

@@ -17,7 +17,8 @@ export async function requestedBeforeNarrowing(db: Tx, bodyText: string): Promis
   } catch {
     return null;
   }
-  const subject = Array.isArray(body.subjects) ? body.subjects[0] : undefined;
+  const subjects: unknown[] = Array.isArray(body.subjects) ? (body.subjects as unknown[]) : [];
+  const subject = subjects[0];
   if (body.type !== "request.narrowed" || typeof subject !== "string" || typeof body.caseId !== "string")
     return null;
   const [row] = await db.execute<{ params: unknown; minutes: unknown; uses: unknown }>(sql`
