@@ -5,6 +5,7 @@ import { listActionTypes, updateActionType } from "../../actions/types";
 import { approverQueue, openBreakGlassReviews, reviewContext, requestsOfCase } from "../../requests/context";
 import { breakGlass, reviewBreakGlass } from "../../requests/break-glass";
 import { executeGrant, revokeGrant } from "../../requests/grants";
+import { reviewRefusal } from "../../requests/refusal";
 import { cancelRequest, createRequest, decide } from "../../requests/requests";
 import { liveStream } from "../../realtime/stream";
 import { authedProcedure, caseProcedure, roleProcedure, router } from "../init";
@@ -46,6 +47,10 @@ export const requestsRouter = router({
   review: authedProcedure
     .input(z.object({ requestId: z.uuid() }))
     .query(({ ctx, input }) => reviewContext(ctx.db, ctx.user, input.requestId)),
+  // Why a review link shows nothing to this approver, and who can decide instead.
+  refusal: authedProcedure
+    .input(z.object({ requestId: z.uuid() }))
+    .query(({ ctx, input }) => reviewRefusal(ctx.db, ctx.user, input.requestId)),
   decide: authedProcedure
     .input(
       z.discriminatedUnion("decision", [
