@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ledgerInbox } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "@/server/demo/seed";
 import { callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
 import { failure } from "../testing/failure";

@@ -5,21 +5,21 @@
  * (adding the person as a member) or decline.
  */
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db, DbOrTx } from "@/db/client";
 import { caseAccessRequests, caseMembers, cases, users } from "@/db/schema";
 import type { SessionUser } from "../auth/sessions";
 import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
 import type { RequestMeta } from "../request-meta";
 import { actorOf, type CaseAccess, requireLead } from "./access";
-import { addMember } from "./cases";
+import { addMemberIn } from "./cases";
 
 const CASE_KEY = /^CASE-\d{4}-\d{4,}$/;
 export const ACCESS_REQUEST_SENT =
   "If this case exists, its lead has been asked. You will find it under Cases once they add you.";
 
 export async function requestCaseAccess(
-  db: Tx,
+  db: Db,
   user: SessionUser,
   input: { key: string; reason: string },
   request: RequestMeta | null = null,
@@ -46,7 +46,7 @@ export async function requestCaseAccess(
     await appendLedger(tx, {
       type: "case.access_requested",
       actor: actorOf(user),
-      caseId: key,
+      caseKey: key,
       subjects: [row.id, made.id],
       payload: { requester: user.name },
       request,
@@ -56,7 +56,7 @@ export async function requestCaseAccess(
 }
 
 /** Open requests for access to the case: the lead's to answer. */
-export async function openAccessRequests(db: Tx, access: CaseAccess) {
+export async function openAccessRequests(db: DbOrTx, access: CaseAccess) {
   if (!access.isLead) return [];
   return db
     .select({
@@ -75,7 +75,7 @@ export async function openAccessRequests(db: Tx, access: CaseAccess) {
 
 /** The lead grants (read or write) or declines; granting adds the member, with its own entry. */
 export async function answerAccessRequest(
-  db: Tx,
+  db: Db,
   access: CaseAccess,
   input: { requestId: string; grant: "read" | "write" | null },
   request: RequestMeta | null = null,
@@ -102,11 +102,11 @@ export async function answerAccessRequest(
         field: "requestId",
       });
     // Granting adds the member (its own ledger entry), in this same transaction.
-    if (input.grant) await addMember(tx, access, { userId: open.requesterId, access: input.grant }, request);
+    if (input.grant) await addMemberIn(tx, access, { userId: open.requesterId, access: input.grant }, request);
     await appendLedger(tx, {
       type: "case.access_answered",
       actor: actorOf(access.user),
-      caseId: access.key,
+      caseKey: access.key,
       subjects: [access.caseId, input.requestId, open.requesterId],
       payload: { outcome: input.grant ? "granted" : "declined", access: input.grant },
       request,

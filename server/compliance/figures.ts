@@ -10,7 +10,7 @@
  * - a grant is "ended" once expired (database clock) or revoked; "unused" if ended with no use.
  */
 import { sql, type SQL } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import { rows } from "./detectors";
 
 export type FiguresScope =
@@ -59,7 +59,7 @@ const decidedByApprovers = sql`r.decided_at is not null and r.status in ('approv
 // "Ended" by the database clock: a live grant may still be used, so it does not count as unused yet.
 const grantEnded = sql`(g.expires_at <= now() or g.revoked_at is not null)`;
 
-export async function complianceFigures(db: Tx, scope: FiguresScope): Promise<Figures> {
+export async function complianceFigures(db: DbOrTx, scope: FiguresScope): Promise<Figures> {
   const requests = inScope(scope, sql`r.created_at`, sql`r.case_id`, sql`r.requester_id`);
   const decisions = inScope(scope, sql`a.created_at`, sql`r.case_id`, sql`r.requester_id`);
   const executions = inScope(scope, sql`e.started_at`, sql`e.case_id`, sql`e.executor_id`);

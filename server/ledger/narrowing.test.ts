@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { ledgerEntries } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "@/server/demo/seed";
 import { narrowingChanges } from "@/components/approvals/narrowing";
 import { formatUtc } from "@/components/cases/format";
 import { ensureActionTypes } from "../actions/types";

@@ -1,9 +1,9 @@
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "@/server/demo/seed";
 import { ensureActionTypes } from "../actions/types";
 import { loadSessionUser } from "../auth/sessions";
-import { seedDemoCases } from "../cases/demo";
+import { seedDemoCases } from "../demo/cases";
 import { seedDemoHistory } from "../demo/history";
 import { TEST_ORIGIN, testIntegrator } from "../ledger/testing";
 import { callerFor, sessionFor } from "../testing/callers";

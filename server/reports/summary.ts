@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import type { FindingSeverity } from "@/db/schema";
 import { complianceFigures, type Figures, type FiguresScope } from "../compliance/figures";
 import { type HeadlineFigure, headlineFigures } from "../compliance/headline";
@@ -32,7 +32,7 @@ function figuresScope(scope: ReportScope): FiguresScope {
 }
 
 /** The headline figures of the PDF, read in the caller's (repeatable-read) transaction. */
-export async function reportSummary(tx: Tx, scope: ReportScope): Promise<ReportSummary> {
+export async function reportSummary(tx: DbOrTx, scope: ReportScope): Promise<ReportSummary> {
   const { series, timeToDecision, ...figures } = await complianceFigures(tx, figuresScope(scope));
   return {
     ...figures,
@@ -50,7 +50,7 @@ export async function reportSummary(tx: Tx, scope: ReportScope): Promise<ReportS
  * Findings are the current state of the anomaly detectors, not history: the report lists
  * those open now. For a case, only findings whose evidence names the case (by id or key).
  */
-async function openFindings(tx: Tx, scope: ReportScope) {
+async function openFindings(tx: DbOrTx, scope: ReportScope) {
   const about =
     scope.kind === "case"
       ? sql`and (position(${scope.caseId} in f.evidence::text) > 0 or position(${scope.caseKey} in f.evidence::text) > 0)`

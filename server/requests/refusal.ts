@@ -1,77 +1,65 @@
 /**
- * Why a shared review link shows nothing, for an approver it was not routed to: what is
- * missing (the policy's own reason) and who can decide instead. Only the action's title and
- * the names of eligible approvers are told, never the case or the request's parameters;
- * people who are not approvers, and links to nothing, get null (a plain "not found").
+ * Refusals of a grant's use, found inside the consuming transaction: throwing one
+ * rolls the use back; then it is recorded in a transaction of its own.
  */
-import { and, eq, isNull } from "drizzle-orm";
-import type { Tx } from "@/db/client";
-import { actionRequests, userRoles, users } from "@/db/schema";
-import { loadActionType } from "../actions/types";
-import type { SessionUser } from "../auth/sessions";
+import type { Db } from "@/db/client";
+import type { ActionType, Grant } from "@/db/schema";
+import { actorOf, type CaseAccess } from "../cases/access";
 import { DomainError } from "../errors";
-import { openRequest } from "./context";
-import { eligibility } from "./policy";
+import { recordEvent } from "../ledger/record-event";
+import type { RequestMeta } from "../request-meta";
 
-export type Refusal = { actionTitle: string; reason: string; whoCanDecide: string[] };
+type InForce = Pick<ActionType, "title" | "enabled" | "maxDurationMinutes" | "executorStepUp" | "version">;
 
-const MAX_NAMED = 5;
+/** Why a grant cannot be used now, in the words the investigator sees. */
+export function whyNotLive(grant: Grant, userId: string, now: Date, policy: InForce): string {
+  if (grant.granteeId !== userId) return "This grant was issued to someone else";
+  if (grant.revokedAt) return "This grant was revoked";
+  if (!policy.enabled) return `${policy.title} is disabled by policy`;
+  if (grant.uses >= grant.maxUses)
+    return grant.maxUses === 1
+      ? "This single-use grant has already been used"
+      : `All ${grant.maxUses} uses of this grant are spent`;
+  if (now >= grant.expiresAt) return "This grant has expired";
+  if (now < grant.notBefore) return "This grant is not valid yet";
+  if (now.getTime() >= grant.notBefore.getTime() + policy.maxDurationMinutes * 60_000)
+    return `The policy now allows at most ${policy.maxDurationMinutes} minutes, and this grant's window under it has closed`;
+  return "This grant is not live";
+}
 
-export async function reviewRefusal(db: Tx, user: SessionUser, requestId: string): Promise<Refusal | null> {
-  if (!user.roles.includes("approver")) return null;
-  const visible = await openRequest(db, user, requestId).then(
-    () => true,
-    (error: unknown) => {
-      if (error instanceof DomainError && error.code === "NOT_FOUND") return false;
-      throw error;
-    },
-  );
-  if (visible) return null;
-  const [row] = await db
-    .select({ actionKey: actionRequests.actionKey, requesterId: actionRequests.requesterId })
-    .from(actionRequests)
-    .where(eq(actionRequests.id, requestId));
-  if (!row) return null;
-  const { type } = await loadActionType(db, row.actionKey);
-  const mine = eligibility(type, user, { requesterId: row.requesterId, caseGranteeIds: [] });
-  const people = await db
-    .select({
-      id: users.id,
-      name: users.name,
-      clearance: users.clearance,
-      serviceAccount: users.serviceAccount,
-      role: userRoles.role,
-    })
-    .from(users)
-    .innerJoin(userRoles, eq(userRoles.userId, users.id))
-    .where(and(isNull(users.disabledAt)));
-  const byId = new Map<
-    string,
-    {
-      id: string;
-      name: string;
-      clearance: number;
-      serviceAccount: boolean;
-      roles: (typeof people)[number]["role"][];
-    }
-  >();
-  for (const p of people) {
-    const person = byId.get(p.id) ?? { ...p, roles: [] };
-    person.roles.push(p.role);
-    byId.set(p.id, person);
+/** A refusal found inside the consuming transaction: throwing it rolls the use back; then it is recorded. */
+export class Refusal extends Error {
+  constructor(
+    readonly reason: string,
+    readonly grant: Pick<Grant, "id" | "requestId" | "actionKey">,
+    readonly params: unknown,
+    /** The grant was fine, but the connector cannot carry this out: nothing ran, the use is kept. */
+    readonly unrunnable = false,
+  ) {
+    super(reason);
   }
-  const whoCanDecide = [...byId.values()]
-    .filter(
-      (p) =>
-        p.id !== user.id &&
-        eligibility(type, p, { requesterId: row.requesterId, caseGranteeIds: [] }).eligible,
-    )
-    .map((p) => p.name)
-    .sort()
-    .slice(0, MAX_NAMED);
-  return {
-    actionTitle: type.title,
-    reason: mine.eligible ? "This request is no longer open to you" : mine.reason,
-    whoCanDecide,
-  };
+}
+
+/** The refused attempt's ledger entry; then the error the caller sees (a use kept is not "refused"). */
+export async function recordRefusal(
+  db: Db,
+  access: CaseAccess,
+  error: Refusal,
+  request: RequestMeta | null,
+): Promise<DomainError> {
+  await recordEvent(db, {
+    type: error.unrunnable ? "action.not_runnable" : "action.denied_attempt",
+    actor: actorOf(access.user),
+    caseKey: access.key,
+    subjects: [error.grant.id, error.grant.requestId],
+    payload: {
+      actionKey: error.grant.actionKey,
+      reason: error.reason,
+      params: (error.params ?? null) as never,
+    },
+    request,
+  });
+  return error.unrunnable
+    ? new DomainError("PRECONDITION_FAILED", `Not run: ${error.reason}. The grant's use was not spent.`)
+    : new DomainError("FORBIDDEN", `Refused: ${error.reason}`);
 }

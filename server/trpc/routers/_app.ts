@@ -8,7 +8,7 @@ import { campaignsRouter } from "./campaigns";
 import { casesRouter } from "./cases";
 import { complianceRouter } from "./compliance";
 import { ledgerRouter } from "./ledger";
-import { grantsRouter, requestsRouter } from "./requests";
+import { actionsRouter, requestsRouter } from "./requests";
 
 export const appRouter = router({
   me: authedProcedure.query(({ ctx }) => {
@@ -22,7 +22,7 @@ export const appRouter = router({
   compliance: complianceRouter,
   ledger: ledgerRouter,
   requests: requestsRouter,
-  actions: grantsRouter,
+  actions: actionsRouter,
 });
 
 export type AppRouter = typeof appRouter;

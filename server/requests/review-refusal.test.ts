@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "@/server/demo/seed";
 import { ensureActionTypes } from "../actions/types";
 import { callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
