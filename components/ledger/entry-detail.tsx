@@ -20,7 +20,11 @@ export function EntryDetail({ seq }: { seq: number }) {
   const narrowed = (
     JSON.parse(entry.body) as {
       payload?: {
-        narrowed?: { params?: Record<string, unknown> | null; minutes?: number | null; uses?: number | null } | null;
+        narrowed?: {
+          params?: Record<string, unknown> | null;
+          minutes?: number | null;
+          uses?: number | null;
+        } | null;
       };
     }
   ).payload?.narrowed;

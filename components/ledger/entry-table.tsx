@@ -110,7 +110,9 @@ export function EntryTable() {
                 </td>
                 <td className="px-3 py-1.5 font-mono text-xs">{entry.caseKey ?? "—"}</td>
                 <td className="px-3 py-1.5">{entry.actorName ?? "—"}</td>
-                <td className="px-3 py-1.5 font-mono text-xs text-slate-500">{entry.leafHash.slice(0, 16)}…</td>
+                <td className="px-3 py-1.5 font-mono text-xs text-slate-500">
+                  {entry.leafHash.slice(0, 16)}…
+                </td>
               </tr>
             ))}
             {!entries.isPending && rows.length === 0 ? (

@@ -102,7 +102,8 @@ export async function answerAccessRequest(
         field: "requestId",
       });
     // Granting adds the member (its own ledger entry), in this same transaction.
-    if (input.grant) await addMemberIn(tx, access, { userId: open.requesterId, access: input.grant }, request);
+    if (input.grant)
+      await addMemberIn(tx, access, { userId: open.requesterId, access: input.grant }, request);
     await appendLedger(tx, {
       type: "case.access_answered",
       actor: actorOf(access.user),

@@ -17,7 +17,11 @@ export type Refusal = { actionTitle: string; reason: string; whoCanDecide: strin
 
 const MAX_NAMED = 5;
 
-export async function reviewRefusal(db: DbOrTx, user: SessionUser, requestId: string): Promise<Refusal | null> {
+export async function reviewRefusal(
+  db: DbOrTx,
+  user: SessionUser,
+  requestId: string,
+): Promise<Refusal | null> {
   if (!user.roles.includes("approver")) return null;
   const visible = await openRequest(db, user, requestId).then(
     () => true,
