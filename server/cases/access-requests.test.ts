@@ -29,8 +29,8 @@ describe("asking a case lead for access", () => {
     const entries = await t.ledger.db.select().from(ledgerInbox);
     expect(
       entries
-        .map((e) => JSON.parse(e.body) as { type: string; caseId: string })
-        .filter((b) => b.type === "case.access_requested" && b.caseId === c.key),
+        .map((e) => JSON.parse(e.body) as { type: string; caseKey: string })
+        .filter((b) => b.type === "case.access_requested" && b.caseKey === c.key),
     ).toHaveLength(1);
   });
 
