@@ -67,6 +67,7 @@ test("[APPROVALS] approver sees a request live, narrows the window and approves;
   await decide.getByLabel("Narrow the scope, window or uses").check();
   await decide.getByLabel("From (UTC)").fill("2026-11-20T00:00");
   await decide.getByLabel("Minutes").fill("10");
+  await expect(decide.getByTestId("narrowing").locator('[data-field="duration"]')).toContainText("→ 10 min");
   await decide.getByLabel("Comment").fill("The takeover window only.");
   await decide.getByRole("button", { name: "Approve narrowed" }).click();
   await expect(queue.getByRole("status")).toContainText("Approved: the grant is live for the requester.");
@@ -76,12 +77,17 @@ test("[APPROVALS] approver sees a request live, narrows the window and approves;
   await expect(grant).toContainText("Granted");
   await expect(request.locator('[data-param="from"]')).toHaveText("2026-11-20T00:00:00Z");
   await expect(request).toContainText("Priya Raman approved (narrowed): The takeover window only.");
+  // Requested against approved, side by side.
+  await expect(request.getByTestId("narrowing").locator('[data-field="from"]')).toContainText(
+    /2026-11-19 00:00 .* → 2026-11-20 00:00/,
+  );
+  await expect(request.getByTestId("narrowing").locator('[data-field="duration"]')).toContainText("→ 10 min");
   await grant.getByRole("button", { name: "Run now" }).click();
   // The demo's evidence store answers: the rows land in the case as hashed evidence.
   await expect(grant.getByRole("status")).toContainText(/Collected \d+ row\(s\) of auth_logs/);
   await expect(grant).toContainText("Grant ended (used)");
-  await grant.getByRole("button", { name: "Run now" }).click();
-  await expect(grant.getByRole("alert")).toHaveText("Refused: This single-use grant has already been used");
+  // A spent grant offers nothing to run (the server refuses a second run anyway: actions tests).
+  await expect(grant.getByRole("button", { name: "Run now" })).toHaveCount(0);
   await page.screenshot({ path: testInfo.outputPath("workspace-actions.png"), fullPage: true });
 
   // The decided request has left the other approver's queue.

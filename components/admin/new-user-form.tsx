@@ -47,10 +47,6 @@ export function NewUserForm() {
         >
           {/* Errors about one field show beside it; the rest here. */}
           <FormError error={FIELDS.some((f) => fieldError(create.error, f)) ? null : create.error} />
-          <StepUpPrompt
-            error={create.error}
-            retry={(secondFactorCode) => create.mutate({ ...draft, secondFactorCode })}
-          />
           <div className="grid gap-3 sm:grid-cols-2">
             <Field label="Name" error={fieldError(create.error, "name")}>
               <input
@@ -111,6 +107,13 @@ export function NewUserForm() {
       ) : (
         <Button onClick={() => setOpen(true)}>Add a person</Button>
       )}
+      {/* Outside the form (forms do not nest); the form keeps what was typed meanwhile. */}
+      {open ? (
+        <StepUpPrompt
+          error={create.error}
+          retry={(secondFactorCode) => create.mutate({ ...draft, secondFactorCode })}
+        />
+      ) : null}
     </section>
   );
 }

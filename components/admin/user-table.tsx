@@ -71,98 +71,100 @@ export function UserTable() {
           <InvitationLink token={invite.data.token} expiresAt={invite.data.expiresAt} />
         </div>
       ) : null}
-      <table className="w-full text-left">
-        <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
-          <tr>
-            <th className="px-4 py-2 font-medium">Name</th>
-            <th className="px-4 py-2 font-medium">Email</th>
-            <th className="px-4 py-2 font-medium">Roles</th>
-            <th className="px-4 py-2 font-medium">Clearance</th>
-            <th className="px-4 py-2 font-medium">Team</th>
-            <th className="px-4 py-2 font-medium">Status</th>
-            <th className="px-4 py-2" />
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {users.map((user) => (
-            <Fragment key={user.id}>
-              <tr>
-                <td className="px-4 py-2 font-medium">
-                  {user.name}
-                  {user.serviceAccount ? <Tag>service</Tag> : null}
-                  {user.sso ? <Tag>SSO</Tag> : null}
-                </td>
-                <td className="px-4 py-2 text-slate-600">{user.email}</td>
-                <td className="px-4 py-2">{user.roles.join(", ") || "—"}</td>
-                <td className="px-4 py-2">{user.clearance}</td>
-                <td className="px-4 py-2">{user.team ?? "—"}</td>
-                <td className="px-4 py-2">
-                  {user.disabled ? (
-                    <span className="rounded bg-red-100 px-1.5 py-0.5 text-xs font-medium text-red-800">
-                      Disabled
-                    </span>
-                  ) : (
-                    <span className="rounded bg-emerald-100 px-1.5 py-0.5 text-xs font-medium text-emerald-800">
-                      Active
-                    </span>
-                  )}
-                </td>
-                <td className="space-x-1 px-4 py-2 text-right whitespace-nowrap">
-                  <Button
-                    variant="secondary"
-                    className="py-0.5 text-xs"
-                    onClick={() => setEditing(editing === user.id ? null : user.id)}
-                  >
-                    Edit
-                  </Button>
-                  {!user.hasPassword && !user.sso && !user.disabled ? (
-                    <Button
-                      variant="secondary"
-                      className="py-0.5 text-xs"
-                      disabled={invite.isPending}
-                      onClick={() => invite.mutate({ userId: user.id })}
-                    >
-                      New invitation link
-                    </Button>
-                  ) : null}
-                  {user.secondFactor && user.id !== me.id ? (
-                    <Button
-                      variant="secondary"
-                      className="py-0.5 text-xs"
-                      disabled={resetFactor.isPending}
-                      onClick={() => {
-                        if (
-                          window.confirm(`Reset ${user.name}’s second factor and sign them out everywhere?`)
-                        )
-                          resetFactor.mutate({ userId: user.id });
-                      }}
-                    >
-                      Reset second factor
-                    </Button>
-                  ) : null}
-                  {user.id === me.id ? null : (
-                    <Button
-                      variant={user.disabled ? "secondary" : "danger"}
-                      className="py-0.5 text-xs"
-                      disabled={setDisabled.isPending}
-                      onClick={() => setDisabled.mutate({ userId: user.id, disabled: !user.disabled })}
-                    >
-                      {user.disabled ? "Enable" : "Disable"}
-                    </Button>
-                  )}
-                </td>
-              </tr>
-              {editing === user.id ? (
+      <div className="overflow-x-auto">
+        <table className="w-full text-left">
+          <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
+            <tr>
+              <th className="px-4 py-2 font-medium">Name</th>
+              <th className="px-4 py-2 font-medium">Email</th>
+              <th className="px-4 py-2 font-medium">Roles</th>
+              <th className="px-4 py-2 font-medium">Clearance</th>
+              <th className="px-4 py-2 font-medium">Team</th>
+              <th className="px-4 py-2 font-medium">Status</th>
+              <th className="px-4 py-2" />
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {users.map((user) => (
+              <Fragment key={user.id}>
                 <tr>
-                  <td colSpan={7} className="bg-slate-50 px-4 py-3">
-                    <UserEditor user={user} onDone={() => setEditing(null)} />
+                  <td className="px-4 py-2 font-medium">
+                    {user.name}
+                    {user.serviceAccount ? <Tag>service</Tag> : null}
+                    {user.sso ? <Tag>SSO</Tag> : null}
+                  </td>
+                  <td className="px-4 py-2 text-slate-600">{user.email}</td>
+                  <td className="px-4 py-2">{user.roles.join(", ") || "—"}</td>
+                  <td className="px-4 py-2">{user.clearance}</td>
+                  <td className="px-4 py-2">{user.team ?? "—"}</td>
+                  <td className="px-4 py-2">
+                    {user.disabled ? (
+                      <span className="rounded bg-red-100 px-1.5 py-0.5 text-xs font-medium text-red-800">
+                        Disabled
+                      </span>
+                    ) : (
+                      <span className="rounded bg-emerald-100 px-1.5 py-0.5 text-xs font-medium text-emerald-800">
+                        Active
+                      </span>
+                    )}
+                  </td>
+                  <td className="space-x-1 px-4 py-2 text-right whitespace-nowrap">
+                    <Button
+                      variant="secondary"
+                      className="py-0.5 text-xs"
+                      onClick={() => setEditing(editing === user.id ? null : user.id)}
+                    >
+                      Edit
+                    </Button>
+                    {!user.hasPassword && !user.sso && !user.disabled ? (
+                      <Button
+                        variant="secondary"
+                        className="py-0.5 text-xs"
+                        disabled={invite.isPending}
+                        onClick={() => invite.mutate({ userId: user.id })}
+                      >
+                        New invitation link
+                      </Button>
+                    ) : null}
+                    {user.secondFactor && user.id !== me.id ? (
+                      <Button
+                        variant="secondary"
+                        className="py-0.5 text-xs"
+                        disabled={resetFactor.isPending}
+                        onClick={() => {
+                          if (
+                            window.confirm(`Reset ${user.name}’s second factor and sign them out everywhere?`)
+                          )
+                            resetFactor.mutate({ userId: user.id });
+                        }}
+                      >
+                        Reset second factor
+                      </Button>
+                    ) : null}
+                    {user.id === me.id ? null : (
+                      <Button
+                        variant={user.disabled ? "secondary" : "danger"}
+                        className="py-0.5 text-xs"
+                        disabled={setDisabled.isPending}
+                        onClick={() => setDisabled.mutate({ userId: user.id, disabled: !user.disabled })}
+                      >
+                        {user.disabled ? "Enable" : "Disable"}
+                      </Button>
+                    )}
                   </td>
                 </tr>
-              ) : null}
-            </Fragment>
-          ))}
-        </tbody>
-      </table>
+                {editing === user.id ? (
+                  <tr>
+                    <td colSpan={7} className="bg-slate-50 px-4 py-3">
+                      <UserEditor user={user} onDone={() => setEditing(null)} />
+                    </td>
+                  </tr>
+                ) : null}
+              </Fragment>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </div>
   );
 }

@@ -10,6 +10,7 @@ import type { RouterOutputs } from "@/server/trpc/routers/_app";
 import { RequestStatusBadge, RiskBadge } from "./badges";
 import { ExecutionItem } from "./execution-item";
 import { GrantActions } from "./grant-actions";
+import { NarrowingDiff } from "./narrowing-diff";
 import { ParamsTable } from "./params-table";
 
 type Data = RouterOutputs["requests"]["ofCase"];
@@ -38,6 +39,12 @@ export function CaseRequests({ caseId, canWrite }: { caseId: string; canWrite: b
       ))}
     </ul>
   );
+}
+
+/** The window the approvers allowed: the shortest narrowed duration, else what was asked. */
+function grantedMinutes(row: Row): number {
+  const narrowed = row.decisions.flatMap((d) => (d.narrowedMinutes === null ? [] : [d.narrowedMinutes]));
+  return Math.min(row.requestedMinutes, ...narrowed);
 }
 
 function RequestItem({
@@ -86,6 +93,12 @@ function RequestItem({
         params={grant ? grant.scope : row.params}
         caption={grant ? "Granted scope" : "Requested"}
       />
+      {grant ? (
+        <NarrowingDiff
+          requested={{ params: row.params, minutes: row.requestedMinutes, uses: row.requestedUses }}
+          granted={{ params: grant.scope, minutes: grantedMinutes(row), uses: grant.maxUses }}
+        />
+      ) : null}
       {row.status === "pending" ? (
         <p className="mt-2 text-sm text-slate-600">
           Waiting for approval · expires in <span className="font-mono">{clock}</span>

@@ -58,13 +58,16 @@ export function GrantActions({
   return (
     <div className="mt-1">
       <span className="inline-flex flex-wrap items-end gap-2">
-        <Button
-          type="button"
-          onClick={() => execute.mutate({ caseId, grantId: grant.id, params: grant.scope })}
-          disabled={execute.isPending}
-        >
-          {isExport ? "Download package" : "Run now"}
-        </Button>
+        {/* A spent, expired or revoked grant offers nothing to run. */}
+        {live ? (
+          <Button
+            type="button"
+            onClick={() => execute.mutate({ caseId, grantId: grant.id, params: grant.scope })}
+            disabled={execute.isPending}
+          >
+            {isExport ? "Download package" : "Run now"}
+          </Button>
+        ) : null}
         {live ? (
           <Button
             type="button"

@@ -9,7 +9,7 @@ export function ParamsTable({ params, caption }: { params: Record<string, unknow
             <th scope="row" className="pr-3 text-left align-top font-normal text-slate-500">
               {k}
             </th>
-            <td className="font-mono text-xs" data-param={k}>
+            <td className="font-mono text-xs [overflow-wrap:anywhere]" data-param={k}>
               {Array.isArray(v) ? v.join(", ") : String(v)}
             </td>
           </tr>

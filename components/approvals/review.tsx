@@ -12,6 +12,7 @@ import { approvalNeedsSecondFactor } from "@/server/shared/constants";
 import type { RouterOutputs } from "@/server/trpc/routers/_app";
 import { RequestStatusBadge, RiskBadge } from "./badges";
 import { CaseObjects } from "./case-objects";
+import { NarrowingDiff } from "./narrowing-diff";
 import { ParamsTable } from "./params-table";
 import { type Params, SchemaForm } from "./schema-form";
 import { useLiveRequests } from "./use-live";
@@ -28,9 +29,11 @@ export function RequestReview({ requestId }: { requestId: string }) {
   const { request: r } = data;
   const suspectIds = new Set(data.suspects.filter((s) => s.role === "suspect").map((s) => s.id));
   return (
+    // On a phone the columns dissolve ("contents") into one list ordered for deciding:
+    // the request, then policy and decision, then the context.
     <div className="grid gap-4 lg:grid-cols-3">
-      <div className="space-y-4 lg:col-span-2">
-        <section className={section} aria-label="Request">
+      <div className="contents lg:col-span-2 lg:block lg:space-y-4">
+        <section className={`${section} order-1`} aria-label="Request">
           <div className="flex flex-wrap items-center gap-2">
             <h2 className="font-semibold">{r.actionTitle}</h2>
             <RiskBadge tier={r.riskTier} />
@@ -59,7 +62,7 @@ export function RequestReview({ requestId }: { requestId: string }) {
           </blockquote>
         </section>
 
-        <section className={section} aria-label="Case">
+        <section className={`${section} order-3`} aria-label="Case">
           <div className="flex flex-wrap items-center gap-2">
             <span className="font-mono text-xs">{data.case.key}</span>
             <SeverityBadge severity={data.case.severity} />
@@ -82,7 +85,7 @@ export function RequestReview({ requestId }: { requestId: string }) {
           </ul>
         </section>
 
-        <section className={section} aria-label="Timeline around the trigger">
+        <section className={`${section} order-4`} aria-label="Timeline around the trigger">
           <h3 className="font-medium">Timeline ± 2 h around the trigger</h3>
           {data.trigger ? null : (
             <p className="text-sm text-slate-500">The request names no trigger event.</p>
@@ -115,8 +118,8 @@ export function RequestReview({ requestId }: { requestId: string }) {
         </section>
       </div>
 
-      <div className="space-y-4">
-        <section className={section} aria-label="Policy">
+      <div className="contents lg:block lg:space-y-4">
+        <section className={`${section} order-2`} aria-label="Policy">
           <h3 className="font-medium">Policy</h3>
           <p className="text-sm" data-testid="policy-explanation">
             {data.policy.progress.explanation}
@@ -136,13 +139,19 @@ export function RequestReview({ requestId }: { requestId: string }) {
             </p>
           ))}
         </section>
-        <DecisionForm data={data} />
-        {data.grant ? <GrantStatus grant={data.grant} /> : null}
-        <section className={section} aria-label="Requester history">
+        <div className="order-2">
+          <DecisionForm data={data} />
+        </div>
+        {data.grant ? (
+          <div className="order-2">
+            <GrantStatus grant={data.grant} />
+          </div>
+        ) : null}
+        <section className={`${section} order-5`} aria-label="Requester history">
           <h3 className="font-medium">{data.requester?.name}&apos;s recent requests</h3>
           <History rows={data.history.map((h) => ({ ...h, label: h.actionKey }))} />
         </section>
-        <section className={section} aria-label="Similar requests">
+        <section className={`${section} order-5`} aria-label="Similar requests">
           <h3 className="font-medium">Similar past requests</h3>
           <History
             rows={data.similar.map((h) => ({
@@ -275,6 +284,12 @@ function DecisionForm({ data }: { data: Review }) {
               />
             </Field>
           </div>
+          <NarrowingDiff
+            requested={{ params: r.params, minutes: r.requestedMinutes, uses: r.requestedUses }}
+            granted={{ params, minutes, uses }}
+            title="Your narrowing"
+            empty="Nothing narrowed yet: change a field above."
+          />
         </div>
       ) : null}
       {highRisk ? (

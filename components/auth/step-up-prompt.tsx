@@ -13,7 +13,8 @@ export function needsStepUp(error: unknown): boolean {
 
 /**
  * Shown after a step was refused for want of a fresh second factor: the code goes with a
- * retry of the same step. Not enrolled yet: the message says where to set one up.
+ * retry of the same step. Not enrolled yet: setting one up opens in a new tab, so the form
+ * that asked (and what was typed into it) stays on this page.
  */
 export function StepUpPrompt({ error, retry }: { error: unknown; retry: (code: string) => void }) {
   const [code, setCode] = useState("");
@@ -43,9 +44,13 @@ export function StepUpPrompt({ error, retry }: { error: unknown; retry: (code: s
           <Button type="submit">Confirm</Button>
         </>
       ) : (
-        <a href="/account" className="text-sm text-sky-700 hover:underline">
-          Set up two-factor authentication
-        </a>
+        <p className="text-sm text-slate-700">
+          This step needs a second factor, and you have none yet.{" "}
+          <a href="/account" target="_blank" rel="noopener" className="font-medium text-sky-700 underline">
+            Set up two-factor authentication
+          </a>{" "}
+          in a new tab; everything here stays as you left it, so you can send it again once it is set up.
+        </p>
       )}
     </form>
   );

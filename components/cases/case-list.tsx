@@ -69,60 +69,62 @@ export function CaseList() {
           {cases.error.message}
         </p>
       ) : null}
-      <table className="w-full text-left text-sm">
-        <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
-          <tr>
-            <th className="px-3 py-2 font-medium">Case</th>
-            <th className="px-3 py-2 font-medium">Title</th>
-            <th className="px-3 py-2 font-medium">Severity</th>
-            <th className="px-3 py-2 font-medium">Status</th>
-            <th className="px-3 py-2 font-medium">TLP</th>
-            <th className="px-3 py-2 font-medium">Lead</th>
-            <th className="px-3 py-2 text-right font-medium">Events</th>
-            <th className="px-3 py-2 font-medium">Updated (UTC)</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {(cases.data ?? []).map((c) => (
-            <tr key={c.id} className="hover:bg-slate-50">
-              <td className="px-3 py-2 font-mono text-xs">
-                <Link className="text-sky-700 hover:underline" href={`/cases/${c.key}`}>
-                  {c.key}
-                </Link>
-              </td>
-              <td className="px-3 py-2">
-                <Link className="font-medium hover:underline" href={`/cases/${c.key}`}>
-                  {c.title}
-                </Link>
-              </td>
-              <td className="px-3 py-2">
-                <SeverityBadge severity={c.severity} />
-              </td>
-              <td className="px-3 py-2">
-                <StatusBadge status={c.status} />
-                {c.resolution ? (
-                  <span className="ml-1 text-xs text-slate-500">{c.resolution.replace("_", " ")}</span>
-                ) : null}
-              </td>
-              <td className="px-3 py-2">
-                <TlpBadge tlp={c.tlp} />
-              </td>
-              <td className="px-3 py-2">{c.leadName}</td>
-              <td className="px-3 py-2 text-right tabular-nums">{c.events}</td>
-              <td className="px-3 py-2 font-mono text-xs text-slate-500">
-                {c.updatedAt.toISOString().slice(0, 16).replace("T", " ")}
-              </td>
-            </tr>
-          ))}
-          {cases.data && cases.data.length === 0 ? (
+      <div className="overflow-x-auto">
+        <table className="w-full text-left text-sm">
+          <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
             <tr>
-              <td colSpan={8} className="px-3 py-6 text-center text-slate-500">
-                No cases match. Cases appear here when you open one or a lead adds you.
-              </td>
+              <th className="px-3 py-2 font-medium">Case</th>
+              <th className="px-3 py-2 font-medium">Title</th>
+              <th className="px-3 py-2 font-medium">Severity</th>
+              <th className="px-3 py-2 font-medium">Status</th>
+              <th className="px-3 py-2 font-medium">TLP</th>
+              <th className="px-3 py-2 font-medium">Lead</th>
+              <th className="px-3 py-2 text-right font-medium">Events</th>
+              <th className="px-3 py-2 font-medium">Updated (UTC)</th>
             </tr>
-          ) : null}
-        </tbody>
-      </table>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {(cases.data ?? []).map((c) => (
+              <tr key={c.id} className="hover:bg-slate-50">
+                <td className="px-3 py-2 font-mono text-xs">
+                  <Link className="text-sky-700 hover:underline" href={`/cases/${c.key}`}>
+                    {c.key}
+                  </Link>
+                </td>
+                <td className="px-3 py-2">
+                  <Link className="font-medium hover:underline" href={`/cases/${c.key}`}>
+                    {c.title}
+                  </Link>
+                </td>
+                <td className="px-3 py-2">
+                  <SeverityBadge severity={c.severity} />
+                </td>
+                <td className="px-3 py-2">
+                  <StatusBadge status={c.status} />
+                  {c.resolution ? (
+                    <span className="ml-1 text-xs text-slate-500">{c.resolution.replace("_", " ")}</span>
+                  ) : null}
+                </td>
+                <td className="px-3 py-2">
+                  <TlpBadge tlp={c.tlp} />
+                </td>
+                <td className="px-3 py-2">{c.leadName}</td>
+                <td className="px-3 py-2 text-right tabular-nums">{c.events}</td>
+                <td className="px-3 py-2 font-mono text-xs text-slate-500">
+                  {c.updatedAt.toISOString().slice(0, 16).replace("T", " ")}
+                </td>
+              </tr>
+            ))}
+            {cases.data && cases.data.length === 0 ? (
+              <tr>
+                <td colSpan={8} className="px-3 py-6 text-center text-slate-500">
+                  No cases match. Cases appear here when you open one or a lead adds you.
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }

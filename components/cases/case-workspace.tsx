@@ -43,13 +43,13 @@ export function CaseWorkspace({
   return (
     <>
       <CaseHeader caseData={c} />
-      <nav aria-label="Case sections" className="mt-4 flex gap-1 border-b border-slate-200">
+      <nav aria-label="Case sections" className="mt-4 flex gap-1 overflow-x-auto border-b border-slate-200">
         {(Object.keys(TAB_LABELS) as WorkspaceTab[]).map((t) => (
           <Link
             key={t}
             href={`/cases/${c.key}?tab=${t}`}
             aria-current={t === tab ? "page" : undefined}
-            className={`-mb-px border-b-2 px-3 py-2 text-sm font-medium ${
+            className={`-mb-px shrink-0 whitespace-nowrap border-b-2 px-3 py-2 text-sm font-medium ${
               t === tab
                 ? "border-slate-900 text-slate-900"
                 : "border-transparent text-slate-500 hover:text-slate-800"

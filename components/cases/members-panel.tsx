@@ -6,6 +6,7 @@ import { useTRPC } from "@/components/trpc/client";
 import { Pill } from "@/components/ui/badges";
 import { Button } from "@/components/ui/button";
 import { Field, FormError, inputClass } from "@/components/ui/field";
+import { AccessRequests } from "./access-requests";
 import { formatUtc } from "./format";
 
 type Access = "read" | "write";
@@ -24,6 +25,7 @@ export function MembersPanel({ caseId, isLead }: { caseId: string; isLead: boole
   return (
     <section className="space-y-3">
       <p className="text-slate-600">Only members see this case. Compliance reviewers can read every case.</p>
+      {isLead ? <AccessRequests caseId={caseId} /> : null}
       <FormError error={add.error ?? remove.error} />
       {isLead ? (
         <form
@@ -59,7 +61,7 @@ export function MembersPanel({ caseId, isLead }: { caseId: string; isLead: boole
           </Button>
         </form>
       ) : null}
-      <div className="overflow-hidden rounded-lg border border-slate-200 bg-white">
+      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
         <table className="w-full text-left text-sm">
           <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
             <tr>

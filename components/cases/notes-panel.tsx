@@ -1,19 +1,21 @@
 "use client";
 
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import Markdown from "react-markdown";
 import { LedgerMatchMark, useLedgerMatches } from "@/components/ledger/ledger-match";
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Field, fieldError, FormError, inputClass } from "@/components/ui/field";
 import { formatUtc } from "./format";
+import { remarkPipeTables } from "./pipe-tables";
 
 /** Markdown without raw HTML (react-markdown escapes it); links open outside the console. */
 function NoteBody({ body }: { body: string }) {
   return (
-    <div className="space-y-2 text-sm leading-relaxed [&_code]:rounded [&_code]:bg-slate-100 [&_code]:px-1 [&_code]:font-mono [&_code]:text-xs [&_ol]:list-decimal [&_ol]:pl-5 [&_pre]:overflow-x-auto [&_pre]:rounded [&_pre]:bg-slate-50 [&_pre]:p-2 [&_ul]:list-disc [&_ul]:pl-5">
+    <div className="space-y-2 text-sm leading-relaxed [&_code]:rounded [&_code]:bg-slate-100 [&_code]:px-1 [&_code]:font-mono [&_code]:text-xs [&_ol]:list-decimal [&_ol]:pl-5 [&_pre]:overflow-x-auto [&_pre]:rounded [&_pre]:bg-slate-50 [&_pre]:p-2 [&_ul]:list-disc [&_ul]:pl-5 [&_table]:block [&_table]:overflow-x-auto [&_td]:border [&_td]:border-slate-200 [&_td]:px-2 [&_td]:py-0.5 [&_th]:border [&_th]:border-slate-200 [&_th]:bg-slate-50 [&_th]:px-2 [&_th]:py-0.5 [&_th]:text-left">
       <Markdown
+        remarkPlugins={[remarkPipeTables]}
         components={{
           a: ({ href, children }) => (
             <a href={href} target="_blank" rel="noreferrer noopener" className="text-sky-700 underline">
@@ -39,10 +41,21 @@ export function NotesPanel({ caseId, canWrite }: { caseId: string; canWrite: boo
   );
   const [body, setBody] = useState("");
   const [preview, setPreview] = useState(false);
+  // The draft survives a reload or an ended session (sign in again, come back, send it).
+  const draftKey = `casefile:note-draft:${caseId}`;
+  useEffect(() => {
+    const saved = window.sessionStorage.getItem(draftKey);
+    if (saved) setBody(saved);
+  }, [draftKey]);
+  const edit = (text: string) => {
+    setBody(text);
+    if (text) window.sessionStorage.setItem(draftKey, text);
+    else window.sessionStorage.removeItem(draftKey);
+  };
   const add = useMutation(
     trpc.cases.notes.add.mutationOptions({
       onSuccess: async () => {
-        setBody("");
+        edit("");
         setPreview(false);
         await queryClient.invalidateQueries(trpc.cases.notes.pathFilter());
         await queryClient.invalidateQueries(trpc.cases.ledgerMatch.pathFilter());
@@ -79,12 +92,7 @@ export function NotesPanel({ caseId, canWrite }: { caseId: string; canWrite: boo
             </div>
           ) : (
             <Field label="Note (Markdown)" error={fieldError(add.error, "body")}>
-              <textarea
-                className={inputClass}
-                rows={5}
-                value={body}
-                onChange={(e) => setBody(e.target.value)}
-              />
+              <textarea className={inputClass} rows={5} value={body} onChange={(e) => edit(e.target.value)} />
             </Field>
           )}
           <FormError error={add.error} />

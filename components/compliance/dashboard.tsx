@@ -6,7 +6,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { formatUtc } from "@/components/cases/format";
 import { useTRPC } from "@/components/trpc/client";
-import { formatSeconds, lastDays, type Period, periodQuery } from "./period";
+import { lastDays, type Period, periodQuery } from "./period";
 
 const RANGES = [7, 30, 90] as const;
 
@@ -54,7 +54,6 @@ export function Dashboard({ period }: { period: Period }) {
   const { data } = useSuspenseQuery(trpc.compliance.dashboard.queryOptions(period));
   const rows = (kind: string, extra: Record<string, string> = {}) =>
     `/compliance/rows?${periodQuery(period, { kind, ...extra })}`;
-  const t = data.totals;
   const severities = ["critical", "high", "medium", "low"].map((s) => ({
     severity: s,
     n: data.openFindings.filter((f) => f.severity === s).reduce((a, f) => a + f.n, 0),
@@ -95,28 +94,15 @@ export function Dashboard({ period }: { period: Period }) {
         ))}
       </div>
       <div className="grid grid-cols-2 gap-3 md:grid-cols-4 lg:grid-cols-6">
-        <Figure label="Requests" value={t.requests} href={rows("requests")} />
-        <Figure label="Approved" value={t.approved} href={rows("approved")} />
-        <Figure label="Denied" value={t.denied} href={rows("denied")} />
-        <Figure label="Expired undecided" value={t.expired} href={rows("expired")} />
-        <Figure label="Break-glass" value={t.breakGlass} href={rows("break_glass")} />
-        <Figure
-          label="Executions"
-          value={t.executions}
-          href={rows("executions")}
-          hint={`${t.failedExecutions} failed`}
-        />
-        <Figure
-          label="Time to decision, p50"
-          value={formatSeconds(data.timeToDecision.p50Seconds)}
-          hint={`p95 ${formatSeconds(data.timeToDecision.p95Seconds)} · ${data.timeToDecision.decided} decided`}
-        />
-        <Figure
-          label="Unused grants"
-          value={t.unusedGrantRatio === null ? "—" : `${Math.round(t.unusedGrantRatio * 100)}%`}
-          href={rows("unused_grants")}
-          hint={`${t.unusedGrants} of ${t.endedGrants} ended grants`}
-        />
+        {data.headline.map((f) => (
+          <Figure
+            key={f.key}
+            label={f.label}
+            value={f.value}
+            hint={f.hint ?? undefined}
+            href={f.drill ? rows(f.drill) : undefined}
+          />
+        ))}
         {severities.map((s) => (
           <Figure
             key={s.severity}

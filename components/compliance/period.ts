@@ -22,10 +22,3 @@ export function periodFrom(params: { from?: string; to?: string; team?: string }
   if (from && to && !Number.isNaN(from.getTime()) && !Number.isNaN(to.getTime())) return { from, to, team };
   return { ...lastDays(fallbackDays), team };
 }
-
-export function formatSeconds(s: number | null): string {
-  if (s === null) return "—";
-  if (s < 90) return `${Math.round(s)} s`;
-  if (s < 5400) return `${Math.round(s / 60)} min`;
-  return `${(s / 3600).toFixed(1)} h`;
-}

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
+import { NarrowingDiff } from "@/components/approvals/narrowing-diff";
 import { PageHeader } from "@/components/ui/page-header";
 
 export function EntryDetail({ seq }: { seq: number }) {
@@ -16,6 +17,17 @@ export function EntryDetail({ seq }: { seq: number }) {
     enabled: verifying,
     retry: false,
   });
+  const narrowed = (
+    JSON.parse(entry.body) as {
+      payload?: {
+        narrowed?: {
+          params?: Record<string, unknown> | null;
+          minutes?: number | null;
+          uses?: number | null;
+        } | null;
+      };
+    }
+  ).payload?.narrowed;
 
   return (
     <>
@@ -31,6 +43,16 @@ export function EntryDetail({ seq }: { seq: number }) {
       <section className="mt-6 grid gap-4 lg:grid-cols-2">
         <div className="rounded-lg border border-slate-200 bg-white p-4">
           <h2 className="font-semibold">Canonical entry (RFC 8785)</h2>
+          {entry.requested && narrowed ? (
+            <NarrowingDiff
+              requested={entry.requested}
+              granted={{
+                params: narrowed.params ?? entry.requested.params,
+                minutes: narrowed.minutes ?? entry.requested.minutes,
+                uses: narrowed.uses ?? entry.requested.uses,
+              }}
+            />
+          ) : null}
           <pre
             data-testid="canonical-json"
             className="mt-2 whitespace-pre-wrap break-all rounded bg-slate-50 p-2 font-mono text-xs"

@@ -81,46 +81,50 @@ export function EntryTable() {
           {entries.error.message}
         </p>
       ) : null}
-      <table className="w-full text-left">
-        <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
-          <tr>
-            <th className="px-3 py-2 font-medium">#</th>
-            <th className="px-3 py-2 font-medium">Time (UTC)</th>
-            <th className="px-3 py-2 font-medium">Event</th>
-            <th className="px-3 py-2 font-medium">Case</th>
-            <th className="px-3 py-2 font-medium">Actor</th>
-            <th className="px-3 py-2 font-medium">Leaf hash</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {rows.map((entry) => (
-            <tr key={entry.seq} className="hover:bg-slate-50">
-              <td className="px-3 py-1.5 font-mono">
-                <Link className="text-sky-700 hover:underline" href={`/ledger/${entry.seq}`}>
-                  {entry.seq}
-                </Link>
-              </td>
-              <td className="px-3 py-1.5 font-mono text-xs">{entry.at?.replace("T", " ").slice(0, 19)}</td>
-              <td className="px-3 py-1.5">
-                {entry.label}
-                {entry.type && entry.type !== entry.label ? (
-                  <span className="ml-2 font-mono text-xs text-slate-500">{entry.type}</span>
-                ) : null}
-              </td>
-              <td className="px-3 py-1.5 font-mono text-xs">{entry.caseKey ?? "—"}</td>
-              <td className="px-3 py-1.5">{entry.actorName ?? "—"}</td>
-              <td className="px-3 py-1.5 font-mono text-xs text-slate-500">{entry.leafHash.slice(0, 16)}…</td>
-            </tr>
-          ))}
-          {!entries.isPending && rows.length === 0 ? (
+      <div className="overflow-x-auto">
+        <table className="w-full text-left">
+          <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
             <tr>
-              <td colSpan={6} className="px-3 py-6 text-center text-slate-500">
-                No entries match these filters.
-              </td>
+              <th className="px-3 py-2 font-medium">#</th>
+              <th className="px-3 py-2 font-medium">Time (UTC)</th>
+              <th className="px-3 py-2 font-medium">Event</th>
+              <th className="px-3 py-2 font-medium">Case</th>
+              <th className="px-3 py-2 font-medium">Actor</th>
+              <th className="px-3 py-2 font-medium">Leaf hash</th>
             </tr>
-          ) : null}
-        </tbody>
-      </table>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {rows.map((entry) => (
+              <tr key={entry.seq} className="hover:bg-slate-50">
+                <td className="px-3 py-1.5 font-mono">
+                  <Link className="text-sky-700 hover:underline" href={`/ledger/${entry.seq}`}>
+                    {entry.seq}
+                  </Link>
+                </td>
+                <td className="px-3 py-1.5 font-mono text-xs">{entry.at?.replace("T", " ").slice(0, 19)}</td>
+                <td className="px-3 py-1.5">
+                  {entry.label}
+                  {entry.type && entry.type !== entry.label ? (
+                    <span className="ml-2 font-mono text-xs text-slate-500">{entry.type}</span>
+                  ) : null}
+                </td>
+                <td className="px-3 py-1.5 font-mono text-xs">{entry.caseKey ?? "—"}</td>
+                <td className="px-3 py-1.5">{entry.actorName ?? "—"}</td>
+                <td className="px-3 py-1.5 font-mono text-xs text-slate-500">
+                  {entry.leafHash.slice(0, 16)}…
+                </td>
+              </tr>
+            ))}
+            {!entries.isPending && rows.length === 0 ? (
+              <tr>
+                <td colSpan={6} className="px-3 py-6 text-center text-slate-500">
+                  No entries match these filters.
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
       {entries.hasNextPage ? (
         <div className="border-t border-slate-200 p-3 text-center">
           <Button

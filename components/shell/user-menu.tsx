@@ -42,7 +42,7 @@ export function UserMenu() {
             .join("")
             .slice(0, 2)}
         </span>
-        <span className="font-medium">{me.name}</span>
+        <span className="hidden font-medium sm:inline">{me.name}</span>
       </button>
       {open ? (
         <div

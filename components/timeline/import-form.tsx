@@ -70,22 +70,24 @@ export function ImportForm({ caseId }: { caseId: string }) {
             {result.problems.length ? `; ${result.problems.length} rows rejected` : ""}.
           </p>
           {result.problems.length ? (
-            <table className="mt-2 w-full text-left text-sm">
-              <thead className="text-xs uppercase tracking-wide text-slate-500">
-                <tr>
-                  <th className="py-1 pr-3 font-medium">Line</th>
-                  <th className="py-1 font-medium">Reason</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {result.problems.map((p) => (
-                  <tr key={p.line}>
-                    <td className="py-1 pr-3 font-mono">{p.line}</td>
-                    <td className="py-1">{p.reason}</td>
+            <div className="overflow-x-auto">
+              <table className="mt-2 w-full text-left text-sm">
+                <thead className="text-xs uppercase tracking-wide text-slate-500">
+                  <tr>
+                    <th className="py-1 pr-3 font-medium">Line</th>
+                    <th className="py-1 font-medium">Reason</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {result.problems.map((p) => (
+                    <tr key={p.line}>
+                      <td className="py-1 pr-3 font-mono">{p.line}</td>
+                      <td className="py-1">{p.reason}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           ) : null}
           <p className="mt-2 font-mono text-xs text-slate-500">SHA-256 of the file: {result.sha256}</p>
         </div>

@@ -236,10 +236,10 @@ function EventRow({
     }),
   );
   return (
-    <li className="flex gap-3 px-3 py-2" data-testid="timeline-event">
+    <li className="flex gap-2 px-2 py-2 sm:gap-3 sm:px-3" data-testid="timeline-event">
       <time
         dateTime={event.occurredAt.toISOString()}
-        className="w-20 shrink-0 pt-0.5 font-mono text-xs text-slate-500"
+        className="w-16 shrink-0 pt-0.5 font-mono text-xs text-slate-500 sm:w-20"
       >
         {event.occurredAt.toISOString().slice(11, 19)}
       </time>
@@ -255,7 +255,7 @@ function EventRow({
       >
         {event.starred ? "★" : "☆"}
       </button>
-      <div className="min-w-0 flex-1">
+      <div className="min-w-0 flex-1 [overflow-wrap:anywhere]">
         <div className="flex flex-wrap items-center gap-2">
           <span className="font-medium">{event.title}</span>
           <span className="rounded bg-slate-100 px-1.5 text-xs text-slate-600">{event.source}</span>

@@ -53,11 +53,34 @@ export function fieldError(error: unknown, field: string): string | null {
   return data?.fieldErrors?.[field]?.[0] ?? null;
 }
 
-export function FormError({ error }: { error: { message: string } | null }) {
+export function FormError({ error }: { error: { message: string; data?: unknown } | null }) {
   if (!error) return null;
+  const signedOut = (error.data as { code?: string } | null | undefined)?.code === "UNAUTHORIZED";
   return (
-    <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-      {error.message}
-    </p>
+    <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+      {signedOut ? <SignInAgain /> : error.message}
+    </div>
+  );
+}
+
+/**
+ * The session ended (signed out elsewhere, expired, revoked): say so and offer sign-in in a
+ * new tab, so what is typed on this page stays here to send once signed in again.
+ */
+function SignInAgain() {
+  const here = typeof window === "undefined" ? "/" : window.location.pathname + window.location.search;
+  return (
+    <span className="flex flex-wrap items-center gap-2">
+      <span>Your session has ended. What you typed is kept on this page.</span>
+      <a
+        href={`/sign-in?callbackUrl=${encodeURIComponent(here)}`}
+        target="_blank"
+        rel="noopener"
+        className="rounded-md bg-slate-900 px-2.5 py-1 font-medium text-white hover:bg-slate-700"
+      >
+        Sign in again
+      </a>
+      <span className="text-xs text-red-900">then send it again.</span>
+    </span>
   );
 }

@@ -343,33 +343,42 @@ export async function addMember(
   request: RequestMeta | null = null,
 ): Promise<void> {
   requireLead(access);
-  await db.transaction(async (tx) => {
-    const member = await requireInvestigator(tx, input.userId, "userId");
-    const [existing] = await tx
-      .select({ access: caseMembers.access })
-      .from(caseMembers)
-      .where(and(eq(caseMembers.caseId, access.caseId), eq(caseMembers.userId, input.userId)))
-      .for("update");
-    if (existing?.access === input.access) return;
-    if (existing && input.userId === access.user.id) {
-      throw new DomainError("BAD_REQUEST", "The lead keeps write access", { field: "access" });
-    }
-    await tx
-      .insert(caseMembers)
-      .values({ caseId: access.caseId, userId: input.userId, access: input.access, addedBy: access.user.id })
-      .onConflictDoUpdate({
-        target: [caseMembers.caseId, caseMembers.userId],
-        set: { access: input.access },
-      });
-    await publishAccessChange(tx, [input.userId]);
-    await appendLedger(tx, {
-      type: existing ? "case.member_changed" : "case.member_added",
-      actor: actorOf(access.user),
-      caseKey: access.key,
-      subjects: [access.caseId, input.userId],
-      payload: { member: member.name, access: input.access, previous: existing?.access ?? null },
-      request,
+  await db.transaction((tx) => addMemberIn(tx, access, input, request));
+}
+
+/** addMember inside the caller's transaction (answering an access request grants in the same one). */
+export async function addMemberIn(
+  tx: Tx,
+  access: CaseAccess,
+  input: { userId: string; access: MemberAccess },
+  request: RequestMeta | null = null,
+): Promise<void> {
+  requireLead(access);
+  const member = await requireInvestigator(tx, input.userId, "userId");
+  const [existing] = await tx
+    .select({ access: caseMembers.access })
+    .from(caseMembers)
+    .where(and(eq(caseMembers.caseId, access.caseId), eq(caseMembers.userId, input.userId)))
+    .for("update");
+  if (existing?.access === input.access) return;
+  if (existing && input.userId === access.user.id) {
+    throw new DomainError("BAD_REQUEST", "The lead keeps write access", { field: "access" });
+  }
+  await tx
+    .insert(caseMembers)
+    .values({ caseId: access.caseId, userId: input.userId, access: input.access, addedBy: access.user.id })
+    .onConflictDoUpdate({
+      target: [caseMembers.caseId, caseMembers.userId],
+      set: { access: input.access },
     });
+  await publishAccessChange(tx, [input.userId]);
+  await appendLedger(tx, {
+    type: existing ? "case.member_changed" : "case.member_added",
+    actor: actorOf(access.user),
+    caseKey: access.key,
+    subjects: [access.caseId, input.userId],
+    payload: { member: member.name, access: input.access, previous: existing?.access ?? null },
+    request,
   });
 }
 

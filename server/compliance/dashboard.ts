@@ -8,6 +8,8 @@ import { env } from "../env";
 import { DomainError } from "../errors";
 import { integrationLag, lagAlarm } from "../ledger/lag";
 import { rows } from "./detectors";
+import { complianceFigures } from "./figures";
+import { headlineFigures } from "./headline";
 import { eventType } from "../ledger/events";
 
 export type Period = { from: Date; to: Date };
@@ -32,57 +34,8 @@ export async function dashboard(db: DbOrTx, period: Scope) {
   const byTeam = (userCol: SQL) => inTeam(team, userCol);
   const inPeriod = (col: SQL) =>
     sql`${col} >= ${from.toISOString()}::timestamptz and ${col} < ${to.toISOString()}::timestamptz`;
-  const [series, totals, decision, top, findingsBy, ledger] = await Promise.all([
-    // One pass per table, grouped by UTC day, joined onto every day of the period.
-    rows<{ day: string; requests: number; approvals: number; denials: number; executions: number }>(
-      db,
-      sql`with days as (
-            select generate_series(date_trunc('day', ${from.toISOString()}::timestamptz at time zone 'utc'),
-              date_trunc('day', (${to.toISOString()}::timestamptz - interval '1 microsecond') at time zone 'utc'), interval '1 day') as day),
-          r as (select date_trunc('day', created_at at time zone 'utc') as day, count(*)::int as n
-            from action_requests where ${inPeriod(sql`created_at`)} and ${byTeam(sql`requester_id`)} group by 1),
-          a as (select date_trunc('day', created_at at time zone 'utc') as day,
-              count(*) filter (where decision = 'approve')::int as approvals, count(*) filter (where decision = 'deny')::int as denials
-            from approvals where ${inPeriod(sql`created_at`)}
-              and ${byTeam(sql`(select requester_id from action_requests r where r.id = request_id)`)} group by 1),
-          x as (select date_trunc('day', started_at at time zone 'utc') as day, count(*)::int as n
-            from executions where ${inPeriod(sql`started_at`)} and ${byTeam(sql`executor_id`)} group by 1)
-          select to_char(days.day, 'YYYY-MM-DD') as day, coalesce(r.n, 0) as requests, coalesce(a.approvals, 0) as approvals,
-            coalesce(a.denials, 0) as denials, coalesce(x.n, 0) as executions
-          from days left join r using (day) left join a using (day) left join x using (day) order by days.day`,
-    ),
-    rows<{
-      requests: number;
-      approved: number;
-      denied: number;
-      expired: number;
-      break_glass: number;
-      executions: number;
-      failed: number;
-      ended_grants: number;
-      unused_grants: number;
-    }>(
-      db,
-      sql`select r.*, x.*, g.* from
-            (select count(*)::int as requests,
-              count(*) filter (where status = 'approved' and not break_glass)::int as approved,
-              count(*) filter (where status = 'denied')::int as denied,
-              count(*) filter (where status = 'expired')::int as expired,
-              count(*) filter (where break_glass)::int as break_glass
-              from action_requests where ${inPeriod(sql`created_at`)} and ${byTeam(sql`requester_id`)}) r,
-            (select count(*)::int as executions, count(*) filter (where status = 'failed')::int as failed
-              from executions where ${inPeriod(sql`started_at`)} and ${byTeam(sql`executor_id`)}) x,
-            (select count(*)::int as ended_grants, count(*) filter (where uses = 0)::int as unused_grants
-              from grants where (expires_at <= now() or revoked_at is not null) and ${inPeriod(sql`created_at`)}
-                and ${byTeam(sql`grantee_id`)}) g`,
-    ),
-    rows<{ p50: number | null; p95: number | null; n: number }>(
-      db,
-      sql`select percentile_cont(0.5) within group (order by s)::float as p50, percentile_cont(0.95) within group (order by s)::float as p95, count(*)::int as n
-          from (select extract(epoch from r.decided_at - r.created_at) as s from action_requests r
-            where r.decided_at is not null and not r.break_glass and r.status in ('approved', 'denied') and ${inPeriod(sql`r.created_at`)}
-              and ${byTeam(sql`r.requester_id`)}) t`,
-    ),
+  const [figures, top, findingsBy, ledger] = await Promise.all([
+    complianceFigures(db, { kind: "period", from, to, team }),
     rows<{ kind: string; user_id: string; name: string; n: number }>(
       db,
       sql`(select 'approver' as kind, a.approver_id as user_id, min(u.name) as name, count(*)::int as n
@@ -119,8 +72,6 @@ export async function dashboard(db: DbOrTx, period: Scope) {
     ),
   ]);
   const integration = await integrationLag(db);
-  const t = totals[0];
-  const d = decision[0];
   const l = ledger[0];
   const teams = await rows<{ team: string }>(
     db,
@@ -130,20 +81,23 @@ export async function dashboard(db: DbOrTx, period: Scope) {
     period: { from, to },
     team: team ?? null,
     teams: teams.map((r) => r.team),
-    series,
+    series: figures.series,
+    // The same figures, labelled and formatted as the PDF summary shows them.
+    headline: headlineFigures(figures),
     totals: {
-      requests: t?.requests ?? 0,
-      approved: t?.approved ?? 0,
-      denied: t?.denied ?? 0,
-      expired: t?.expired ?? 0,
-      breakGlass: t?.break_glass ?? 0,
-      executions: t?.executions ?? 0,
-      failedExecutions: t?.failed ?? 0,
-      endedGrants: t?.ended_grants ?? 0,
-      unusedGrants: t?.unused_grants ?? 0,
-      unusedGrantRatio: t && t.ended_grants > 0 ? t.unused_grants / t.ended_grants : null,
+      requests: figures.requests,
+      approved: figures.approved,
+      denied: figures.denied,
+      expired: figures.expired,
+      breakGlass: figures.breakGlass,
+      grants: figures.grants,
+      executions: figures.executions,
+      failedExecutions: figures.executionsFailed,
+      endedGrants: figures.endedGrants,
+      unusedGrants: figures.unusedGrants,
+      unusedGrantRatio: figures.unusedGrantRatio,
     },
-    timeToDecision: { p50Seconds: d?.p50 ?? null, p95Seconds: d?.p95 ?? null, decided: d?.n ?? 0 },
+    timeToDecision: figures.timeToDecision,
     topApprovers: top.filter((r) => r.kind === "approver"),
     topRequesters: top.filter((r) => r.kind === "requester"),
     openFindings: findingsBy,
@@ -165,7 +119,10 @@ export const DRILL_KINDS = [
   "approved",
   "denied",
   "expired",
+  "pending",
+  "cancelled",
   "break_glass",
+  "grants",
   "executions",
   "failed_executions",
   "unused_grants",
@@ -185,7 +142,10 @@ export async function rowsBehind(db: DbOrTx, input: Scope & { kind: DrillKind; u
     approved: sql`r.status = 'approved' and not r.break_glass and ${period(sql`r.created_at`)}`,
     denied: sql`r.status = 'denied' and ${period(sql`r.created_at`)}`,
     expired: sql`r.status = 'expired' and ${period(sql`r.created_at`)}`,
+    pending: sql`r.status = 'pending' and ${period(sql`r.created_at`)}`,
+    cancelled: sql`r.status = 'cancelled' and ${period(sql`r.created_at`)}`,
     break_glass: sql`r.break_glass and ${period(sql`r.created_at`)}`,
+    grants: period(sql`g.created_at`),
     executions: sql`exists (select 1 from executions x where x.grant_id = g.id and ${period(sql`x.started_at`)})`,
     failed_executions: sql`exists (select 1 from executions x where x.grant_id = g.id and x.status = 'failed' and ${period(sql`x.started_at`)})`,
     unused_grants: sql`g.uses = 0 and (g.expires_at <= now() or g.revoked_at is not null) and ${period(sql`g.created_at`)}`,

@@ -96,7 +96,7 @@ export const DEMO_INCIDENT: DemoCase = {
     "A botnet sprayed leaked credentials at the customer-support portal. One support agent account without MFA " +
     "was taken over from 203.0.113.47; the attacker reached workstation WS-SUP-017, used the read-only support " +
     "database role to pull the customers table from db-cust-01 and sent it to files-drop.example. A database " +
-    "session of the attacker is still open. Containment actions are pending approval.",
+    "session of the attacker is still open. Containment is planned; each action is requested in the console.",
   severity: 4,
   status: "investigating",
   tlp: "amber",
@@ -837,7 +837,7 @@ export const DEMO_INCIDENT: DemoCase = {
     ],
     [
       1085,
-      "Requesting auth log query for m.alvarez",
+      "Planned: auth log query for m.alvarez",
       "Need the full login history of the account for the last 14 days.",
       "response",
       null,
@@ -848,7 +848,7 @@ export const DEMO_INCIDENT: DemoCase = {
     ],
     [
       1100,
-      "Requesting termination of session pid 48213 — pending approval",
+      "Planned: terminate session pid 48213 (to be requested)",
       "The open transaction keeps the attacker's foothold on db-cust-01.",
       "response",
       null,
@@ -862,7 +862,7 @@ export const DEMO_INCIDENT: DemoCase = {
     ],
     [
       1104,
-      "Requesting NOLOGIN for support_readonly — pending approval",
+      "Planned: NOLOGIN for support_readonly (to be requested)",
       "Breaks the support tooling for ~2 h; agreed with the support lead.",
       "response",
       null,
@@ -873,7 +873,7 @@ export const DEMO_INCIDENT: DemoCase = {
     ],
     [
       1110,
-      "Requesting disable of m.alvarez in the IdP — pending approval",
+      "Planned: disable m.alvarez in the IdP (to be requested)",
       "Blocks VPN and portal access.",
       "response",
       null,
@@ -884,7 +884,7 @@ export const DEMO_INCIDENT: DemoCase = {
     ],
     [
       1115,
-      "Requesting isolation of WS-SUP-017 — pending approval",
+      "Planned: isolate WS-SUP-017 (to be requested)",
       "EDR network containment; memory image already taken.",
       "response",
       null,

@@ -14,6 +14,7 @@ const s = StyleSheet.create({
   figure: { width: "25%", paddingVertical: 4, paddingRight: 6 },
   value: { fontSize: 14, fontFamily: "Helvetica-Bold" },
   caption: { fontSize: 8, color: "#475569" },
+  hint: { fontSize: 7, color: "#64748b" },
   row: { flexDirection: "row", borderBottom: "0.5pt solid #e2e8f0", paddingVertical: 2 },
   severity: { width: 60, fontFamily: "Helvetica-Bold", textTransform: "uppercase", fontSize: 8 },
   mono: { fontFamily: "Courier", fontSize: 8 },
@@ -23,18 +24,12 @@ const s = StyleSheet.create({
 
 const SEVERITY_COLORS = { critical: "#991b1b", high: "#c2410c", medium: "#a16207", low: "#475569" };
 
-function seconds(value: number | null): string {
-  if (value === null) return "n/a";
-  if (value < 120) return `${Math.round(value)} s`;
-  if (value < 7200) return `${(value / 60).toFixed(1)} min`;
-  return `${(value / 3600).toFixed(1)} h`;
-}
-
-function Figure({ value, caption }: { value: string | number; caption: string }) {
+function Figure({ value, caption, hint }: { value: string | number; caption: string; hint?: string | null }) {
   return (
     <View style={s.figure}>
       <Text style={s.value}>{value}</Text>
       <Text style={s.caption}>{caption}</Text>
+      {hint ? <Text style={s.hint}>{hint}</Text> : null}
     </View>
   );
 }
@@ -60,25 +55,14 @@ function SummaryDocument({ scope, summary: m, generatedAt, generatedBy }: PdfInp
 
         <Text style={s.h2}>Headline figures</Text>
         <View style={s.grid}>
-          <Figure value={m.requests} caption="requests" />
-          <Figure value={m.approved} caption="approved" />
-          <Figure value={m.denied} caption="denied" />
-          <Figure value={m.expired} caption="expired undecided" />
-          <Figure value={m.executionsSucceeded} caption="executions succeeded" />
-          <Figure value={m.executionsFailed} caption="executions failed" />
-          <Figure value={m.breakGlass} caption="break-glass requests" />
-          <Figure value={m.pending} caption="still pending" />
-          <Figure value={seconds(m.decisionSeconds.p50)} caption="time to decision, median" />
-          <Figure value={seconds(m.decisionSeconds.p95)} caption="time to decision, 95th percentile" />
-          <Figure
-            value={m.unusedGrantRatio === null ? "n/a" : `${Math.round(m.unusedGrantRatio * 100)} %`}
-            caption="ended grants never used"
-          />
-          <Figure value={m.grants} caption="grants issued" />
+          {m.headline.map((f) => (
+            <Figure key={f.key} value={f.value} caption={f.label} hint={f.hint} />
+          ))}
         </View>
         <Text style={s.note}>
-          Time to decision counts decided requests that were not break-glass. A grant counts as unused once it
-          expired or was revoked without a single use.
+          Approved counts requests approved by approvers; break-glass requests are counted apart. Time to
+          decision counts decided requests that were not break-glass. A grant counts as unused once it expired
+          or was revoked without a single use.
         </Text>
 
         <Text style={s.h2}>Requests and decisions per day (UTC)</Text>

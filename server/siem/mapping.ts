@@ -50,6 +50,8 @@ export const SIEM_MAPPING = {
   "case.member_added": { activity: "create" },
   "case.member_changed": { activity: "update" },
   "case.member_removed": { activity: "delete" },
+  "case.access_requested": { activity: "create" },
+  "case.access_answered": { activity: "update" },
   "entity.added": { activity: "create" },
   "entity.updated": { activity: "update" },
   "timeline.event_added": { activity: "create" },

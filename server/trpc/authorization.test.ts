@@ -174,6 +174,15 @@ const MATRIX: Record<string, Row> = {
     guard: "case",
     call: (c) => c.cases.setStatus({ caseId, version: 1, status: "triage" }),
   },
+  "cases.requestAccess": {
+    guard: "signed-in",
+    call: (c) => c.cases.requestAccess({ key: "CASE-2026-9999", reason: "Need it for the handover." }),
+  },
+  "cases.accessRequests.list": { guard: "case", call: (c) => c.cases.accessRequests.list({ caseId }) },
+  "cases.accessRequests.answer": {
+    guard: "case",
+    call: (c) => c.cases.accessRequests.answer({ caseId, requestId: caseId, grant: null }),
+  },
   "cases.members.list": { guard: "case", call: (c) => c.cases.members.list({ caseId }) },
   "cases.members.candidates": { guard: "case", call: (c) => c.cases.members.candidates({ caseId }) },
   "cases.members.add": {
@@ -288,6 +297,7 @@ const MATRIX: Record<string, Row> = {
     removed: { call: (c) => c.requests.cancel({ requestId: removedRequestId }), code: "OK" },
   },
   "requests.queue": { guard: "signed-in", call: (c) => c.requests.queue() },
+  "requests.refusal": { guard: "signed-in", call: (c) => c.requests.refusal({ requestId }) },
   "requests.review": {
     guard: "request",
     call: (c) => c.requests.review({ requestId }),

@@ -25,6 +25,14 @@ export const CASE_EVENTS = events({
     label: "Member removed",
     payload: z.strictObject({ member: z.string().nullable(), access: z.string() }),
   },
+  "case.access_requested": {
+    label: "Case access requested",
+    payload: z.strictObject({ requester: z.string() }),
+  },
+  "case.access_answered": {
+    label: "Case access request answered",
+    payload: z.strictObject({ outcome: z.enum(["granted", "declined"]), access: z.string().nullable() }),
+  },
   "entity.added": {
     label: "Entity added",
     payload: z.strictObject({ kind: z.string(), value: z.string(), role: z.string(), commitments }),

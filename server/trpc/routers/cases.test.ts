@@ -111,6 +111,16 @@ const CASE_PROCEDURES: Record<string, { write: boolean; call: (c: Caller) => Pro
         content: "occurred_at,title\n2026-11-20T10:00:00Z,x\n",
       }),
   },
+  "cases.accessRequests.list": { write: false, call: (c) => c.cases.accessRequests.list({ caseId }) },
+  "cases.accessRequests.answer": {
+    write: true,
+    call: (c) =>
+      c.cases.accessRequests.answer({
+        caseId,
+        requestId: "00000000-0000-4000-8000-000000000000",
+        grant: null,
+      }),
+  },
   "cases.notes.list": { write: false, call: (c) => c.cases.notes.list({ caseId }) },
   "cases.notes.add": { write: true, call: (c) => c.cases.notes.add({ caseId, body: "probe" }) },
   "cases.evidence.list": { write: false, call: (c) => c.cases.evidence.list({ caseId }) },
@@ -140,7 +150,9 @@ const CASE_PROCEDURES: Record<string, { write: boolean; call: (c: Caller) => Pro
 describe("need-to-know access to a case", () => {
   it("declares every case-scoped procedure in the table above", () => {
     const scoped = Object.keys(appRouter._def.procedures).filter(
-      (path) => path.startsWith("cases.") && !["cases.list", "cases.create", "cases.byKey"].includes(path),
+      (path) =>
+        path.startsWith("cases.") &&
+        !["cases.list", "cases.create", "cases.byKey", "cases.requestAccess"].includes(path),
     );
     expect(Object.keys(CASE_PROCEDURES).sort()).toEqual(scoped.sort());
   });

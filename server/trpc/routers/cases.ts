@@ -11,6 +11,7 @@ import {
   TLP_LEVELS,
 } from "@/db/schema";
 import { openCase } from "../../cases/access";
+import { answerAccessRequest, openAccessRequests, requestCaseAccess } from "../../cases/access-requests";
 import {
   addMember,
   caseIdByKey,
@@ -109,6 +110,16 @@ export const casesRouter = router({
     .input(z.object({ version, status: z.enum(CASE_STATUSES), resolution: z.enum(RESOLUTIONS).nullish() }))
     .mutation(({ ctx, input }) => changeStatus(ctx.db, ctx.case, input, ctx.meta)),
 
+  // Anyone signed in may ask; the answer never says whether the case exists.
+  requestAccess: authedProcedure
+    .input(z.object({ key: z.string().max(40), reason: z.string().max(2000) }))
+    .mutation(({ ctx, input }) => requestCaseAccess(ctx.db, ctx.user, input, ctx.meta)),
+  accessRequests: router({
+    list: caseProcedure.query(({ ctx }) => openAccessRequests(ctx.db, ctx.case)),
+    answer: caseProcedure
+      .input(z.object({ requestId: z.uuid(), grant: z.enum(MEMBER_ACCESS).nullable() }))
+      .mutation(({ ctx, input }) => answerAccessRequest(ctx.db, ctx.case, input, ctx.meta)),
+  }),
   members: router({
     list: caseProcedure.query(({ ctx }) => listMembers(ctx.db, ctx.case)),
     candidates: caseProcedure.query(({ ctx }) => memberCandidates(ctx.db, ctx.case)),

@@ -9,6 +9,7 @@ import {
   proveConsistency,
   proveInclusion,
 } from "../../ledger/explorer";
+import { requestedBeforeNarrowing } from "../../ledger/narrowing";
 import { verifyStoredLedger } from "../../ledger/verify-db";
 import { requireVisibleEntry, viewerOf } from "../../ledger/visibility";
 import { roleProcedure, router } from "../init";
@@ -42,7 +43,8 @@ export const ledgerRouter = router({
   // Case entries are need-to-know: compliance and the case's members only (see ledger/visibility.ts).
   entry: auditor.input(z.object({ seq })).query(async ({ ctx, input }) => {
     await requireVisibleEntry(ctx.db, viewerOf(ctx.user), input.seq);
-    return getEntry(ctx.db, input.seq);
+    const entry = await getEntry(ctx.db, input.seq);
+    return { ...entry, requested: await requestedBeforeNarrowing(ctx.db, entry.body) };
   }),
   latestCheckpoint: auditor.query(({ ctx }) => latestCheckpoint(ctx.db)),
   inclusionProof: auditor.input(z.object({ seq })).query(async ({ ctx, input }) => {

@@ -12,6 +12,7 @@ import { revokeGrant } from "../../requests/grants";
 import { cancelRequest } from "../../requests/lifecycle";
 import { approverQueue } from "../../requests/queue";
 import { reviewContext } from "../../requests/review";
+import { reviewRefusal } from "../../requests/review-refusal";
 import { liveStream } from "../../realtime/stream";
 import { authedProcedure, caseProcedure, roleProcedure, router } from "../init";
 
@@ -52,6 +53,10 @@ export const requestsRouter = router({
   review: authedProcedure
     .input(z.object({ requestId: z.uuid() }))
     .query(({ ctx, input }) => reviewContext(ctx.db, ctx.user, input.requestId)),
+  // Why a review link shows nothing to this approver, and who can decide instead.
+  refusal: authedProcedure
+    .input(z.object({ requestId: z.uuid() }))
+    .query(({ ctx, input }) => reviewRefusal(ctx.db, ctx.user, input.requestId)),
   decide: authedProcedure
     .input(
       z.discriminatedUnion("decision", [
