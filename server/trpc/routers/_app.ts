@@ -9,6 +9,7 @@ import { casesRouter } from "./cases";
 import { complianceRouter } from "./compliance";
 import { ledgerRouter } from "./ledger";
 import { grantsRouter, requestsRouter } from "./requests";
+import { tokensRouter } from "./tokens";
 
 export const appRouter = router({
   me: authedProcedure.query(({ ctx }) => {
@@ -23,6 +24,7 @@ export const appRouter = router({
   ledger: ledgerRouter,
   requests: requestsRouter,
   actions: grantsRouter,
+  tokens: tokensRouter,
 });
 
 export type AppRouter = typeof appRouter;
