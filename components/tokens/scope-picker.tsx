@@ -1,6 +1,6 @@
 "use client";
 
-import { TOKEN_SCOPES, type TokenScope } from "@/db/schema/tokens";
+import { TOKEN_SCOPES, type TokenScope } from "@/db/token-scopes";
 
 export function ScopePicker({
   value,

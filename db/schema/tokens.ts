@@ -17,16 +17,7 @@ import { users } from "./users";
 
 const tstz = () => timestamp({ withTimezone: true });
 
-/** What an API token may do; a token acts as its person, narrowed to these. */
-export const TOKEN_SCOPES = [
-  "cases:read",
-  "cases:write",
-  "events:ingest",
-  "requests:create",
-  "grants:execute",
-  "ledger:read",
-] as const;
-export type TokenScope = (typeof TOKEN_SCOPES)[number];
+export { TOKEN_SCOPES, type TokenScope } from "../token-scopes";
 
 export const TOKEN_KINDS = ["personal", "service"] as const;
 export type TokenKind = (typeof TOKEN_KINDS)[number];
