@@ -26,7 +26,9 @@ const { key: caseKey } = await ines.cases.create({
   tlp: "green",
 });
 const { token } = await tokenFor(t.db, "ines.ortega@casefile.demo");
-const { server, url } = await serveApi(createApiHandler({ db: t.db, ratePerMinute: 100_000 }));
+const { server, url } = await serveApi(
+  createApiHandler({ db: t.db, ratePerMinute: 100_000, alertSources: [] }),
+);
 afterAll(() => server.close());
 const api = apiClient(url);
 

@@ -6,6 +6,7 @@ import type { RequestMeta } from "../request-meta";
 import { authenticateToken, type TokenAuth } from "../tokens/authenticate";
 import { createContextInner } from "../trpc/init";
 import { createCaller } from "../trpc/routers/_app";
+import { type AlertSource, authenticateSource, SOURCE_HEADER } from "./alert-source";
 import { batchContent } from "./batch";
 import { decodeCursor, encodeCursor, readBounded } from "./body";
 import { fromQuery, reviveDates } from "./coerce";
@@ -19,6 +20,8 @@ export type ApiOptions = {
   db: Db;
   /** Requests per token per minute; default CASEFILE_API_RATE_PER_MINUTE. */
   ratePerMinute: number;
+  /** Webhook sources that may send signed alerts (CASEFILE_ALERT_SOURCES). */
+  alertSources: readonly AlertSource[];
 };
 
 export type ApiHandler = (req: Request, meta: RequestMeta) => Promise<Response>;
@@ -138,31 +141,6 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
       if (match === "method") return problem(405, `${req.method} is not supported on ${path}`);
       if (!match) return problem(404, `No such API route: ${req.method} ${path}`);
 
-      const auth = await authenticateToken(db, req.headers.get("authorization"), meta);
-      if (!auth.ok) {
-        if (auth.reason === "address") return problem(403, "This token is not accepted from your address");
-        return problem(
-          401,
-          auth.reason === "missing"
-            ? "Send an API token: Authorization: Bearer <token>"
-            : "The token is unknown, expired or revoked",
-          [],
-          { "www-authenticate": 'Bearer realm="casefile"' },
-        );
-      }
-      const callerKey = `token:${auth.token.id}`;
-      const limited = await spendRate(db, callerKey, options.ratePerMinute);
-      if (limited) {
-        return problem(
-          429,
-          `Too many requests: at most ${options.ratePerMinute} a minute for one token`,
-          [],
-          {
-            "retry-after": String(limited.retryAfter),
-          },
-        );
-      }
-
       let body: Record<string, unknown> = {};
       let bodyText = "";
       if (req.method !== "GET") {
@@ -184,6 +162,39 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
           body = parsed as Record<string, unknown>;
         }
       }
+      const signed = match.route.path === "/alerts" && req.headers.has(SOURCE_HEADER);
+      const auth = signed
+        ? await authenticateSource(db, options.alertSources, req.headers, bodyText)
+        : await authenticateToken(db, req.headers.get("authorization"), meta);
+      if (!auth.ok && signed) {
+        return problem(401, `The alert's signature is not accepted: ${auth.reason}`);
+      }
+      if (!auth.ok) {
+        if (auth.reason === "address") return problem(403, "This token is not accepted from your address");
+        return problem(
+          401,
+          auth.reason === "missing"
+            ? "Send an API token: Authorization: Bearer <token>"
+            : "The token is unknown, expired or revoked",
+          [],
+          { "www-authenticate": 'Bearer realm="casefile"' },
+        );
+      }
+      const callerKey = auth.token.id.startsWith("source:") ? auth.token.id : `token:${auth.token.id}`;
+      // A signed source speaks only for itself.
+      if ("source" in auth) body.observer = { name: auth.source };
+      const limited = await spendRate(db, callerKey, options.ratePerMinute);
+      if (limited) {
+        return problem(
+          429,
+          `Too many requests: at most ${options.ratePerMinute} a minute for one token`,
+          [],
+          {
+            "retry-after": String(limited.retryAfter),
+          },
+        );
+      }
+
       const call: Call = { route: match.route, params: match.params, query: url.searchParams, body };
       const run = () => execute(db, auth.user, auth.token, meta, call);
 

@@ -27,8 +27,8 @@ await seedConnector(
   { name: "evidence-store", kind: "postgres", serves: ["logs.query"], config: { url: systems.evidenceUrl } },
   admin?.id ?? "",
 );
-const { server, url } = await serveApi(createApiHandler({ db: t.db, ratePerMinute: 1000 }));
-const limited = await serveApi(createApiHandler({ db: t.db, ratePerMinute: 3 }));
+const { server, url } = await serveApi(createApiHandler({ db: t.db, ratePerMinute: 1000, alertSources: [] }));
+const limited = await serveApi(createApiHandler({ db: t.db, ratePerMinute: 3, alertSources: [] }));
 afterAll(() => {
   server.close();
   limited.server.close();

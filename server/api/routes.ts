@@ -31,6 +31,14 @@ const ledger: TokenScope[] = ["ledger:read"];
 const onCase = { case: "caseId" };
 
 export const ROUTES: Route[] = [
+  {
+    method: "POST",
+    path: "/alerts",
+    procedure: "alerts.ingest",
+    summary: "Take in an alert: opens a case, or adds to the open case of its correlation key",
+    scopes: ["events:ingest"],
+    status: 201,
+  },
   { method: "GET", path: "/me", procedure: "me", summary: "Who the token acts as", scopes: "any" },
   {
     method: "GET",

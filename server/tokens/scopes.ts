@@ -32,6 +32,7 @@ export const TOKEN_PROCEDURES: Record<string, readonly TokenScope[] | "any"> = {
   "requests.review": ["requests:create", "cases:read"],
   "requests.create": ["requests:create"],
   "requests.cancel": ["requests:create"],
+  "alerts.ingest": ["events:ingest"],
   "actions.execute": ["grants:execute"],
   "actions.revokeGrant": ["grants:execute"],
   "ledger.entries": ["ledger:read"],

@@ -166,6 +166,17 @@ const MATRIX: Record<string, Row> = {
     guard: ["compliance"],
     call: (c) => c.campaigns.close({ campaignId: userId, reason: "matrix probe" }),
   },
+  "alerts.ingest": {
+    guard: ["investigator"],
+    token: ["events:ingest"],
+    call: (c) =>
+      c.alerts.ingest({
+        "@timestamp": new Date("2026-11-19T09:00:00Z"),
+        observer: { name: "matrix" },
+        event: { id: "matrix-1" },
+        rule: { name: "Matrix alert" },
+      }),
+  },
   "cases.list": { token: ["cases:read"], guard: "signed-in", call: (c) => c.cases.list({}) },
   "cases.byKey": { token: ["cases:read"], guard: "case", call: (c) => c.cases.byKey({ key: caseKey }) },
   "cases.get": { token: ["cases:read"], guard: "case", call: (c) => c.cases.get({ caseId }) },

@@ -3,6 +3,7 @@ import { mustEnrolFirst } from "../../auth/second-factor";
 import { env } from "../../env";
 import { authedProcedure, createCallerFactory, router } from "../init";
 import { accountRouter } from "./account";
+import { alertsRouter } from "./alerts";
 import { adminRouter } from "./admin";
 import { campaignsRouter } from "./campaigns";
 import { casesRouter } from "./cases";
@@ -17,6 +18,7 @@ export const appRouter = router({
     return { ...me, mustEnrolFirst: mustEnrolFirst(ctx.user, env().CASEFILE_REQUIRE_SECOND_FACTOR) };
   }),
   account: accountRouter,
+  alerts: alertsRouter,
   admin: adminRouter,
   campaigns: campaignsRouter,
   cases: casesRouter,

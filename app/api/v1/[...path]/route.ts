@@ -1,3 +1,4 @@
+import { alertSourcesFrom } from "@/server/api/alert-source";
 import { createApiHandler, type ApiHandler } from "@/server/api/handler";
 import { getDb } from "@/server/db";
 import { env } from "@/server/env";
@@ -9,7 +10,11 @@ let api: ApiHandler | undefined;
 
 /** The REST API (/api/v1/…): one plain handler in server/api/ serves every route. */
 function handler(req: Request) {
-  api ??= createApiHandler({ db: getDb(), ratePerMinute: env().CASEFILE_API_RATE_PER_MINUTE });
+  api ??= createApiHandler({
+    db: getDb(),
+    ratePerMinute: env().CASEFILE_API_RATE_PER_MINUTE,
+    alertSources: alertSourcesFrom(env().CASEFILE_ALERT_SOURCES),
+  });
   return api(req, requestMetaFrom(req.headers));
 }
 
