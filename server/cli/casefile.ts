@@ -43,6 +43,12 @@ const need = (value: unknown, what: string): string => {
   if (typeof value !== "string" || !value) throw new CliError(`${what} is required\n${USAGE}`, 1);
   return value;
 };
+const str = (v: unknown): string =>
+  typeof v === "string" || typeof v === "number" || typeof v === "boolean"
+    ? String(v)
+    : v == null
+      ? ""
+      : JSON.stringify(v);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Grant = {
@@ -133,7 +139,7 @@ async function main(argv: string[]): Promise<number> {
       print(
         kase,
         () =>
-          `${String(kase.key)}  ${String(kase.title)}\nstatus ${String(kase.status)}, severity ${String(kase.severity)}, TLP ${String(kase.tlp)}\n${String(kase.summary ?? "")}`,
+          `${String(kase.key)}  ${String(kase.title)}\nstatus ${String(kase.status)}, severity ${String(kase.severity)}, TLP ${String(kase.tlp)}\n${str(kase.summary)}`,
       );
       return 0;
     }
@@ -158,7 +164,7 @@ async function main(argv: string[]): Promise<number> {
       });
       const requestId = String(created.id);
       if (!o.wait) {
-        print(created, () => `Request ${requestId} is ${String(created.status ?? "pending")}`);
+        print(created, () => `Request ${requestId} is ${str(created.status ?? "pending")}`);
         return 0;
       }
       if (!asJson) console.error(`Request ${requestId} waits for a decision…`);
@@ -203,7 +209,7 @@ async function main(argv: string[]): Promise<number> {
       print(
         { ...result, sha256 },
         () =>
-          `${String(result.status)}: ${String(result.summary ?? "")}${sha256 ? `\nevidence sha256 ${sha256}` : ""}`,
+          `${String(result.status)}: ${str(result.summary)}${sha256 ? `\nevidence sha256 ${sha256}` : ""}`,
       );
       return result.status === "succeeded" ? 0 : 1;
     }
