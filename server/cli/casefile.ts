@@ -4,6 +4,7 @@
  * 3 expired, 1 any other error.
  */
 import { parseArgs } from "node:util";
+import { env } from "../env";
 import { call, CliError, type Credentials, loadCredentials, saveCredentials } from "./casefile/client";
 
 const USAGE = `Usage: casefile <command> [options] [--json]
@@ -109,7 +110,7 @@ async function main(argv: string[]): Promise<number> {
   asJson = o.json === true;
   const [command, sub] = positionals;
   if (command === "login") {
-    const credentials = { url: need(o.url, "--url"), token: need(o.token, "--token") };
+    const credentials = { url: need(o.url ?? env().CASEFILE_URL, "--url"), token: need(o.token, "--token") };
     const me = await call(credentials, "GET", "/me");
     const path = await saveCredentials(credentials);
     print(
