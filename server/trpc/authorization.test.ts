@@ -7,7 +7,7 @@ import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { approvals, TOKEN_SCOPES, users, type TokenScope } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { ensureActionTypes } from "../actions/types";
 import { callerFor } from "../testing/callers";
 import { allScopesBut, callerForToken, tokenFor } from "../testing/tokens";

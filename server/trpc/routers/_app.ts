@@ -9,7 +9,7 @@ import { campaignsRouter } from "./campaigns";
 import { casesRouter } from "./cases";
 import { complianceRouter } from "./compliance";
 import { ledgerRouter } from "./ledger";
-import { grantsRouter, requestsRouter } from "./requests";
+import { actionsRouter, requestsRouter } from "./requests";
 import { tokensRouter } from "./tokens";
 
 export const appRouter = router({
@@ -25,7 +25,7 @@ export const appRouter = router({
   compliance: complianceRouter,
   ledger: ledgerRouter,
   requests: requestsRouter,
-  actions: grantsRouter,
+  actions: actionsRouter,
   tokens: tokensRouter,
 });
 
