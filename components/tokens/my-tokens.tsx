@@ -5,7 +5,7 @@ import { useState } from "react";
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Field, fieldError, FormError, inputClass } from "@/components/ui/field";
-import type { TokenScope } from "@/db/token-scopes";
+import type { TokenScope } from "@/server/shared/token-scopes";
 import { ScopePicker } from "./scope-picker";
 import { NewTokenNotice, TokenTable } from "./token-table";
 

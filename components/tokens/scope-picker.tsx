@@ -1,6 +1,6 @@
 "use client";
 
-import { TOKEN_SCOPES, type TokenScope } from "@/db/token-scopes";
+import { TOKEN_SCOPES, type TokenScope } from "@/server/shared/token-scopes";
 
 export function ScopePicker({
   value,

@@ -17,7 +17,7 @@ import { users } from "./users";
 
 const tstz = () => timestamp({ withTimezone: true });
 
-export { TOKEN_SCOPES, type TokenScope } from "../token-scopes";
+export { TOKEN_SCOPES, type TokenScope } from "../../server/shared/token-scopes";
 
 export const TOKEN_KINDS = ["personal", "service"] as const;
 export type TokenKind = (typeof TOKEN_KINDS)[number];

@@ -2,7 +2,7 @@
 import { count, eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { cases, entities, timelineEvents } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "@/server/demo/seed";
 import { createApiHandler } from "../api/handler";
 import { serveApi } from "../api/node-server";
 import { signature } from "../connectors/webhook";

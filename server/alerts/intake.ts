@@ -1,11 +1,11 @@
 import { and, desc, eq, ne, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db } from "@/db/client";
 import { cases, intakeAlerts } from "@/db/schema";
 import type { SessionUser } from "../auth/sessions";
 import { actorOf, openCase } from "../cases/access";
-import { createCase } from "../cases/cases";
+import { createCaseIn } from "../cases/cases";
 import { normaliseEntityValue } from "../cases/normalise";
-import { importEvents } from "../cases/timeline";
+import { importEventsIn } from "../cases/timeline";
 import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
 import type { RequestMeta } from "../request-meta";
@@ -32,7 +32,7 @@ function entitiesOf(alert: AlertInput) {
  * case it opens. All in one transaction: bad input or a failure writes nothing.
  */
 export async function intakeAlert(
-  db: Tx,
+  db: Db,
   user: SessionUser,
   alert: AlertInput,
   request: RequestMeta | null = null,
@@ -70,7 +70,7 @@ export async function intakeAlert(
     let access = open[0] ? await openCase(tx, user, open[0].caseId).catch(() => null) : null;
     const created = access === null;
     if (!access) {
-      const opened = await createCase(
+      const opened = await createCaseIn(
         tx,
         user,
         {
@@ -83,7 +83,7 @@ export async function intakeAlert(
       );
       access = await openCase(tx, user, opened.id);
     }
-    const imported = await importEvents(
+    const imported = await importEventsIn(
       tx,
       access,
       { format: "jsonl", content: line, fileName: `alert ${source}` },
@@ -98,7 +98,7 @@ export async function intakeAlert(
     await appendLedger(tx, {
       type: "alert.taken_in",
       actor: actorOf(user),
-      caseId: access.key,
+      caseKey: access.key,
       subjects: [access.caseId],
       payload: { source, openedCase: created },
       request,

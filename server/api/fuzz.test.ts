@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "@/server/demo/seed";
 import { ensureActionTypes } from "../actions/types";
 import { apiClient } from "../testing/api-client";
 import { callerFor } from "../testing/callers";

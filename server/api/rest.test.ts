@@ -2,7 +2,7 @@
 import { and, count, eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { cases, timelineEvents, users } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "@/server/demo/seed";
 import { ensureActionTypes } from "../actions/types";
 import { seedConnector } from "../connectors/connectors";
 import { apiClient } from "../testing/api-client";

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { users } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "@/server/demo/seed";
 import { ensureActionTypes } from "../actions/types";
 import { createApiHandler } from "../api/handler";
 import { serveApi } from "../api/node-server";

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { apiTokens, users } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "@/server/demo/seed";
 import { callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
 import { failure } from "../testing/failure";

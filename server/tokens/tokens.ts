@@ -1,5 +1,5 @@
 import { aliasedTable, and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db, DbOrTx, Tx } from "@/db/client";
 import { apiTokens, users, type TokenKind, type TokenScope } from "@/db/schema";
 import { freshSecondFactor } from "../auth/second-factor";
 import type { SessionUser } from "../auth/sessions";
@@ -84,7 +84,7 @@ export async function issueToken(
 
 /** A personal token: the person's own, created in sudo mode (recent re-authentication). */
 export async function createPersonalToken(
-  db: Tx,
+  db: Db,
   user: SessionUser,
   input: NewToken & SudoProof,
   request: RequestMeta | null = null,
@@ -98,7 +98,7 @@ export async function createPersonalToken(
 
 /** A service account's token, created by an admin (with a fresh second factor) and owned by a person. */
 export async function createServiceToken(
-  db: Tx,
+  db: Db,
   admin: SessionUser,
   input: NewToken & { serviceAccountId: string; ownerId: string; secondFactorCode?: string },
   request: RequestMeta | null = null,
@@ -131,7 +131,7 @@ export async function createServiceToken(
 const holder = aliasedTable(users, "holder");
 const owner = aliasedTable(users, "owner");
 
-function tokenRows(tx: Tx) {
+function tokenRows(tx: DbOrTx) {
   return tx
     .select({
       id: apiTokens.id,
@@ -157,7 +157,7 @@ function tokenRows(tx: Tx) {
 }
 
 /** The person's own tokens and those of service accounts they own, newest first. */
-export function listMyTokens(db: Tx, user: SessionUser) {
+export function listMyTokens(db: DbOrTx, user: SessionUser) {
   return tokenRows(db)
     .where(sql`(${apiTokens.userId} = ${user.id} or ${apiTokens.ownerId} = ${user.id})`)
     .orderBy(desc(apiTokens.createdAt))
@@ -165,13 +165,13 @@ export function listMyTokens(db: Tx, user: SessionUser) {
 }
 
 /** Every token, for admins. */
-export function listAllTokens(db: Tx) {
+export function listAllTokens(db: DbOrTx) {
   return tokenRows(db).orderBy(desc(apiTokens.createdAt)).limit(500);
 }
 
 /** Revokes a token: its holder or owner may, and an admin may revoke any. */
 export async function revokeToken(
-  db: Tx,
+  db: Db,
   user: SessionUser,
   input: { tokenId: string },
   request: RequestMeta | null = null,
