@@ -167,6 +167,21 @@ const schema = z
         })
         .optional(),
     ),
+    /** API tokens: the longest expiry (days) anyone may give a token; the default is 30 days or this, if lower. */
+    CASEFILE_API_TOKEN_MAX_DAYS: z.preprocess(blank, z.coerce.number().int().min(1).max(3650).default(90)),
+    /** REST API: requests each token (or alert source) may make per minute before 429. */
+    CASEFILE_API_RATE_PER_MINUTE: z.preprocess(
+      blank,
+      z.coerce.number().int().min(1).max(100_000).default(600),
+    ),
+    /**
+     * Alert intake over signed webhooks: "source=secret@account", comma-separated; an alert signed
+     * with the source's secret is taken in as that (service) account, e.g. "siem=<32+ chars>@svc-siem@corp.example".
+     */
+    CASEFILE_ALERT_SOURCES: z.preprocess(blank, pairString),
+    /** The CLI: the Casefile server it talks to, and where it keeps the token `login` stored. */
+    CASEFILE_URL: optionalString,
+    CASEFILE_CREDENTIALS_FILE: optionalString,
     /** Demo: rows of background activity in the embedded evidence store. */
     CASEFILE_DEMO_EVIDENCE_ROWS: z.preprocess(
       blank,

@@ -6,3 +6,4 @@ export * from "./connectors";
 export * from "./compliance";
 export * from "./operations";
 export * from "./access-requests";
+export * from "./tokens";

@@ -63,7 +63,20 @@ export async function createCase(
   if (!user.roles.includes("investigator")) {
     throw new DomainError("FORBIDDEN", "Only investigators open cases");
   }
-  return db.transaction(async (tx) => {
+  return db.transaction((tx) => createCaseIn(tx, user, input, request));
+}
+
+/** createCase inside the caller's transaction (alert intake opens the case with the alert's event). */
+export async function createCaseIn(
+  tx: Tx,
+  user: SessionUser,
+  input: NewCase,
+  request: RequestMeta | null = null,
+): Promise<{ id: string; key: string }> {
+  if (!user.roles.includes("investigator")) {
+    throw new DomainError("FORBIDDEN", "Only investigators open cases");
+  }
+  {
     const leadId = input.leadId ?? user.id;
     const lead = await requireInvestigator(tx, leadId, "leadId");
     const key = await nextCaseKey(tx);
@@ -103,7 +116,7 @@ export async function createCase(
       request,
     });
     return { id: created.id, key };
-  });
+  }
 }
 
 export type CaseFilters = {

@@ -307,10 +307,33 @@ export async function importEvents(
   request: RequestMeta | null = null,
 ): Promise<ImportResult> {
   requireWrite(access);
-  const { rows, problems } = parseTimelineImport(input.format, input.content);
+  const parsed = parseTimelineImport(input.format, input.content);
+  if (parsed.rows.length === 0) return importParsed(null, access, input, parsed, request);
+  return db.transaction((tx) => importParsed(tx, access, input, parsed, request));
+}
+
+/** importEvents inside the caller's transaction (alert intake writes the alert with its case). */
+export async function importEventsIn(
+  tx: Tx,
+  access: CaseAccess,
+  input: { format: ImportFormat; content: string; fileName?: string },
+  request: RequestMeta | null = null,
+): Promise<ImportResult> {
+  requireWrite(access);
+  return importParsed(tx, access, input, parseTimelineImport(input.format, input.content), request);
+}
+
+/** Writes the parsed rows in `tx`; with no rows (or no transaction, which only comes with none) writes nothing. */
+async function importParsed(
+  tx: Tx | null,
+  access: CaseAccess,
+  input: { format: ImportFormat; content: string; fileName?: string },
+  { rows, problems }: ReturnType<typeof parseTimelineImport>,
+  request: RequestMeta | null,
+): Promise<ImportResult> {
   const sha256 = createHash("sha256").update(input.content, "utf8").digest("hex");
-  if (rows.length === 0) return { imported: 0, problems, sha256 };
-  await db.transaction(async (tx) => {
+  if (rows.length === 0 || !tx) return { imported: 0, problems, sha256 };
+  {
     const ensured = await ensureEntities(
       tx,
       access,
@@ -381,6 +404,6 @@ export async function importEvents(
       },
       request,
     });
-  });
+  }
   return { imported: rows.length, problems, sha256 };
 }

@@ -4,11 +4,13 @@
  * A procedure added without a row here fails this suite.
  */
 import { TRPCError } from "@trpc/server";
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { users } from "@/db/schema";
+import { approvals, TOKEN_SCOPES, users, type TokenScope } from "@/db/schema";
 import { seedDemo } from "../demo/seed";
 import { ensureActionTypes } from "../actions/types";
 import { callerFor } from "../testing/callers";
+import { allScopesBut, callerForToken, tokenFor } from "../testing/tokens";
 import { testDatabase } from "../testing/db";
 import { giveRoles } from "../testing/roles";
 import { appRouter } from "./routers/_app";
@@ -85,9 +87,11 @@ type Row = {
   call: (c: Caller) => Promise<unknown>;
   /** The removed member's probe where it differs: on their own old request, and what it must answer. */
   removed?: { call: (c: Caller) => Promise<unknown>; code: string };
+  /** The API token column: the scopes that open the procedure to a token; absent, no token may call it. */
+  token?: TokenScope[];
 };
 const MATRIX: Record<string, Row> = {
-  me: { guard: "signed-in", call: (c) => c.me() },
+  me: { guard: "signed-in", call: (c) => c.me(), token: [...TOKEN_SCOPES] },
   "account.sessions": { guard: "signed-in", call: (c) => c.account.sessions() },
   "account.signOutOthers": {
     guard: "signed-in",
@@ -162,15 +166,32 @@ const MATRIX: Record<string, Row> = {
     guard: ["compliance"],
     call: (c) => c.campaigns.close({ campaignId: userId, reason: "matrix probe" }),
   },
-  "cases.list": { guard: "signed-in", call: (c) => c.cases.list({}) },
-  "cases.byKey": { guard: "case", call: (c) => c.cases.byKey({ key: caseKey }) },
-  "cases.get": { guard: "case", call: (c) => c.cases.get({ caseId }) },
+  "alerts.ingest": {
+    guard: ["investigator"],
+    token: ["events:ingest"],
+    call: (c) =>
+      c.alerts.ingest({
+        "@timestamp": new Date("2026-11-19T09:00:00Z"),
+        observer: { name: "matrix" },
+        event: { id: "matrix-1" },
+        rule: { name: "Matrix alert" },
+      }),
+  },
+  "cases.list": { token: ["cases:read"], guard: "signed-in", call: (c) => c.cases.list({}) },
+  "cases.byKey": { token: ["cases:read"], guard: "case", call: (c) => c.cases.byKey({ key: caseKey }) },
+  "cases.get": { token: ["cases:read"], guard: "case", call: (c) => c.cases.get({ caseId }) },
   "cases.create": {
+    token: ["cases:write"],
     guard: ["investigator"],
     call: (c) => c.cases.create({ title: "Another case", summary: "", severity: 1, tlp: "green" }),
   },
-  "cases.update": { guard: "case", call: (c) => c.cases.update({ caseId, version: 1, title: "Renamed" }) },
+  "cases.update": {
+    token: ["cases:write"],
+    guard: "case",
+    call: (c) => c.cases.update({ caseId, version: 1, title: "Renamed" }),
+  },
   "cases.setStatus": {
+    token: ["cases:write"],
     guard: "case",
     call: (c) => c.cases.setStatus({ caseId, version: 1, status: "triage" }),
   },
@@ -183,41 +204,71 @@ const MATRIX: Record<string, Row> = {
     guard: "case",
     call: (c) => c.cases.accessRequests.answer({ caseId, requestId: caseId, grant: null }),
   },
-  "cases.members.list": { guard: "case", call: (c) => c.cases.members.list({ caseId }) },
+  "cases.members.list": {
+    token: ["cases:read"],
+    guard: "case",
+    call: (c) => c.cases.members.list({ caseId }),
+  },
   "cases.members.candidates": { guard: "case", call: (c) => c.cases.members.candidates({ caseId }) },
   "cases.members.add": {
     guard: "case",
     call: (c) => c.cases.members.add({ caseId, userId, access: "read" }),
   },
   "cases.members.remove": { guard: "case", call: (c) => c.cases.members.remove({ caseId, userId }) },
-  "cases.entities.list": { guard: "case", call: (c) => c.cases.entities.list({ caseId }) },
-  "cases.entities.get": { guard: "case", call: (c) => c.cases.entities.get({ caseId, entityId }) },
+  "cases.entities.list": {
+    token: ["cases:read"],
+    guard: "case",
+    call: (c) => c.cases.entities.list({ caseId }),
+  },
+  "cases.entities.get": {
+    token: ["cases:read"],
+    guard: "case",
+    call: (c) => c.cases.entities.get({ caseId, entityId }),
+  },
   "cases.entities.add": {
+    token: ["cases:write", "events:ingest"],
     guard: "case",
     call: (c) => c.cases.entities.add({ caseId, kind: "host", value: "ws-1" }),
   },
   "cases.entities.update": {
+    token: ["cases:write"],
     guard: "case",
     call: (c) => c.cases.entities.update({ caseId, entityId, notes: "x" }),
   },
-  "cases.timeline.list": { guard: "case", call: (c) => c.cases.timeline.list({ caseId }) },
+  "cases.timeline.list": {
+    token: ["cases:read"],
+    guard: "case",
+    call: (c) => c.cases.timeline.list({ caseId }),
+  },
   "cases.timeline.add": {
+    token: ["cases:write", "events:ingest"],
     guard: "case",
     call: (c) => c.cases.timeline.add({ caseId, occurredAt: new Date(), title: "Event" }),
   },
   "cases.timeline.star": {
+    token: ["cases:write"],
     guard: "case",
     call: (c) => c.cases.timeline.star({ caseId, eventId: entityId, starred: true }),
   },
   "cases.timeline.import": {
+    token: ["cases:write", "events:ingest"],
     guard: "case",
     call: (c) => c.cases.timeline.import({ caseId, format: "csv", content: "occurred_at,title\n" }),
   },
-  "cases.notes.list": { guard: "case", call: (c) => c.cases.notes.list({ caseId }) },
-  "cases.notes.add": { guard: "case", call: (c) => c.cases.notes.add({ caseId, body: "A note" }) },
-  "cases.evidence.list": { guard: "case", call: (c) => c.cases.evidence.list({ caseId }) },
+  "cases.notes.list": { token: ["cases:read"], guard: "case", call: (c) => c.cases.notes.list({ caseId }) },
+  "cases.notes.add": {
+    token: ["cases:write"],
+    guard: "case",
+    call: (c) => c.cases.notes.add({ caseId, body: "A note" }),
+  },
+  "cases.evidence.list": {
+    token: ["cases:read"],
+    guard: "case",
+    call: (c) => c.cases.evidence.list({ caseId }),
+  },
   "cases.evidence.content": { guard: "case", call: (c) => c.cases.evidence.content({ caseId, evidenceId }) },
   "cases.evidence.register": {
+    token: ["cases:write"],
     guard: "case",
     call: (c) =>
       c.cases.evidence.register({
@@ -269,28 +320,51 @@ const MATRIX: Record<string, Row> = {
     call: (c) => c.compliance.detectors.save({ detector: "off_hours", enabled: true, thresholds: {} }),
   },
   "compliance.detectors.run": { guard: ["compliance"], call: (c) => c.compliance.detectors.run() },
-  "ledger.entries": { guard: ["compliance", "admin"], call: (c) => c.ledger.entries({}) },
-  "ledger.types": { guard: ["compliance", "admin"], call: (c) => c.ledger.types() },
-  "ledger.actors": { guard: ["compliance", "admin"], call: (c) => c.ledger.actors() },
-  "ledger.entry": { guard: ["compliance", "admin"], call: (c) => c.ledger.entry({ seq: 1 }) },
-  "ledger.latestCheckpoint": { guard: ["compliance", "admin"], call: (c) => c.ledger.latestCheckpoint() },
+  "ledger.entries": {
+    token: ["ledger:read"],
+    guard: ["compliance", "admin"],
+    call: (c) => c.ledger.entries({}),
+  },
+  "ledger.types": { token: ["ledger:read"], guard: ["compliance", "admin"], call: (c) => c.ledger.types() },
+  "ledger.actors": { token: ["ledger:read"], guard: ["compliance", "admin"], call: (c) => c.ledger.actors() },
+  "ledger.entry": {
+    token: ["ledger:read"],
+    guard: ["compliance", "admin"],
+    call: (c) => c.ledger.entry({ seq: 1 }),
+  },
+  "ledger.latestCheckpoint": {
+    token: ["ledger:read"],
+    guard: ["compliance", "admin"],
+    call: (c) => c.ledger.latestCheckpoint(),
+  },
   "ledger.inclusionProof": {
+    token: ["ledger:read"],
     guard: ["compliance", "admin"],
     call: (c) => c.ledger.inclusionProof({ seq: 1 }),
   },
   "ledger.consistencyProof": {
+    token: ["ledger:read"],
     guard: ["compliance", "admin"],
     call: (c) => c.ledger.consistencyProof({ size1: 1, size2: 1 }),
   },
   "ledger.verify": { guard: ["compliance", "admin"], call: (c) => c.ledger.verify() },
-  "requests.catalogue": { guard: "signed-in", call: (c) => c.requests.catalogue() },
-  "requests.create": { guard: "case", call: (c) => c.requests.create(ask) },
+  "requests.catalogue": {
+    token: ["requests:create", "cases:read"],
+    guard: "signed-in",
+    call: (c) => c.requests.catalogue(),
+  },
+  "requests.create": { token: ["requests:create"], guard: "case", call: (c) => c.requests.create(ask) },
   "requests.breakGlass": {
     guard: "case",
     call: (c) => c.requests.breakGlass({ ...ask, reason: ask.justification }),
   },
-  "requests.ofCase": { guard: "case", call: (c) => c.requests.ofCase({ caseId }) },
+  "requests.ofCase": {
+    token: ["requests:create", "cases:read"],
+    guard: "case",
+    call: (c) => c.requests.ofCase({ caseId }),
+  },
   "requests.cancel": {
+    token: ["requests:create"],
     guard: "request",
     call: (c) => c.requests.cancel({ requestId }),
     // Withdrawing one's own request shows nothing and takes nothing.
@@ -299,6 +373,7 @@ const MATRIX: Record<string, Row> = {
   "requests.queue": { guard: "signed-in", call: (c) => c.requests.queue() },
   "requests.refusal": { guard: "signed-in", call: (c) => c.requests.refusal({ requestId }) },
   "requests.review": {
+    token: ["requests:create", "cases:read"],
     guard: "request",
     call: (c) => c.requests.review({ requestId }),
     removed: { call: (c) => c.requests.review({ requestId: removedRequestId }), code: "NOT_FOUND" },
@@ -326,10 +401,32 @@ const MATRIX: Record<string, Row> = {
     call: (c) => c.requests.reviewBreakGlass({ requestId, verdict: "justified", note: "fine by me" }),
   },
   "actions.execute": {
+    token: ["grants:execute"],
     guard: "case",
     call: (c) => c.actions.execute({ caseId, grantId: grantId ?? "", params: logs }),
   },
-  "actions.revokeGrant": { guard: "grant", call: (c) => c.actions.revokeGrant({ grantId: grantId ?? "" }) },
+  "tokens.mine": { guard: "signed-in", call: (c) => c.tokens.mine() },
+  "tokens.create": {
+    guard: "signed-in",
+    call: (c) => c.tokens.create({ name: "matrix", scopes: ["cases:read"], password: "wrong" }),
+  },
+  "tokens.revoke": { guard: "signed-in", call: (c) => c.tokens.revoke({ tokenId: userId }) },
+  "tokens.all": { guard: ["admin"], call: (c) => c.tokens.all() },
+  "tokens.createService": {
+    guard: ["admin"],
+    call: (c) =>
+      c.tokens.createService({
+        name: "matrix",
+        scopes: ["cases:read"],
+        serviceAccountId: userId,
+        ownerId: userId,
+      }),
+  },
+  "actions.revokeGrant": {
+    token: ["grants:execute"],
+    guard: "grant",
+    call: (c) => c.actions.revokeGrant({ grantId: grantId ?? "" }),
+  },
 };
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
@@ -384,5 +481,76 @@ describe("the authorization matrix", () => {
     expect((await removed.cases.list({})).map((c) => c.key)).not.toContain(caseKey);
     expect(await removed.requests.queue()).toEqual({ items: [], total: 0 });
     expect(await removed.requests.breakGlassReviews()).toEqual([]);
+  });
+});
+
+async function refusalOf(promise: Promise<unknown>): Promise<string> {
+  return promise.then(
+    () => "OK",
+    (e: unknown) => (e instanceof TRPCError ? `${e.code}: ${e.message}` : `not a TRPCError: ${String(e)}`),
+  );
+}
+const TOKEN_REFUSAL = /^FORBIDDEN: (API tokens cannot|This token lacks)/;
+
+describe("the authorization matrix for API tokens", () => {
+  it.each(procedures)(
+    "%s: a token with every scope gets through only where the matrix opens it",
+    async (path) => {
+      const row = MATRIX[path];
+      if (!row) throw new Error(`no row for ${path}`);
+      const { token } = await tokenFor(t.db, "marcus.webb@casefile.demo");
+      const outcome = await refusalOf(row.call(await callerForToken(t.db, token)));
+      if (row.token) expect(outcome).not.toMatch(TOKEN_REFUSAL);
+      else expect(outcome).toMatch(/^FORBIDDEN: API tokens cannot/);
+    },
+  );
+
+  it.each(procedures.filter((p) => MATRIX[p]?.token && p !== "me"))(
+    "%s: a token without its scope is refused",
+    async (path) => {
+      const row = MATRIX[path];
+      if (!row?.token) throw new Error(`no token row for ${path}`);
+      const { token } = await tokenFor(t.db, "marcus.webb@casefile.demo", allScopesBut(...row.token));
+      expect(await refusalOf(row.call(await callerForToken(t.db, token)))).toMatch(
+        /^FORBIDDEN: This token lacks/,
+      );
+    },
+  );
+
+  it("never lets an approver's token decide, nor an admin's change policy or people", async () => {
+    const { id: pendingId } = await ines.requests.create(ask);
+    const seen = (await priya.requests.review({ requestId: pendingId })).request.paramsHash;
+    const approverToken = await callerForToken(
+      t.db,
+      (await tokenFor(t.db, "priya.raman@casefile.demo")).token,
+    );
+    const adminToken = await callerForToken(t.db, (await tokenFor(t.db, "sam.okafor@casefile.demo")).token);
+    const outcomes = await Promise.all([
+      refusalOf(
+        approverToken.requests.decide({ requestId: pendingId, paramsHashSeen: seen, decision: "approve" }),
+      ),
+      refusalOf(
+        approverToken.requests.reviewBreakGlass({ requestId: pendingId, verdict: "justified", note: "x" }),
+      ),
+      refusalOf(
+        adminToken.admin.actionTypes.update({
+          key: "logs.query",
+          version: 1,
+          patch: { approvalsRequired: 1 },
+        }),
+      ),
+      refusalOf(adminToken.admin.users.update({ userId, clearance: 4 })),
+      refusalOf(
+        adminToken.tokens.createService({
+          name: "x",
+          scopes: ["cases:read"],
+          serviceAccountId: userId,
+          ownerId: userId,
+        }),
+      ),
+      refusalOf(approverToken.tokens.create({ name: "x", scopes: ["cases:read"] })),
+    ]);
+    for (const outcome of outcomes) expect(outcome).toMatch(/^FORBIDDEN: API tokens cannot/);
+    expect(await t.db.select().from(approvals).where(eq(approvals.requestId, pendingId))).toEqual([]);
   });
 });

@@ -11,8 +11,11 @@ import { env } from "../env";
 import { DomainError, isDatabaseUnavailable } from "../errors";
 import type { RequestMeta } from "../request-meta";
 import { unstorableTextAt } from "../storable-text";
+import type { TokenAuth } from "../tokens/authenticate";
+import { tokenRefusal } from "../tokens/scopes";
 
-export type Context = { db: Db; user: SessionUser | null; meta: RequestMeta };
+/** `token`: the call came with an API token (server/api/), which narrows what `user` may do. */
+export type Context = { db: Db; user: SessionUser | null; meta: RequestMeta; token?: TokenAuth | null };
 
 /** The context every caller gets: the HTTP handler, server components and tests build it the same way. */
 export function createContextInner(ctx: Context): Context {
@@ -92,6 +95,8 @@ export const publicProcedure = t.procedure.use(domainErrors).use(storableText);
 
 export const authedProcedure = publicProcedure.use(({ ctx, path, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
+  const refusal = ctx.token ? tokenRefusal(ctx.token.scopes, path) : null;
+  if (refusal) throw new TRPCError({ code: "FORBIDDEN", message: refusal });
   // Where policy requires a second factor for the user's role, setting it up comes first.
   if (
     mustEnrolFirst(ctx.user, env().CASEFILE_REQUIRE_SECOND_FACTOR) &&

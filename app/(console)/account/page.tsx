@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { MySessions } from "@/components/account/my-sessions";
 import { SecondFactor } from "@/components/account/second-factor";
+import { MyTokens } from "@/components/tokens/my-tokens";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/server/auth/current-user";
 import { HydrateClient, prefetch, trpc } from "@/server/trpc/rsc";
@@ -12,6 +13,7 @@ export default async function AccountPage() {
   prefetch(trpc.account.sessions.queryOptions());
   prefetch(trpc.account.secondFactor.status.queryOptions());
   prefetch(trpc.account.sudo.queryOptions());
+  prefetch(trpc.tokens.mine.queryOptions());
   return (
     <>
       <PageHeader
@@ -21,6 +23,7 @@ export default async function AccountPage() {
       <HydrateClient>
         <MySessions />
         <SecondFactor />
+        <MyTokens />
       </HydrateClient>
     </>
   );

@@ -5,6 +5,7 @@ import { Connectors } from "@/components/admin/connectors";
 import { NewUserForm } from "@/components/admin/new-user-form";
 import { UserTable } from "@/components/admin/user-table";
 import { WorkerStatus } from "@/components/admin/worker-status";
+import { AdminTokens } from "@/components/tokens/admin-tokens";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireSection } from "@/server/auth/current-user";
 import { prefetch, trpc } from "@/server/trpc/rsc";
@@ -16,6 +17,7 @@ export default async function AdminPage() {
   prefetch(trpc.admin.users.list.queryOptions());
   prefetch(trpc.admin.actionTypes.list.queryOptions());
   prefetch(trpc.admin.connectors.list.queryOptions());
+  prefetch(trpc.tokens.all.queryOptions());
   return (
     <>
       <PageHeader
@@ -26,6 +28,9 @@ export default async function AdminPage() {
       <Suspense fallback={<p className="mt-6 text-slate-500">Loading users…</p>}>
         <NewUserForm />
         <UserTable />
+      </Suspense>
+      <Suspense fallback={<p className="mt-6 text-slate-500">Loading tokens…</p>}>
+        <AdminTokens />
       </Suspense>
       <Suspense fallback={<p className="mt-6 text-slate-500">Loading the action catalogue…</p>}>
         <ActionCatalogue />

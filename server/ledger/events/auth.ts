@@ -100,6 +100,26 @@ export const AUTH_EVENTS = events({
     label: "Role revoked",
     payload: z.strictObject({ email: z.string(), role, source: z.string() }),
   },
+  "token.created": {
+    label: "API token created",
+    payload: z.strictObject({
+      kind: z.enum(["personal", "service"]),
+      name: z.string(),
+      prefix: z.string(),
+      scopes: z.array(z.string()),
+      sourceCidrs: z.array(z.string()),
+      expiresAt: iso,
+      owner: id,
+    }),
+  },
+  "token.used_from_new_address": {
+    label: "API token used from a new address",
+    payload: z.strictObject({ prefix: z.string(), ip: z.string() }),
+  },
+  "token.revoked": {
+    label: "API token revoked",
+    payload: z.strictObject({ prefix: z.string(), name: z.string() }),
+  },
 });
 
 export const ADMIN_EVENTS = events({

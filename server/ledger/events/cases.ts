@@ -70,6 +70,10 @@ export const CASE_EVENTS = events({
       commitments,
     }),
   },
+  "alert.taken_in": {
+    label: "Alert taken in",
+    payload: z.strictObject({ source: z.string(), openedCase: z.boolean() }),
+  },
   "note.added": { label: "Note added", payload: z.strictObject({ commitments }) },
   "evidence.registered": {
     label: "Evidence registered",

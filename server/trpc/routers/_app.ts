@@ -3,12 +3,14 @@ import { mustEnrolFirst } from "../../auth/second-factor";
 import { env } from "../../env";
 import { authedProcedure, createCallerFactory, router } from "../init";
 import { accountRouter } from "./account";
+import { alertsRouter } from "./alerts";
 import { adminRouter } from "./admin";
 import { campaignsRouter } from "./campaigns";
 import { casesRouter } from "./cases";
 import { complianceRouter } from "./compliance";
 import { ledgerRouter } from "./ledger";
 import { actionsRouter, requestsRouter } from "./requests";
+import { tokensRouter } from "./tokens";
 
 export const appRouter = router({
   me: authedProcedure.query(({ ctx }) => {
@@ -16,6 +18,7 @@ export const appRouter = router({
     return { ...me, mustEnrolFirst: mustEnrolFirst(ctx.user, env().CASEFILE_REQUIRE_SECOND_FACTOR) };
   }),
   account: accountRouter,
+  alerts: alertsRouter,
   admin: adminRouter,
   campaigns: campaignsRouter,
   cases: casesRouter,
@@ -23,6 +26,7 @@ export const appRouter = router({
   ledger: ledgerRouter,
   requests: requestsRouter,
   actions: actionsRouter,
+  tokens: tokensRouter,
 });
 
 export type AppRouter = typeof appRouter;
