@@ -5,3 +5,4 @@ export * from "./requests";
 export * from "./connectors";
 export * from "./compliance";
 export * from "./operations";
+export * from "./notifications";

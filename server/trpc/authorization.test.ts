@@ -96,6 +96,13 @@ const MATRIX: Record<string, Row> = {
   "account.notices": { guard: "signed-in", call: (c) => c.account.notices() },
   "account.dismissNotice": { guard: "signed-in", call: (c) => c.account.dismissNotice({ noticeId: userId }) },
   "account.sudo": { guard: "signed-in", call: (c) => c.account.sudo() },
+  "notifications.list": { guard: "signed-in", call: (c) => c.notifications.list() },
+  "notifications.markRead": { guard: "signed-in", call: (c) => c.notifications.markRead({ ids: "all" }) },
+  "notifications.preferences": { guard: "signed-in", call: (c) => c.notifications.preferences() },
+  "notifications.setPreferences": {
+    guard: "signed-in",
+    call: (c) => c.notifications.setPreferences({ emailMode: "immediate", muted: [] }),
+  },
   "account.secondFactor.status": { guard: "signed-in", call: (c) => c.account.secondFactor.status() },
   "account.secondFactor.begin": { guard: "signed-in", call: (c) => c.account.secondFactor.begin() },
   "account.secondFactor.confirm": {

@@ -8,6 +8,7 @@ import { campaignsRouter } from "./campaigns";
 import { casesRouter } from "./cases";
 import { complianceRouter } from "./compliance";
 import { ledgerRouter } from "./ledger";
+import { notificationsRouter } from "./notifications";
 import { grantsRouter, requestsRouter } from "./requests";
 
 export const appRouter = router({
@@ -21,6 +22,7 @@ export const appRouter = router({
   cases: casesRouter,
   compliance: complianceRouter,
   ledger: ledgerRouter,
+  notifications: notificationsRouter,
   requests: requestsRouter,
   actions: grantsRouter,
 });
