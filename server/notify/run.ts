@@ -5,9 +5,11 @@
  */
 import type { Tx } from "@/db/client";
 import { env } from "../env";
+import { queueChatPost, sendDueChatPosts } from "./chat/posts";
 import { queueDigests } from "./digest";
 import { warnExpiringGrants } from "./expiring";
 import { fanOut } from "./fan-out";
+import type { Entry } from "./tell";
 import { publicUrl } from "./links";
 import { sendDueMail } from "./mail-outbox";
 import { type Mailer, smtpMailer } from "./mailer";
@@ -19,7 +21,13 @@ export function startNotifier(db: Tx, log: (message: string) => void): Notifier 
   const mailer: Mailer | null = config.CASEFILE_SMTP_URL
     ? smtpMailer(config.CASEFILE_SMTP_URL, config.CASEFILE_MAIL_FROM)
     : null;
-  const options = { baseUrl: publicUrl(), mail: mailer !== null };
+  const chatUrl = config.CASEFILE_CHAT_WEBHOOK_URL;
+  const baseUrl = publicUrl();
+  const options = {
+    baseUrl,
+    mail: mailer !== null,
+    also: chatUrl ? (tx: Tx, entry: Entry) => queueChatPost(tx, entry, baseUrl) : undefined,
+  };
   const failed = (what: string) => (error: unknown) =>
     log(`${what}: ${error instanceof Error ? error.message : String(error)}`);
   let running = false;
@@ -32,6 +40,7 @@ export function startNotifier(db: Tx, log: (message: string) => void): Notifier 
         await warnExpiringGrants(db, options).catch(failed("grant expiry warnings"));
         await queueDigests(db, options).catch(failed("notification digests"));
         if (mailer) await sendDueMail(db, mailer).catch(failed("mail outbox"));
+        if (chatUrl) await sendDueChatPosts(db, chatUrl).catch(failed("chat outbox"));
       } finally {
         running = false;
       }

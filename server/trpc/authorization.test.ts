@@ -103,6 +103,15 @@ const MATRIX: Record<string, Row> = {
     guard: "signed-in",
     call: (c) => c.notifications.setPreferences({ emailMode: "immediate", muted: [] }),
   },
+  "notifications.chatLinks": { guard: "signed-in", call: (c) => c.notifications.chatLinks() },
+  "notifications.confirmChatLink": {
+    guard: "signed-in",
+    call: (c) => c.notifications.confirmChatLink({ code: "not-a-real-code" }),
+  },
+  "notifications.removeChatLink": {
+    guard: "signed-in",
+    call: (c) => c.notifications.removeChatLink({ linkId: userId }),
+  },
   "account.secondFactor.status": { guard: "signed-in", call: (c) => c.account.secondFactor.status() },
   "account.secondFactor.begin": { guard: "signed-in", call: (c) => c.account.secondFactor.begin() },
   "account.secondFactor.confirm": {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { EMAIL_MODES } from "@/db/schema";
+import { confirmLink, myLinks, unlink } from "../../notify/chat/links";
 import { listMine, markRead, preferencesOf, setPreferences } from "../../notify/inbox";
 import { authedProcedure, router } from "../init";
 
@@ -18,4 +19,13 @@ export const notificationsRouter = router({
       }),
     )
     .mutation(({ ctx, input }) => setPreferences(ctx.db, ctx.user, input, ctx.meta)),
+  /** Chat accounts that act as this person (Slack-compatible approval). */
+  chatLinks: authedProcedure.query(({ ctx }) => myLinks(ctx.db, ctx.user)),
+  /** Confirms the code a chat user was shown: that chat account then acts as this person. */
+  confirmChatLink: authedProcedure
+    .input(z.object({ code: z.string().trim().min(8, "the code from the chat link").max(64) }))
+    .mutation(({ ctx, input }) => confirmLink(ctx.db, ctx.user, input.code, ctx.meta)),
+  removeChatLink: authedProcedure
+    .input(z.object({ linkId: z.uuid() }))
+    .mutation(({ ctx, input }) => unlink(ctx.db, ctx.user, input.linkId, ctx.meta)),
 });
