@@ -6,3 +6,4 @@ export * from "./connectors";
 export * from "./compliance";
 export * from "./operations";
 export * from "./notifications";
+export * from "./escalation";

@@ -8,6 +8,7 @@ import { env } from "../env";
 import { queueChatPost, sendDueChatPosts } from "./chat/posts";
 import { queueDigests } from "./digest";
 import { warnExpiringGrants } from "./expiring";
+import { escalateDue } from "./escalate";
 import { fanOut } from "./fan-out";
 import type { Entry } from "./tell";
 import { publicUrl } from "./links";
@@ -36,6 +37,7 @@ export function startNotifier(db: Tx, log: (message: string) => void): Notifier 
       if (running) return; // one tick at a time in this process
       running = true;
       try {
+        await escalateDue(db).catch(failed("request escalation"));
         await fanOut(db, options).catch(failed("notification fan-out"));
         await warnExpiringGrants(db, options).catch(failed("grant expiry warnings"));
         await queueDigests(db, options).catch(failed("notification digests"));

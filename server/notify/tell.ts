@@ -4,7 +4,7 @@
  */
 import { eq } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { findings, reviewCampaigns } from "@/db/schema";
+import { approvals, findings, reviewCampaigns } from "@/db/schema";
 import { paths } from "./links";
 import type { Draft } from "./queue";
 import {
@@ -56,6 +56,32 @@ const HANDLERS: Record<string, Handler> = {
       about: f.id,
       subject: `[${f.caseKey}] Approval needed: ${f.type.title} (${RISK[f.type.riskTier]} risk)`,
       body: `${aboutRequest(f)}\nDecide before: ${f.expiresAt.toISOString()}`,
+      path: paths.request(f.id),
+    });
+  },
+  "request.reminded": async (tx, entry) => {
+    const f = await onRequest(tx, entry);
+    if (!f || f.status !== "pending") return [];
+    return draftsFor(await undecided(tx, f, await eligibleApprovers(tx, f)), {
+      kind: "request.reminder",
+      about: f.id,
+      subject: `[${f.caseKey}] Still waiting for a decision: ${f.type.title} (${RISK[f.type.riskTier]} risk)`,
+      body: `${aboutRequest(f)}\nExpires without a decision at: ${f.expiresAt.toISOString()}`,
+      path: paths.request(f.id),
+    });
+  },
+  "request.escalated": async (tx, entry) => {
+    const f = await onRequest(tx, entry);
+    if (!f || f.status !== "pending") return [];
+    const approvers = await undecided(tx, f, await eligibleApprovers(tx, f));
+    const admins = (await peopleWithRoles(tx, ["admin"])).filter(
+      (a) => a.id !== f.requesterId && !approvers.some((p) => p.id === a.id),
+    );
+    return draftsFor([...approvers, ...admins], {
+      kind: "request.escalated",
+      about: f.id,
+      subject: `[${f.caseKey}] Escalated: nobody has decided ${f.type.title} (${RISK[f.type.riskTier]} risk)`,
+      body: `${aboutRequest(f)}\nExpires without a decision at: ${f.expiresAt.toISOString()}\nFind an eligible approver, or decide if you are one.`,
       path: paths.request(f.id),
     });
   },
@@ -130,6 +156,15 @@ const HANDLERS: Record<string, Handler> = {
   "admin.user.second_factor_reset": (tx, entry) =>
     accountChange(tx, entry, `Your second factor was reset by ${entry.actor?.name ?? "an admin"}`),
 };
+
+/** Those who have not decided the request yet. */
+async function undecided(tx: Tx, f: RequestFactsRow, people: Recipient[]): Promise<Recipient[]> {
+  const decided = await tx
+    .select({ id: approvals.approverId })
+    .from(approvals)
+    .where(eq(approvals.requestId, f.id));
+  return people.filter((p) => !decided.some((d) => d.id === p.id));
+}
 
 async function approvalGiven(tx: Tx, entry: Entry): Promise<Draft[]> {
   // The last approval is told by its grant; an earlier one says how far the request has come.

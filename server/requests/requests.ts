@@ -26,6 +26,7 @@ import { publish } from "../realtime/live";
 import type { RequestMeta } from "../request-meta";
 import { requireCaseObjects } from "./case-objects";
 import { asJson, dbNow, type Params, paramsHash, parseParams } from "./params";
+import { onBehalfOf } from "./delegation";
 import { durationProblem, eligibility, isBusinessHours, progress, usesProblem } from "./policy";
 
 export type NewRequest = {
@@ -361,6 +362,7 @@ export async function decide(
       const basisJson = {
         approver: { roles: [...user.roles], clearance: user.clearance },
         policyVersion: type.version,
+        ...(await onBehalfOf(tx, user.id)),
       };
 
       if (input.decision === "deny") {

@@ -103,6 +103,24 @@ const MATRIX: Record<string, Row> = {
     guard: "signed-in",
     call: (c) => c.notifications.setPreferences({ emailMode: "immediate", muted: [] }),
   },
+  "notifications.escalations": {
+    guard: ["approver", "admin"],
+    call: (c) => c.notifications.escalations({ requestIds: [requestId] }),
+  },
+  "notifications.delegations": { guard: "signed-in", call: (c) => c.notifications.delegations() },
+  "notifications.delegate": {
+    guard: ["approver"],
+    call: (c) =>
+      c.notifications.delegate({
+        toUserId: userId,
+        startsAt: new Date("2026-01-01T00:00:00Z"),
+        endsAt: new Date("2026-01-02T00:00:00Z"),
+      }),
+  },
+  "notifications.endDelegation": {
+    guard: "signed-in",
+    call: (c) => c.notifications.endDelegation({ delegationId: userId }),
+  },
   "notifications.chatLinks": { guard: "signed-in", call: (c) => c.notifications.chatLinks() },
   "notifications.confirmChatLink": {
     guard: "signed-in",
