@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
@@ -90,6 +91,8 @@ type Press = { user: string; action: string; value: string; secret?: string; at?
 function signed(p: Press) {
   const payload = {
     type: "block_actions",
+    // Every press is its own payload (Slack sends a fresh trigger id and action time each time).
+    trigger_id: randomUUID(),
     user: { id: p.user, username: p.user.toLowerCase() },
     team: { id: "T0CASEFILE" },
     response_url: responseUrl,
