@@ -4,7 +4,7 @@ import { env } from "@/server/env";
 import { withoutBadCallbackCookie } from "@/server/http/auth-request";
 
 /**
- * Every page gets a fresh script nonce: Next.js reads the policy from the request headers and
+ * Every document gets a fresh script nonce: Next.js reads the policy from the request headers and
  * puts the nonce on the scripts it renders. HSTS only where the app is built for production.
  */
 export function proxy(request: NextRequest) {
@@ -24,11 +24,15 @@ export function proxy(request: NextRequest) {
   return response;
 }
 
+// Documents only: a JSON answer, a download or an asset is no page a script policy applies to,
+// and tRPC is served before Next.js (server/cli/web.ts). The sign-in endpoints still pass through
+// for the callback-url cookie repair above.
 export const config = {
   matcher: [
+    "/api/auth/:path*",
     {
-      // Not static files, and not prefetches (their payload is no document a policy applies to).
-      source: "/((?!_next/static|_next/image|favicon.ico).*)",
+      // Not static files, not APIs, and not prefetches (their payload is no document a policy applies to).
+      source: "/((?!_next/static|_next/image|favicon.ico|robots.txt|api/).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "purpose", value: "prefetch" },

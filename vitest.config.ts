@@ -6,7 +6,15 @@ import { defineConfig } from "vitest/config";
 export default defineConfig(({ mode }) => {
   const stress = mode === "stress";
   return {
-    resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
+    resolve: {
+      alias: {
+        "@": path.resolve(import.meta.dirname),
+        // `server-only` throws unless resolved under the react-server condition, which only the
+        // Next.js server build sets; tests run server code directly (tsconfig.json maps it the same
+        // way for tsx and Playwright).
+        "server-only": path.resolve(import.meta.dirname, "node_modules/server-only/empty.js"),
+      },
+    },
     test: {
       include: stress
         ? ["server/**/*.stress.ts", "server/trpc/fuzz.test.ts"]

@@ -1,5 +1,6 @@
+import type { ExtractTablesWithRelations } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
-import type { PgDatabase } from "drizzle-orm/pg-core";
+import type { PgTransaction } from "drizzle-orm/pg-core";
 import type { PostgresJsQueryResultHKT } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import * as schema from "./schema";
@@ -10,6 +11,16 @@ export function createDb(url: string, options: { max?: number } = {}) {
   return { db, sql, close: () => sql.end({ timeout: 5 }) };
 }
 
+/** The pool: what opens transactions. */
 export type Db = ReturnType<typeof createDb>["db"];
-/** A database handle or a transaction: what services take. */
-export type Tx = PgDatabase<PostgresJsQueryResultHKT, typeof schema>;
+/**
+ * A transaction. Whatever must happen inside one (a ledger append, a grant's use, a state
+ * change with its entry) takes only this, so handing it the pool does not typecheck.
+ */
+export type Tx = PgTransaction<
+  PostgresJsQueryResultHKT,
+  typeof schema,
+  ExtractTablesWithRelations<typeof schema>
+>;
+/** Either: for reads, and for work that is whole in one statement. */
+export type DbOrTx = Db | Tx;

@@ -1,4 +1,4 @@
-import { DEMO_ACCOUNTS } from "@/db/seed";
+import { DEMO_ACCOUNTS } from "@/server/demo/seed";
 import { demo, expect, formAlert, signInViaForm, test } from "./fixtures";
 
 // Declared here, independently of the app's own table, so a change to who sees what fails a test.

@@ -1,5 +1,5 @@
 import { test as base, expect, type Page } from "@playwright/test";
-import { DEMO_ACCOUNTS, type DemoAccount } from "@/db/seed";
+import { DEMO_ACCOUNTS, type DemoAccount } from "@/server/demo/seed";
 
 export const DEMO_PASSWORD = "casefile-demo";
 

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Download, Page } from "@playwright/test";
-import { DEMO_INCIDENT } from "@/db/demo-incident";
+import { DEMO_INCIDENT } from "@/server/demo/incident";
 import { verifyEvidenceBundle } from "@/server/ledger/bundle";
 import { parseSignerKey } from "@/server/ledger/checkpoint";
 import { demo, expect, signInViaApi, test } from "./fixtures";

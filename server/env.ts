@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { ROLES } from "@/db/schema/users";
 import { parseCidr, type Cidr } from "./http/client-address";

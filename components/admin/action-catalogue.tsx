@@ -7,11 +7,10 @@ import { StepUpPrompt } from "@/components/auth/step-up-prompt";
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Field, fieldError, FormError, inputClass } from "@/components/ui/field";
+import { RISK_TIERS, ROLES } from "@/server/shared/constants";
 import type { RouterOutputs } from "@/server/trpc/routers/_app";
 
 type Entry = RouterOutputs["admin"]["actionTypes"]["list"][number];
-const TIERS = ["low", "medium", "high", "critical"] as const;
-const ROLES = ["approver", "admin", "compliance", "investigator"] as const;
 
 /** The action catalogue's policies, edited by admins; every change is a ledger entry. */
 export function ActionCatalogue() {
@@ -109,7 +108,7 @@ function PolicyEditor({ entry }: { entry: Entry }) {
               value={draft.riskTier}
               onChange={(e) => setDraft({ ...draft, riskTier: e.target.value as Entry["riskTier"] })}
             >
-              {TIERS.map((t) => (
+              {RISK_TIERS.map((t) => (
                 <option key={t}>{t}</option>
               ))}
             </select>

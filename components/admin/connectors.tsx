@@ -7,7 +7,7 @@ import { formatUtc } from "@/components/cases/format";
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Field, fieldError, FormError, inputClass } from "@/components/ui/field";
-import { SERVES } from "@/server/connectors/config";
+import { CONNECTOR_SERVES } from "@/server/shared/constants";
 import type { RouterOutputs } from "@/server/trpc/routers/_app";
 
 type Connector = RouterOutputs["admin"]["connectors"]["list"][number];
@@ -181,7 +181,7 @@ function ConnectorForm({ connector, onDone }: { connector?: Connector; onDone: (
       ) : null}
       <fieldset className="text-sm md:col-span-2">
         <legend className="text-xs font-medium text-slate-600">Carries out</legend>
-        {SERVES[kind].map((key) => (
+        {CONNECTOR_SERVES[kind].map((key) => (
           <label key={key} className="mr-3 inline-flex items-center gap-1">
             <input
               type="checkbox"

@@ -1,9 +1,6 @@
 "use client";
 
-import type { Role } from "@/db/schema/users";
-
-// The schema module stays out of the browser bundle; the type keeps this list honest.
-const ROLES = ["investigator", "approver", "compliance", "admin"] as const satisfies readonly Role[];
+import { ROLES, type Role } from "@/server/shared/constants";
 
 /** Checkboxes for a person's roles. */
 export function RolePicker({ value, onChange }: { value: Role[]; onChange: (roles: Role[]) => void }) {

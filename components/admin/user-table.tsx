@@ -6,7 +6,7 @@ import { StepUpPrompt } from "@/components/auth/step-up-prompt";
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { fieldError, inputClass } from "@/components/ui/field";
-import type { Role } from "@/db/schema/users";
+import type { Role } from "@/server/shared/constants";
 import type { RouterOutputs } from "@/server/trpc/routers/_app";
 import { InvitationLink } from "./invitation-link";
 import { RolePicker } from "./role-picker";

@@ -8,6 +8,7 @@ import { useTRPC } from "@/components/trpc/client";
 import { SeverityBadge, StatusBadge, TlpBadge } from "@/components/ui/badges";
 import { Button } from "@/components/ui/button";
 import { Field, fieldError, FormError, inputClass } from "@/components/ui/field";
+import { approvalNeedsSecondFactor } from "@/server/shared/constants";
 import type { RouterOutputs } from "@/server/trpc/routers/_app";
 import { RequestStatusBadge, RiskBadge } from "./badges";
 import { CaseObjects } from "./case-objects";
@@ -180,7 +181,7 @@ function DecisionForm({ data }: { data: Review }) {
   const [minutes, setMinutes] = useState(r.requestedMinutes);
   const [uses, setUses] = useState(r.requestedUses);
   const [secondFactorCode, setSecondFactorCode] = useState("");
-  const highRisk = r.riskTier === "high" || r.riskTier === "critical";
+  const highRisk = approvalNeedsSecondFactor(r.riskTier);
   const decide = useMutation(
     trpc.requests.decide.mutationOptions({
       onSuccess: () => queryClient.invalidateQueries(trpc.requests.pathFilter()),

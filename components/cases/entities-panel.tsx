@@ -3,13 +3,13 @@
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import { KIND_LABELS } from "@/components/timeline/entity-chip";
+import { ENTITY_KIND_LABELS, type EntityKind } from "@/server/shared/constants";
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Field, fieldError, FormError, inputClass } from "@/components/ui/field";
 import { formatUtc } from "./format";
 
-type Kind = keyof typeof KIND_LABELS;
+type Kind = EntityKind;
 type Role = "suspect" | "victim" | "affected";
 const ROLES: Role[] = ["suspect", "victim", "affected"];
 
@@ -48,7 +48,7 @@ export function EntitiesPanel({
           <tbody className="divide-y divide-slate-100">
             {entities.map((e) => (
               <tr key={e.id} className="hover:bg-slate-50">
-                <td className="px-3 py-2 text-slate-600">{KIND_LABELS[e.kind]}</td>
+                <td className="px-3 py-2 text-slate-600">{ENTITY_KIND_LABELS[e.kind]}</td>
                 <td className="px-3 py-2 font-mono">
                   <Link
                     className="text-sky-700 hover:underline"
@@ -123,9 +123,9 @@ function AddEntityForm({ caseId }: { caseId: string }) {
     >
       <Field label="Kind">
         <select className={inputClass} value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
-          {(Object.keys(KIND_LABELS) as Kind[]).map((k) => (
+          {(Object.keys(ENTITY_KIND_LABELS) as Kind[]).map((k) => (
             <option key={k} value={k}>
-              {KIND_LABELS[k]}
+              {ENTITY_KIND_LABELS[k]}
             </option>
           ))}
         </select>

@@ -16,13 +16,12 @@ export function EntryDetail({ seq }: { seq: number }) {
     enabled: verifying,
     retry: false,
   });
-  const type = (JSON.parse(entry.body) as { type?: string }).type ?? "entry";
 
   return (
     <>
       <PageHeader
         title={`Ledger entry ${entry.seq}`}
-        description={type}
+        description={entry.type ? `${entry.label} (${entry.type})` : entry.label}
         actions={
           <Link href="/ledger" className="text-sky-700 hover:underline">
             ← All entries
@@ -39,6 +38,10 @@ export function EntryDetail({ seq }: { seq: number }) {
             {entry.body}
           </pre>
           <dl className="mt-3 grid grid-cols-[7rem_1fr] gap-y-1">
+            <dt className="text-slate-500">Case</dt>
+            <dd className="font-mono text-xs">{entry.caseKey ?? "—"}</dd>
+            <dt className="text-slate-500">Format</dt>
+            <dd>{entry.version === null ? "unreadable" : `version ${entry.version}`}</dd>
             <dt className="text-slate-500">Entry id</dt>
             <dd className="font-mono text-xs">{entry.entryId}</dd>
             <dt className="text-slate-500">Leaf hash</dt>

@@ -7,8 +7,8 @@ import { useTRPC } from "@/components/trpc/client";
 import { Field } from "@/components/ui/field";
 import { Button } from "@/components/ui/button";
 
-type Filters = { type: string; actorId: string; caseId: string; from: string; to: string };
-const EMPTY: Filters = { type: "", actorId: "", caseId: "", from: "", to: "" };
+type Filters = { type: string; actorId: string; caseKey: string; from: string; to: string };
+const EMPTY: Filters = { type: "", actorId: "", caseKey: "", from: "", to: "" };
 
 const field = "rounded-md border border-slate-300 bg-white px-2 py-1";
 
@@ -20,7 +20,7 @@ export function EntryTable() {
   const input = {
     type: filters.type || undefined,
     actorId: filters.actorId || undefined,
-    caseId: filters.caseId.trim() || undefined,
+    caseKey: filters.caseKey.trim() || undefined,
     from: filters.from ? new Date(filters.from) : undefined,
     to: filters.to ? new Date(filters.to) : undefined,
     limit: 50,
@@ -42,7 +42,9 @@ export function EntryTable() {
           <select className={field} value={filters.type} onChange={set("type")}>
             <option value="">All types</option>
             {types.map((t) => (
-              <option key={t}>{t}</option>
+              <option key={t.type} value={t.type}>
+                {t.label}
+              </option>
             ))}
           </select>
         </Field>
@@ -56,8 +58,13 @@ export function EntryTable() {
             ))}
           </select>
         </Field>
-        <Field label="Case id">
-          <input className={field} value={filters.caseId} onChange={set("caseId")} placeholder="any" />
+        <Field label="Case">
+          <input
+            className={field}
+            value={filters.caseKey}
+            onChange={set("caseKey")}
+            placeholder="CASE-2026-0042"
+          />
         </Field>
         <Field label="From">
           <input className={field} type="datetime-local" value={filters.from} onChange={set("from")} />
@@ -79,7 +86,8 @@ export function EntryTable() {
           <tr>
             <th className="px-3 py-2 font-medium">#</th>
             <th className="px-3 py-2 font-medium">Time (UTC)</th>
-            <th className="px-3 py-2 font-medium">Type</th>
+            <th className="px-3 py-2 font-medium">Event</th>
+            <th className="px-3 py-2 font-medium">Case</th>
             <th className="px-3 py-2 font-medium">Actor</th>
             <th className="px-3 py-2 font-medium">Leaf hash</th>
           </tr>
@@ -93,14 +101,20 @@ export function EntryTable() {
                 </Link>
               </td>
               <td className="px-3 py-1.5 font-mono text-xs">{entry.at?.replace("T", " ").slice(0, 19)}</td>
-              <td className="px-3 py-1.5">{entry.type}</td>
+              <td className="px-3 py-1.5">
+                {entry.label}
+                {entry.type && entry.type !== entry.label ? (
+                  <span className="ml-2 font-mono text-xs text-slate-500">{entry.type}</span>
+                ) : null}
+              </td>
+              <td className="px-3 py-1.5 font-mono text-xs">{entry.caseKey ?? "—"}</td>
               <td className="px-3 py-1.5">{entry.actorName ?? "—"}</td>
               <td className="px-3 py-1.5 font-mono text-xs text-slate-500">{entry.leafHash.slice(0, 16)}…</td>
             </tr>
           ))}
           {!entries.isPending && rows.length === 0 ? (
             <tr>
-              <td colSpan={5} className="px-3 py-6 text-center text-slate-500">
+              <td colSpan={6} className="px-3 py-6 text-center text-slate-500">
                 No entries match these filters.
               </td>
             </tr>

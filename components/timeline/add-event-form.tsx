@@ -6,11 +6,11 @@ import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Field, fieldError, FormError, inputClass } from "@/components/ui/field";
 import type { RouterInputs, RouterOutputs } from "@/server/trpc/routers/_app";
-import { KIND_LABELS } from "./entity-chip";
+import { ENTITY_KIND_LABELS, type EntityKind } from "@/server/shared/constants";
 
 type Entity = RouterOutputs["cases"]["entities"]["list"][number];
 type EntityRef = NonNullable<RouterInputs["cases"]["timeline"]["add"]["entities"]>[number];
-type Kind = keyof typeof KIND_LABELS;
+type Kind = EntityKind;
 type Relation = "actor" | "target" | "observed";
 type Role = "suspect" | "victim" | "affected";
 type Row = { id: number; choice: string; kind: Kind; value: string; role: Role; relation: Relation };
@@ -135,7 +135,7 @@ export function AddEventForm({
                 <option value="">Choose…</option>
                 {entities.map((e) => (
                   <option key={e.id} value={e.id}>
-                    {KIND_LABELS[e.kind]}: {e.value}
+                    {ENTITY_KIND_LABELS[e.kind]}: {e.value}
                   </option>
                 ))}
                 <option value={NEW}>New entity…</option>
@@ -149,9 +149,9 @@ export function AddEventForm({
                     value={r.kind}
                     onChange={(e) => update(r.id, { kind: e.target.value as Kind })}
                   >
-                    {(Object.keys(KIND_LABELS) as Kind[]).map((k) => (
+                    {(Object.keys(ENTITY_KIND_LABELS) as Kind[]).map((k) => (
                       <option key={k} value={k}>
-                        {KIND_LABELS[k]}
+                        {ENTITY_KIND_LABELS[k]}
                       </option>
                     ))}
                   </select>

@@ -1,14 +1,5 @@
 import Link from "next/link";
-
-export const KIND_LABELS = {
-  user_account: "User account",
-  host: "Host",
-  ip: "IP address",
-  domain: "Domain",
-  session: "Session",
-  db_role: "Database role",
-  file_hash: "File hash",
-} as const;
+import { ENTITY_KIND_LABELS, type EntityKind } from "@/server/shared/constants";
 
 const ROLE_COLOUR: Record<string, string> = {
   suspect: "border-red-200 bg-red-50 text-red-900",
@@ -21,13 +12,13 @@ export function EntityChip({
   entity,
   href,
 }: {
-  entity: { kind: keyof typeof KIND_LABELS; value: string; role: string; relation?: string };
+  entity: { kind: EntityKind; value: string; role: string; relation?: string };
   href: string;
 }) {
   return (
     <Link
       href={href}
-      title={`${KIND_LABELS[entity.kind]} · ${entity.role}`}
+      title={`${ENTITY_KIND_LABELS[entity.kind]} · ${entity.role}`}
       className={`inline-flex max-w-full items-center gap-1 rounded border px-1.5 py-0.5 text-xs hover:underline ${ROLE_COLOUR[entity.role] ?? ""}`}
     >
       {entity.relation ? <span className="text-[10px] uppercase opacity-70">{entity.relation}</span> : null}

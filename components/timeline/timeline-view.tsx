@@ -8,13 +8,14 @@ import { type LedgerMatch, LedgerMatchMark, useLedgerMatches } from "@/component
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
+import { ENTITY_KIND_LABELS, type EntityKind } from "@/server/shared/constants";
 import type { RouterOutputs } from "@/server/trpc/routers/_app";
 import { AddEventForm } from "./add-event-form";
-import { EntityChip, KIND_LABELS } from "./entity-chip";
+import { EntityChip } from "./entity-chip";
 import { ImportForm } from "./import-form";
 
 type TimelineEvent = RouterOutputs["cases"]["timeline"]["list"]["events"][number];
-type Kind = keyof typeof KIND_LABELS;
+type Kind = EntityKind;
 const SOURCES = ["manual", "import", "action", "system"] as const;
 
 /** `datetime-local` values are read as UTC: the timeline is in UTC throughout. */
@@ -70,7 +71,7 @@ export function TimelineView({
       {entity ? (
         <div className="mb-3 flex items-center justify-between rounded-md border border-sky-200 bg-sky-50 px-3 py-2 text-sm">
           <span>
-            Events involving {KIND_LABELS[entity.kind].toLowerCase()}{" "}
+            Events involving {ENTITY_KIND_LABELS[entity.kind].toLowerCase()}{" "}
             <span className="font-mono font-medium">{entity.value}</span> ({entity.role}
             {entity.firstSeen ? `, first seen ${formatUtc(entity.firstSeen)}` : ""}
             {entity.lastSeen ? `, last seen ${formatUtc(entity.lastSeen)}` : ""})
@@ -97,9 +98,9 @@ export function TimelineView({
         <Field label="Entity kind">
           <select className={inputClass} value={kind} onChange={(e) => setKind(e.target.value as Kind | "")}>
             <option value="">Any kind</option>
-            {(Object.keys(KIND_LABELS) as Kind[]).map((k) => (
+            {(Object.keys(ENTITY_KIND_LABELS) as Kind[]).map((k) => (
               <option key={k} value={k}>
-                {KIND_LABELS[k]}
+                {ENTITY_KIND_LABELS[k]}
               </option>
             ))}
           </select>

@@ -16,6 +16,7 @@ import {
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
+import { ENTITY_KINDS } from "../../server/shared/constants";
 import { users } from "./users";
 
 const tstz = () => timestamp({ withTimezone: true });
@@ -42,15 +43,7 @@ export const RESOLUTIONS = [
 /** Traffic Light Protocol 2.0. */
 export const TLP_LEVELS = ["clear", "green", "amber", "amber_strict", "red"] as const;
 export const MEMBER_ACCESS = ["read", "write"] as const;
-export const ENTITY_KINDS = [
-  "user_account",
-  "host",
-  "ip",
-  "domain",
-  "session",
-  "db_role",
-  "file_hash",
-] as const;
+export { ENTITY_KINDS, type EntityKind } from "../../server/shared/constants";
 export const ENTITY_ROLES = ["suspect", "victim", "affected"] as const;
 export const EVENT_SOURCES = ["manual", "import", "action", "system"] as const;
 export const EVENT_RELATIONS = ["actor", "target", "observed"] as const;
@@ -60,7 +53,6 @@ export type CaseStatus = (typeof CASE_STATUSES)[number];
 export type Resolution = (typeof RESOLUTIONS)[number];
 export type Tlp = (typeof TLP_LEVELS)[number];
 export type MemberAccess = (typeof MEMBER_ACCESS)[number];
-export type EntityKind = (typeof ENTITY_KINDS)[number];
 export type EntityRole = (typeof ENTITY_ROLES)[number];
 export type EventSource = (typeof EVENT_SOURCES)[number];
 export type EventRelation = (typeof EVENT_RELATIONS)[number];

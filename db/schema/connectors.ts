@@ -1,13 +1,13 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { CONNECTOR_KINDS } from "../../server/shared/constants";
 import { evidence } from "./cases";
 import { executions } from "./requests";
 import { users } from "./users";
 
 const tstz = () => timestamp({ withTimezone: true });
 
-export const CONNECTOR_KINDS = ["postgres", "webhook"] as const;
-export type ConnectorKind = (typeof CONNECTOR_KINDS)[number];
+export { CONNECTOR_KINDS, type ConnectorKind } from "../../server/shared/constants";
 export const connectorKindEnum = pgEnum("connector_kind", CONNECTOR_KINDS);
 
 /**

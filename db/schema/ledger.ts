@@ -47,13 +47,14 @@ export const ledgerEntries = pgTable(
     // parse); verification reads only the body. Never derived by a cast that could refuse a row.
     type: text(),
     actorId: text(),
-    caseId: text(),
+    /** The entry's case key: `caseKey` of a version 2 body, `caseId` of a version 1 body. */
+    caseKey: text(),
     at: text(),
   },
   (t) => [
     index("ledger_entries_type_idx").on(t.type, t.seq),
     index("ledger_entries_actor_idx").on(t.actorId, t.seq),
-    index("ledger_entries_case_idx").on(t.caseId, t.seq),
+    index("ledger_entries_case_idx").on(t.caseKey, t.seq),
     index("ledger_entries_at_idx").on(t.at),
   ],
 );

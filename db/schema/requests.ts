@@ -13,13 +13,13 @@ import {
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
+import { RISK_TIERS } from "../../server/shared/constants";
 import { cases, timelineEvents } from "./cases";
 import { roleEnum, users } from "./users";
 
 const tstz = () => timestamp({ withTimezone: true });
 
-export const RISK_TIERS = ["low", "medium", "high", "critical"] as const;
-export type RiskTier = (typeof RISK_TIERS)[number];
+export { RISK_TIERS, type RiskTier } from "../../server/shared/constants";
 export const REQUEST_STATUSES = ["pending", "approved", "denied", "cancelled", "expired"] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 export const DECISIONS = ["approve", "deny"] as const;

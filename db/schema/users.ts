@@ -13,9 +13,9 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { ROLES } from "../../server/shared/constants";
 
-export const ROLES = ["investigator", "approver", "compliance", "admin"] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role } from "../../server/shared/constants";
 
 export const roleEnum = pgEnum("role", ROLES);
 

@@ -292,9 +292,17 @@ export function definitionOf(key: string): Definition | null {
 }
 
 /** The JSON Schema of an action's parameters, from which the browser builds its form. */
-export function paramsJsonSchema(key: string): Record<string, unknown> | null {
-  const d = definitionOf(key);
-  return d ? z.toJSONSchema(d.params, { io: "input", unrepresentable: "any" }) : null;
+const jsonSchemas = new Map<string, Readonly<Record<string, unknown>> | null>();
+
+/** The parameters' JSON Schema; built once per action (the definitions are code), not per request. */
+export function paramsJsonSchema(key: string): Readonly<Record<string, unknown>> | null {
+  let schema = jsonSchemas.get(key);
+  if (schema === undefined) {
+    const d = definitionOf(key);
+    schema = d ? Object.freeze(z.toJSONSchema(d.params, { io: "input", unrepresentable: "any" })) : null;
+    jsonSchemas.set(key, schema);
+  }
+  return schema;
 }
 
 export const TIER_CLEARANCE: Record<RiskTier, number> = { low: 1, medium: 2, high: 3, critical: 4 };

@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import { isIP } from "node:net";
 import type postgres from "postgres";
+import { writeCsv } from "../csv";
 import { EVIDENCE_TABLES, type EvidenceTable } from "./catalogue";
 
 /** Columns a subject is matched against, by what the subject looks like. */
@@ -88,15 +89,11 @@ function canonicalValue(value: unknown): Cell {
 /**
  * The canonical evidence CSV: RFC 4180 with LF line ends, the same rows always giving the
  * same bytes. It stays byte-exact — values exactly as the store held them, none defused for
- * spreadsheets (unlike the reports' writer, ../reports/csv-writer.ts) — because its SHA-256
+ * spreadsheets (the raw mode of ../csv.ts) — because its SHA-256
  * is the evidence's identity. Open it in a spreadsheet only with formulas disabled.
  */
 export function toCsv(columns: string[], rows: Cell[][]): string {
-  const field = (v: Cell) => {
-    const s = v === null ? "" : String(v);
-    return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-  };
-  return [columns, ...rows].map((r) => r.map(field).join(",")).join("\n") + "\n";
+  return writeCsv([columns, ...rows], { formulas: "raw" });
 }
 
 export function sha256Hex(content: string): string {

@@ -1,5 +1,5 @@
 import { asc, eq, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db, DbOrTx } from "@/db/client";
 import { actionTypes, type ActionType, type Role } from "@/db/schema";
 import { freshSecondFactor } from "../auth/second-factor";
 import type { SessionUser } from "../auth/sessions";
@@ -11,7 +11,7 @@ import { type Policy, summary } from "../requests/policy";
 import { ACTIONS, definitionOf, paramsJsonSchema } from "./catalogue";
 
 /** Adds the catalogue's actions that the database does not have yet; admins' edits are kept. */
-export async function ensureActionTypes(db: Tx): Promise<string[]> {
+export async function ensureActionTypes(db: Db): Promise<string[]> {
   return db.transaction(async (tx) => {
     const added: string[] = [];
     for (const def of Object.values(ACTIONS)) {
@@ -49,7 +49,7 @@ function fullSummary(row: ActionType): string {
   return extras.length ? `${summary(row)} Also: ${extras.join("; ")}.` : summary(row);
 }
 
-export async function listActionTypes(db: Tx, options: { enabledOnly?: boolean } = {}) {
+export async function listActionTypes(db: DbOrTx, options: { enabledOnly?: boolean } = {}) {
   const rows = await db
     .select()
     .from(actionTypes)
@@ -62,7 +62,7 @@ export async function listActionTypes(db: Tx, options: { enabledOnly?: boolean }
 }
 
 /** An action type that exists in the database and in code, else a BAD_REQUEST on `field`. */
-export async function loadActionType(tx: Tx, key: string, field = "actionKey") {
+export async function loadActionType(tx: DbOrTx, key: string, field = "actionKey") {
   const def = definitionOf(key);
   const [row] = def ? await tx.select().from(actionTypes).where(eq(actionTypes.key, key)) : [];
   if (!def || !row) throw new DomainError("BAD_REQUEST", `No action ${key} in the catalogue`, { field });
@@ -83,7 +83,7 @@ export type PolicyPatch = Partial<
 >;
 
 export async function updateActionType(
-  db: Tx,
+  db: Db,
   admin: SessionUser,
   input: { key: string; version: number; patch: PolicyPatch; secondFactorCode?: string },
   request: RequestMeta | null = null,

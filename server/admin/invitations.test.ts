@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { users } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { sessionFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
 import { inboxEntries } from "../testing/ledger-inbox";

@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db, DbOrTx, Tx } from "@/db/client";
 import { userInvitations, users, userSessions } from "@/db/schema";
 import { hashPassword } from "../auth/password";
 import { passwordProblem } from "../auth/password-strength";
@@ -59,7 +59,10 @@ const usable = (token: string) =>
   );
 
 /** Whom a still-usable link is for (the page greets them), or null. */
-export async function peekInvitation(db: Tx, token: string): Promise<{ name: string; email: string } | null> {
+export async function peekInvitation(
+  db: DbOrTx,
+  token: string,
+): Promise<{ name: string; email: string } | null> {
   if (token.length > 100) return null;
   const [row] = await db
     .select({ name: users.name, email: users.email })
@@ -75,7 +78,7 @@ export async function peekInvitation(db: Tx, token: string): Promise<{ name: str
  * link is how an admin resets a password, and the old password's sessions must not outlive it.
  */
 export async function acceptInvitation(
-  db: Tx,
+  db: Db,
   input: { token: string; password: string },
   request: RequestMeta | null,
 ): Promise<{ email: string }> {

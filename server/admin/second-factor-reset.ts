@@ -4,7 +4,7 @@
  * else. Needs the admin's own fresh second factor; one's own factor is changed under Your account.
  */
 import { and, eq, isNull, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db } from "@/db/client";
 import { recoveryCodes, securityNotices, users, userSessions } from "@/db/schema";
 import { freshSecondFactor } from "../auth/second-factor";
 import type { SessionUser } from "../auth/sessions";
@@ -13,7 +13,7 @@ import { appendLedger } from "../ledger/append";
 import type { RequestMeta } from "../request-meta";
 
 export async function resetSecondFactor(
-  db: Tx,
+  db: Db,
   actor: SessionUser,
   input: { userId: string; secondFactorCode?: string },
   request: RequestMeta | null = null,

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { ZodError } from "zod";
 import { userInvitations, userRoles, users } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { beginEnrolment, confirmEnrolment } from "../auth/enrolment";
 import { stepUp } from "../auth/second-factor";
 import { loadSessionUser } from "../auth/sessions";

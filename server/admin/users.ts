@@ -1,5 +1,5 @@
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db, DbOrTx } from "@/db/client";
 import { userRoles, users, userSessions, type Role } from "@/db/schema";
 import { DomainError } from "../errors";
 import type { SessionUser } from "../auth/sessions";
@@ -26,7 +26,7 @@ export type UserSummary = {
   secondFactor: boolean;
 };
 
-export async function listUsers(db: Tx): Promise<UserSummary[]> {
+export async function listUsers(db: DbOrTx): Promise<UserSummary[]> {
   const rows = await db
     .select({
       id: users.id,
@@ -52,7 +52,7 @@ export async function listUsers(db: Tx): Promise<UserSummary[]> {
 
 /** Disabling also revokes every open session, so re-enabling never revives an old one. */
 export async function setUserDisabled(
-  db: Tx,
+  db: Db,
   actor: SessionUser,
   input: { userId: string; disabled: boolean; secondFactorCode?: string },
   request: RequestMeta | null = null,
@@ -122,7 +122,7 @@ export type NewUser = {
  * token is returned once (for the admin to pass on) and stored only as a hash.
  */
 export async function createUser(
-  db: Tx,
+  db: Db,
   actor: SessionUser,
   input: NewUser,
   request: RequestMeta | null = null,
@@ -172,7 +172,7 @@ export async function createUser(
 
 /** Roles, clearance and team; an admin cannot take their own admin role away. */
 export async function updateUser(
-  db: Tx,
+  db: Db,
   actor: SessionUser,
   input: {
     userId: string;
@@ -228,7 +228,7 @@ export async function updateUser(
 
 /** A new invitation link for an existing person (the old one expired or was lost); older links stop working. */
 export async function reinviteUser(
-  db: Tx,
+  db: Db,
   actor: SessionUser,
   input: { userId: string; secondFactorCode?: string },
   request: RequestMeta | null = null,

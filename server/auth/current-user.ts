@@ -1,27 +1,25 @@
 import "server-only";
-import { getServerSession } from "next-auth";
+import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import { getDb } from "../db";
 import { env } from "../env";
-import { authOptions } from "./options";
 import { mustEnrolFirst } from "./second-factor";
 import { canOpen, SECTIONS, type SectionKey } from "./sections";
-import { loadPendingSession, loadSessionUser, type SessionUser } from "./sessions";
+import { resolveRequestUser, sessionIdOf } from "./request-user";
+import { loadPendingSession, type SessionUser } from "./sessions";
 
 /** The signed-in user for this request, read from the database (never from the token alone). */
-export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
-  const session = await getServerSession(authOptions);
-  if (!session?.sid) return null;
-  return loadSessionUser(getDb(), session.sid);
-});
+export const getCurrentUser = cache(async (): Promise<SessionUser | null> =>
+  resolveRequestUser(getDb(), await headers()),
+);
 
 /** A single sign-on in this browser that still waits for the TOTP code, or null. */
 export async function getPendingSignIn() {
-  const session = await getServerSession(authOptions);
-  if (!session?.sid) return null;
-  const pending = await loadPendingSession(getDb(), session.sid);
-  return pending ? { ...pending, sessionId: session.sid } : null;
+  const sessionId = sessionIdOf(await headers());
+  if (!sessionId) return null;
+  const pending = await loadPendingSession(getDb(), sessionId);
+  return pending ? { ...pending, sessionId } : null;
 }
 
 export async function requireUser(returnTo = "/"): Promise<SessionUser> {

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import { Secret } from "otpauth";
 import QRCode from "qrcode";
-import type { Tx } from "@/db/client";
+import type { Db } from "@/db/client";
 import { recoveryCodes, securityNotices, users, userSessions } from "@/db/schema";
 import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
@@ -21,7 +21,7 @@ const WHAT = "changing your second factor";
 
 /** Starts enrolment (in sudo mode): a new secret, shown once as a QR code and as text, confirmed by a code. */
 export async function beginEnrolment(
-  db: Tx,
+  db: Db,
   user: SessionUser,
   proof: SudoProof,
   request: RequestMeta | null = null,
@@ -40,7 +40,7 @@ const newRecoveryCode = () => {
 
 /** Confirms the pending secret with a code from it; the session must still be in sudo mode. */
 export async function confirmEnrolment(
-  db: Tx,
+  db: Db,
   user: SessionUser,
   code: string,
   request: RequestMeta | null = null,

@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { callerForSession, sessionFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
 import { inboxEntries } from "../testing/ledger-inbox";

@@ -6,10 +6,12 @@
  * A success takes its own attempt back and ends the account's (and session's) run of failures.
  */
 import { and, count, gt, inArray, max, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db, DbOrTx, Tx } from "@/db/client";
 import { signInFailures } from "@/db/schema";
 import { DomainError } from "../errors";
-import { appendLedger, type LedgerActor } from "../ledger/append";
+import { type LedgerActor } from "../ledger/append";
+import { recordEvent } from "../ledger/record-event";
+import type { LedgerEventType } from "../ledger/events";
 import type { RequestMeta } from "../request-meta";
 
 /**
@@ -40,7 +42,7 @@ const LIMITS: Record<Scope, number> = {
 export type Lockout = { locked: false } | { locked: true; scope: Scope; retryAfterSeconds: number };
 
 /** Whether guessing is locked for this account, address or session now (by the database clock). */
-export async function lockoutOf(db: Tx, subject: AttemptSubject): Promise<Lockout> {
+export async function lockoutOf(db: DbOrTx, subject: AttemptSubject): Promise<Lockout> {
   const keys = keysOf(subject);
   const rows = await failureCounts(db, keys);
   for (const { key, scope } of keys) {
@@ -52,7 +54,7 @@ export async function lockoutOf(db: Tx, subject: AttemptSubject): Promise<Lockou
   return { locked: false };
 }
 
-function failureCounts(db: Tx, keys: { key: string }[]) {
+function failureCounts(db: DbOrTx, keys: { key: string }[]) {
   return db
     .select({
       key: signInFailures.key,
@@ -84,7 +86,7 @@ export type Attempt = { subject: AttemptSubject; ids: string[]; locksOut: Scope 
  * here and each sees the others' counts.
  */
 export async function beginAttempt(
-  db: Tx,
+  db: Db,
   subject: AttemptSubject,
 ): Promise<{ ok: true; attempt: Attempt } | { ok: false; lockout: Extract<Lockout, { locked: true }> }> {
   return db.transaction(async (tx) => {
@@ -121,19 +123,19 @@ export async function attemptSucceeded(tx: Tx, attempt: Attempt): Promise<void> 
 }
 
 /** The attempt was no guess after all (a right password waiting for its code): it does not count. */
-export async function withdrawAttempt(tx: Tx, attempt: Attempt): Promise<void> {
+export async function withdrawAttempt(tx: DbOrTx, attempt: Attempt): Promise<void> {
   if (attempt.ids.length) await tx.delete(signInFailures).where(inArray(signInFailures.id, attempt.ids));
 }
 
 /** The guess was wrong (it stays counted); when it was the last the limit allowed, the lockout starts, recorded. */
 export async function attemptFailed(
-  db: Tx,
+  db: Db,
   attempt: Attempt,
   actor: LedgerActor,
   request: RequestMeta | null,
 ): Promise<void> {
   if (!attempt.locksOut) return;
-  await appendLedger(db, {
+  await recordEvent(db, {
     type: "auth.lockout_started",
     actor,
     subjects: actor ? [actor.id] : [],
@@ -152,12 +154,17 @@ export async function attemptFailed(
  * then thrown with when to try again, naming `field`.
  */
 export async function refuseLocked(
-  db: Tx,
+  db: Db,
   person: { id: string; name: string },
   lockout: Extract<Lockout, { locked: true }>,
-  refusal: { type: string; what: string; field: string; request: RequestMeta | null },
+  refusal: {
+    type: Extract<LedgerEventType, `${string}_locked`>;
+    what: string;
+    field: string;
+    request: RequestMeta | null;
+  },
 ): Promise<never> {
-  await appendLedger(db, {
+  await recordEvent(db, {
     type: refusal.type,
     actor: person,
     subjects: [person.id],

@@ -1,5 +1,5 @@
 import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db, DbOrTx } from "@/db/client";
 import { userSessions } from "@/db/schema";
 import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
@@ -8,7 +8,7 @@ import type { RequestMeta } from "../request-meta";
 import type { SessionUser } from "./sessions";
 
 /** The user's live sessions, this one first, so they can spot one that is not theirs. */
-export async function listMySessions(db: Tx, user: SessionUser) {
+export async function listMySessions(db: DbOrTx, user: SessionUser) {
   const rows = await db
     .select({
       id: userSessions.id,
@@ -33,7 +33,7 @@ export async function listMySessions(db: Tx, user: SessionUser) {
 
 /** Signs out one of the user's other sessions, or all of them (`sessionId` omitted). */
 export async function signOutOtherSessions(
-  db: Tx,
+  db: Db,
   user: SessionUser,
   input: { sessionId?: string },
   request: RequestMeta | null = null,

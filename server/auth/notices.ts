@@ -1,6 +1,6 @@
 /** Security notices: what changed on the account (second factor replaced or reset), shown from the next sign-in until dismissed. */
 import { and, asc, eq, isNull, lt, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db, DbOrTx } from "@/db/client";
 import { securityNotices, userSessions } from "@/db/schema";
 import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
@@ -17,7 +17,7 @@ export type SecurityNotice = {
 };
 
 /** Undismissed notices from before this session began (the session that made a change has seen it). */
-export async function listNotices(db: Tx, user: SessionUser): Promise<SecurityNotice[]> {
+export async function listNotices(db: DbOrTx, user: SessionUser): Promise<SecurityNotice[]> {
   const began = db
     .select({ at: userSessions.createdAt })
     .from(userSessions)
@@ -43,7 +43,7 @@ export async function listNotices(db: Tx, user: SessionUser): Promise<SecurityNo
 }
 
 export async function dismissNotice(
-  db: Tx,
+  db: Db,
   user: SessionUser,
   noticeId: string,
   request: RequestMeta | null = null,

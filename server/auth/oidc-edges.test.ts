@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { createDb } from "@/db/client";
 import { users } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { testDatabase } from "../testing/db";
 import { inboxEntries } from "../testing/ledger-inbox";
 import { idTokenClaimsFor, TEST_REDIRECT_URI } from "../testing/oidc-flow";

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { userRoles, users, userSessions } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { callerForSession } from "../testing/callers";
 import { testDatabase } from "../testing/db";
 import { inboxEntries } from "../testing/ledger-inbox";

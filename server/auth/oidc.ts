@@ -9,6 +9,7 @@ import { users, userSessions, type Role } from "@/db/schema";
 import { applyRoles } from "../admin/roles";
 import { env } from "../env";
 import { appendLedger } from "../ledger/append";
+import { recordEvent } from "../ledger/record-event";
 import { readClaims } from "./oidc-claims";
 import type { RequestMeta } from "../request-meta";
 import { attemptFailed, attemptSucceeded, beginAttempt } from "./lockout";
@@ -244,7 +245,7 @@ export async function completeSecondFactor(
     return true;
   });
   if (done) return { ok: true };
-  await appendLedger(db, {
+  await recordEvent(db, {
     type: "auth.second_factor_failed",
     actor,
     subjects: [pending.userId],

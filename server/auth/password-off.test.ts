@@ -6,7 +6,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { users, userSessions } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { testDatabase } from "../testing/db";
 import { totpCode } from "../testing/totp";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
 import { totpCode } from "../testing/totp";

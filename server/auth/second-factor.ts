@@ -7,10 +7,11 @@
 import { createHash } from "node:crypto";
 import { and, count, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { Secret, TOTP } from "otpauth";
-import type { Tx } from "@/db/client";
+import type { Db, DbOrTx, Tx } from "@/db/client";
 import { recoveryCodes, users, userSessions } from "@/db/schema";
 import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
+import { recordEvent } from "../ledger/record-event";
 import type { RequestMeta } from "../request-meta";
 import { attemptFailed, attemptSucceeded, beginAttempt, refuseLocked } from "./lockout";
 import type { SessionUser } from "./sessions";
@@ -39,7 +40,7 @@ export function acceptedStep(secret: string, label: string, code: string, nowMs:
   return delta === null ? null : Math.floor(nowMs / 30_000) + delta;
 }
 
-export async function secondFactorStatus(db: Tx, userId: string) {
+export async function secondFactorStatus(db: DbOrTx, userId: string) {
   const [row] = await db.select({ enabledAt: users.totpEnabledAt }).from(users).where(eq(users.id, userId));
   const [left] = await db
     .select({ n: count() })
@@ -90,7 +91,7 @@ export async function useSecondFactor(
  * is checked (per account, address and session), so a locked account is locked for step-up too.
  */
 export async function stepUp(
-  db: Tx,
+  db: Db,
   user: SessionUser,
   code: string,
   request: RequestMeta | null = null,
@@ -125,7 +126,7 @@ export async function stepUp(
   });
   if (!method) {
     // The attempt stays counted.
-    await appendLedger(db, {
+    await recordEvent(db, {
       type: "auth.second_factor_failed",
       actor,
       subjects: [user.id],
@@ -146,7 +147,7 @@ export async function stepUp(
  * transaction, so a code spent on a step that then fails is still spent.
  */
 export async function freshSecondFactor(
-  db: Tx,
+  db: Db,
   user: SessionUser,
   code: string | undefined,
   what: string,
@@ -158,7 +159,7 @@ export async function freshSecondFactor(
 
 /** When and how this session proved the second factor within the last five minutes; else a clear refusal. */
 export async function requireFreshSecondFactor(
-  tx: Tx,
+  tx: DbOrTx,
   user: SessionUser,
   what = "High-risk approvals",
 ): Promise<{ at: Date; method: string }> {

@@ -1,5 +1,6 @@
+import "server-only";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import { userRoles, users, userSessions, type Role } from "@/db/schema";
 import { timingDummyHash, verifyPassword } from "./password";
 
@@ -29,7 +30,11 @@ export type CredentialCheck =
   | { ok: true; user: { id: string; email: string; name: string } }
   | { ok: false; reason: "invalid" | "disabled" };
 
-export async function checkCredentials(db: Tx, email: string, password: string): Promise<CredentialCheck> {
+export async function checkCredentials(
+  db: DbOrTx,
+  email: string,
+  password: string,
+): Promise<CredentialCheck> {
   const [user] = await db
     .select({
       id: users.id,
@@ -51,7 +56,7 @@ export async function checkCredentials(db: Tx, email: string, password: string):
 }
 
 export async function openSession(
-  db: Tx,
+  db: DbOrTx,
   userId: string,
   meta: { ip?: string | null; userAgent?: string | null } = {},
   secondFactor: string | null = null,
@@ -75,7 +80,7 @@ export async function openSession(
 }
 
 /** Where a session is alive: not revoked, expired or idle too long (database clock), its user enabled. */
-const live = (sessionId: string) =>
+const live = (sessionId: string | ReturnType<typeof sql.placeholder>) =>
   and(
     eq(userSessions.id, sessionId),
     isNull(userSessions.revokedAt),
@@ -84,18 +89,8 @@ const live = (sessionId: string) =>
     isNull(users.disabledAt),
   );
 
-/**
- * Null unless the session is live (see `live`) and not waiting for its second factor. Marks the
- * session as seen (at most once a minute), unless `markSeen` is false: a check made on the
- * session's behalf (an open live stream) is no activity of the person's and keeps no session alive.
- */
-export async function loadSessionUser(
-  db: Tx,
-  sessionId: string,
-  { markSeen = true }: { markSeen?: boolean } = {},
-): Promise<SessionUser | null> {
-  if (!UUID.test(sessionId)) return null;
-  const rows = await db
+function buildSessionUserQuery(db: DbOrTx) {
+  return db
     .select({
       id: users.id,
       email: users.email,
@@ -110,7 +105,34 @@ export async function loadSessionUser(
     .from(userSessions)
     .innerJoin(users, eq(users.id, userSessions.userId))
     .leftJoin(userRoles, eq(userRoles.userId, users.id))
-    .where(and(live(sessionId), eq(userSessions.secondFactorPending, false)));
+    .where(and(live(sql.placeholder("sessionId")), eq(userSessions.secondFactorPending, false)))
+    .prepare("session_user");
+}
+
+// Every request runs this read: its SQL is built once per database handle, not per request.
+const sessionUserQueries = new WeakMap<DbOrTx, ReturnType<typeof buildSessionUserQuery>>();
+
+function sessionUserQuery(db: DbOrTx) {
+  let query = sessionUserQueries.get(db);
+  if (!query) {
+    query = buildSessionUserQuery(db);
+    sessionUserQueries.set(db, query);
+  }
+  return query;
+}
+
+/**
+ * Null unless the session is live (see `live`) and not waiting for its second factor. Marks the
+ * session as seen (at most once a minute), unless `markSeen` is false: a check made on the
+ * session's behalf (an open live stream) is no activity of the person's and keeps no session alive.
+ */
+export async function loadSessionUser(
+  db: DbOrTx,
+  sessionId: string,
+  { markSeen = true }: { markSeen?: boolean } = {},
+): Promise<SessionUser | null> {
+  if (!UUID.test(sessionId)) return null;
+  const rows = await sessionUserQuery(db).execute({ sessionId });
   const [first] = rows;
   if (!first) return null;
   // Only a session not marked for a minute is written to: most requests just read.
@@ -135,7 +157,7 @@ export async function loadSessionUser(
 }
 
 /** A user acting outside a browser session (demo seeding, jobs): the same shape, no session behind it. */
-export async function loadUserForSystem(db: Tx, userId: string): Promise<SessionUser> {
+export async function loadUserForSystem(db: DbOrTx, userId: string): Promise<SessionUser> {
   const rows = await db
     .select({
       id: users.id,
@@ -168,7 +190,7 @@ export async function loadUserForSystem(db: Tx, userId: string): Promise<Session
 
 /** A live session opened by single sign-on that still waits for the TOTP code; else null. */
 export async function loadPendingSession(
-  db: Tx,
+  db: DbOrTx,
   sessionId: string,
 ): Promise<{ userId: string; email: string; name: string } | null> {
   if (!UUID.test(sessionId)) return null;
@@ -182,7 +204,7 @@ export async function loadPendingSession(
 
 /** Revokes a live session; returns whose it was, or null when there was nothing to revoke. */
 export async function revokeSession(
-  db: Tx,
+  db: DbOrTx,
   sessionId: string,
 ): Promise<{ user: { id: string; name: string } } | null> {
   if (!UUID.test(sessionId)) return null;

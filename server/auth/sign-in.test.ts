@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { testDatabase } from "../testing/db";
 import { loadSessionUser } from "./sessions";
 import { signInWithPassword, signOutSession } from "./sign-in";

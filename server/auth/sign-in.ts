@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
 import { appendLedger } from "../ledger/append";
+import { recordEvent } from "../ledger/record-event";
 import { publishAccessChange } from "../realtime/live";
 import { storable } from "../storable-text";
 import type { RequestMeta } from "../request-meta";
@@ -24,7 +25,7 @@ export async function signInWithPassword(
   // and parallel guesses queue for their turn, so no more than the limit are ever checked.
   const started = await beginAttempt(db, { email, ip: request?.ip });
   if (!started.ok) {
-    await appendLedger(db, {
+    await recordEvent(db, {
       type: "auth.sign_in_locked",
       actor: null,
       payload: { email, scope: started.lockout.scope, retryAfterSeconds: started.lockout.retryAfterSeconds },
@@ -35,7 +36,7 @@ export async function signInWithPassword(
   const { attempt } = started;
   const result = await checkCredentials(db, email, input.password);
   if (!result.ok) {
-    await appendLedger(db, {
+    await recordEvent(db, {
       type: "auth.sign_in_failed",
       actor: null,
       payload: { email, reason: result.reason },
@@ -67,7 +68,7 @@ export async function signInWithPassword(
   });
   if (!sessionId) {
     // The attempt stays counted: a wrong code is a guess like a wrong password.
-    await appendLedger(db, {
+    await recordEvent(db, {
       type: "auth.second_factor_failed",
       actor: { id: user.id, name: user.name },
       subjects: [user.id],

@@ -6,10 +6,11 @@
  * is not a step-up: it never satisfies the fresh-second-factor check of approvals or admin changes.
  */
 import { eq, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db, DbOrTx, Tx } from "@/db/client";
 import { users, userSessions } from "@/db/schema";
 import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
+import { recordEvent } from "../ledger/record-event";
 import type { RequestMeta } from "../request-meta";
 import { attemptFailed, attemptSucceeded, beginAttempt, refuseLocked, withdrawAttempt } from "./lockout";
 import { verifyPassword } from "./password";
@@ -29,7 +30,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const within = (column: typeof userSessions.sudoAt | typeof userSessions.createdAt) =>
   sql<boolean>`coalesce(${column} > now() - make_interval(mins => ${SUDO_MINUTES}), false)`;
 
-export async function sudoState(db: Tx, user: SessionUser): Promise<SudoState> {
+export async function sudoState(db: DbOrTx, user: SessionUser): Promise<SudoState> {
   if (!UUID.test(user.sessionId)) {
     throw new DomainError("FORBIDDEN", "Only a person signed in can make this change");
   }
@@ -60,7 +61,7 @@ const refuse = (field: "password" | "currentCode", message: string) =>
  * sudo mode for SUDO_MINUTES); otherwise refuses with the field the person must fill in.
  */
 export async function requireSudo(
-  db: Tx,
+  db: Db,
   user: SessionUser,
   proof: SudoProof,
   what: string,
@@ -86,7 +87,7 @@ export async function requireSudo(
 
   const actor = { id: user.id, name: user.name };
   const failed = async (reason: "password" | "code") => {
-    await appendLedger(db, {
+    await recordEvent(db, {
       type: "auth.sudo_failed",
       actor,
       subjects: [user.id],

@@ -10,8 +10,8 @@
 import { asOwnerUnguarded } from "../testing/unguarded";
 import path from "node:path";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import type { Tx } from "@/db/client";
-import { seedDemo } from "@/db/seed";
+import type { Db } from "@/db/client";
+import { seedDemo } from "../demo/seed";
 import { definitionOf } from "../actions/catalogue";
 import { runBuiltIn } from "../actions/executor";
 import { ensureActionTypes } from "../actions/types";
@@ -20,9 +20,10 @@ import { actorOf, type CaseAccess, openCase } from "../cases/access";
 import { createCase } from "../cases/cases";
 import { liveHub } from "../realtime/live";
 import { finishExecution, startExecution } from "../requests/executions";
-import { executeGrant } from "../requests/grants";
+import { executeGrant } from "../requests/execute";
 import { parseParams } from "../requests/params";
-import { createRequest, decide } from "../requests/requests";
+import { createRequest } from "../requests/ask";
+import { decide } from "../requests/decide";
 import { createContextInner } from "../trpc/init";
 import { appRouter } from "../trpc/routers/_app";
 import { benchDatabase } from "./database";
@@ -63,7 +64,7 @@ async function concurrently(count: number, workers: number, job: (i: number) => 
  * UPDATE consuming a use; the execution's start and outcome (records, ledger entries,
  * timeline events, live events) written by the same functions `executeGrant` uses.
  */
-async function executeUnguarded(db: Tx, access: CaseAccess, grant: { id: string; requestId: string }) {
+async function executeUnguarded(db: Db, access: CaseAccess, grant: { id: string; requestId: string }) {
   const def = definitionOf("logs.query");
   if (!def) throw new Error("no logs.query");
   const params = parseParams(def, PARAMS);

@@ -6,7 +6,7 @@
 import path from "node:path";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import superjson from "superjson";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { openCase } from "../cases/access";
 import { createCase } from "../cases/cases";
 import { addEntity } from "../cases/entities";

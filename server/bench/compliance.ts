@@ -5,12 +5,13 @@
  */
 import { asOwnerUnguarded } from "../testing/unguarded";
 import path from "node:path";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { ensureActionTypes } from "../actions/types";
 import { loadUserForSystem } from "../auth/sessions";
 import { createCase } from "../cases/cases";
 import { dashboard } from "../compliance/dashboard";
 import { runDetectors } from "../compliance/findings";
+import type { LedgerEventType } from "../ledger/events";
 import { benchDatabase } from "./database";
 import { type Figure, percentile, timed } from "./report";
 
@@ -75,13 +76,25 @@ export async function complianceBench({
       select id, case_id, action_key, '{}'::jsonb, grantee_id, 'succeeded', not_before + interval '5 minutes', not_before + interval '5 minutes'
       from grants where uses = 1`;
     log(`  writing ${LEDGER.toLocaleString("en-US")} ledger entries…`);
-    const types = `{request.created,request.approved,grant.created,action.started,action.succeeded,case.event.added,auth.sign_in,action.denied_attempt,request.self_approval_refused}`;
+    const types = `{${(
+      [
+        "request.created",
+        "request.approved",
+        "grant.created",
+        "action.started",
+        "action.succeeded",
+        "timeline.event_added",
+        "auth.sign_in",
+        "action.denied_attempt",
+        "request.self_approval_refused",
+      ] satisfies LedgerEventType[]
+    ).join(",")}}`;
     await owner.sql`
-      insert into ledger_entries (seq, entry_id, body, leaf_hash, type, actor_id, case_id, at)
-      select seq, entry_id, body, leaf, body::jsonb ->> 'type', body::jsonb -> 'actor' ->> 'id', body::jsonb ->> 'caseId',
+      insert into ledger_entries (seq, entry_id, body, leaf_hash, type, actor_id, case_key, at)
+      select seq, entry_id, body, leaf, body::jsonb ->> 'type', body::jsonb -> 'actor' ->> 'id', body::jsonb ->> 'caseKey',
         body::jsonb ->> 'at'
       from (select i as seq, gen_random_uuid() as entry_id,
-        json_build_object('v', 1, 'type', (${types}::text[])[1 + (case when i % 997 = 0 then 7 when i % 4999 = 0 then 8 else i % 7 end)],
+        json_build_object('v', 2, 'type', (${types}::text[])[1 + (case when i % 997 = 0 then 7 when i % 4999 = 0 then 8 else i % 7 end)],
           'at', to_char((now() - (${LEDGER} - i) * interval '7 seconds') at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
           'actor', json_build_object('id', (${ids}::uuid[])[1 + i % ${people.length}], 'name', 'bench'),
           'subjects', json_build_array(gen_random_uuid()), 'payload', '{}'::json)::text as body,

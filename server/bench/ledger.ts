@@ -13,6 +13,7 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { appendLedger } from "../ledger/append";
 import { canonicalize } from "../ledger/canonical";
+import type { LedgerEventType } from "../ledger/events";
 import { generateSignerKey, parseSignerKey, parseVerifierKey, signCheckpoint } from "../ledger/checkpoint";
 import { verifyExport, type ExportHeader } from "../ledger/export";
 import { LedgerIntegrator } from "../ledger/integrator";
@@ -39,7 +40,9 @@ async function concurrently(count: number, writers: number, job: (i: number) => 
 }
 
 const actor = { id: "00000000-0000-4000-8000-000000000001", name: "Bench Writer" };
-const payloadFor = (i: number) => ({ requestId: randomUUID(), action: "logs.query", n: i });
+// A typical entry of the catalogue, so appends pay for their payload check as the application's do.
+const BENCH_TYPE: LedgerEventType = "request.cancelled";
+const payloadFor = (i: number) => ({ actionKey: "logs.query", reason: `${randomUUID()} ${i}` });
 
 async function appendFigures(dataDir: string, log: (line: string) => void): Promise<Figure[]> {
   const database = await benchDatabase(path.join(dataDir, "ledger"));
@@ -55,12 +58,12 @@ async function appendFigures(dataDir: string, log: (line: string) => void): Prom
     const plain = (i: number) =>
       app.db.transaction((tx) =>
         tx.execute(
-          sql`insert into bench_plain (entry_id, body) values (${randomUUID()}, ${JSON.stringify({ type: "bench.plain", actor, payload: payloadFor(i) })})`,
+          sql`insert into bench_plain (entry_id, body) values (${randomUUID()}, ${JSON.stringify({ type: BENCH_TYPE, actor, payload: payloadFor(i) })})`,
         ),
       );
     const append = (i: number) =>
       app.db.transaction((tx) =>
-        appendLedger(tx, { type: "bench.append", actor, subjects: [actor.id], payload: payloadFor(i) }),
+        appendLedger(tx, { type: BENCH_TYPE, actor, subjects: [actor.id], payload: payloadFor(i) }),
       );
 
     integrator.start();
@@ -97,7 +100,7 @@ async function appendFigures(dataDir: string, log: (line: string) => void): Prom
         cross join lateral (
           select created_at from ledger_checkpoints c where c.size > e.seq order by c.size limit 1
         ) c
-        where e.type = 'bench.append' and e.seq >= 1000)
+        where e.type = ${BENCH_TYPE} and e.seq >= 1000)
       select percentile_cont(0.5) within group (order by integrated) as i50,
              percentile_cont(0.99) within group (order by integrated) as i99,
              percentile_cont(0.99) within group (order by covered) as c99
@@ -244,7 +247,13 @@ async function offlineFigures(dataDir: string, log: (line: string) => void): Pro
       value: OFFLINE_ENTRIES / verifySeconds,
       unit: "entries/s",
     },
-    { section: "ledger", name: "raw SHA-256 of the same entry bytes", value: hashSeconds, unit: "s" },
+    {
+      section: "ledger",
+      name: "raw SHA-256 of the same entry bytes",
+      value: hashSeconds,
+      unit: "s",
+      note: "a Buffer digest per entry; verification keeps digests as text, which allocates less",
+    },
     {
       section: "ledger",
       name: "verification time / raw SHA-256 time",

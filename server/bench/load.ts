@@ -17,6 +17,7 @@ import { readOutsideCheckpoints } from "../ledger/config";
 import { verifyStoredLedger } from "../ledger/verify-db";
 import { createDb } from "@/db/client";
 import { type Figure, percentile } from "./report";
+import { eventType } from "../ledger/events";
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
 const CLIENTS = Number(process.env.LOAD_CLIENTS ?? 200);
@@ -24,7 +25,7 @@ const PASSWORD = "casefile-demo";
 
 type Session = { cookie: string };
 
-async function signIn(base: string, email: string): Promise<Session> {
+export async function signIn(base: string, email: string): Promise<Session> {
   const csrf = await fetch(`${base}/api/auth/csrf`);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
   const jar = (csrf.headers.getSetCookie?.() ?? []).map((c) => c.split(";")[0]).join("; ");
@@ -40,7 +41,7 @@ async function signIn(base: string, email: string): Promise<Session> {
   return { cookie: [jar, ...cookies].join("; ") };
 }
 
-function trpc(base: string, s: Session) {
+export function trpc(base: string, s: Session) {
   const headers = { cookie: s.cookie, origin: base, "content-type": "application/json" };
   return {
     query: async (proc: string, input: unknown) => {
@@ -65,7 +66,10 @@ function trpc(base: string, s: Session) {
   };
 }
 
-/** The production build (`npm run build` first) on a free port with a fresh demo database under `dir`. */
+/**
+ * The production build (`npm run build` first) on a free port with a fresh demo database under `dir`
+ * (--reset-data: as root the cluster lives outside `dir`, under the system folder).
+ */
 export async function startProductionServer(
   dir: string,
 ): Promise<{ base: string; dir: string; stop: () => Promise<void> }> {
@@ -74,7 +78,7 @@ export async function startProductionServer(
   await rm(dir, { recursive: true, force: true });
   const port = await freePort();
   const base = `http://localhost:${port}`;
-  const server = spawn(process.execPath, ["--import", "tsx", "server/cli/serve.ts"], {
+  const server = spawn(process.execPath, ["--import", "tsx", "server/cli/serve.ts", "--reset-data"], {
     env: {
       ...process.env,
       PORT: String(port),
@@ -97,7 +101,7 @@ export async function startProductionServer(
     await new Promise((r) => setTimeout(r, 2000));
   };
   for (let i = 0; ; i++) {
-    if (i > 240) {
+    if (i > 600) {
       await stop();
       throw new Error(`the server did not start:\n${output.slice(-2000)}`);
     }
@@ -246,10 +250,10 @@ export async function runLoad(
       with load as (select id from action_requests where starts_with(justification, ${tag})),
       runs as (select x.id from executions x join grants g on g.id = x.grant_id where g.request_id in (select id from load))
       select (select count(*)::int from load) as requests,
-        (select count(*)::int from ledger_entries e where e.type = 'request.created'
+        (select count(*)::int from ledger_entries e where e.type = ${eventType("request.created")}
            and exists (select 1 from load where e.body::jsonb -> 'subjects' ? load.id::text)) as created,
         (select count(*)::int from runs) as executions,
-        (select count(*)::int from ledger_entries e where e.type = 'action.started'
+        (select count(*)::int from ledger_entries e where e.type = ${eventType("action.started")}
            and exists (select 1 from runs where e.body::jsonb -> 'subjects' ? runs.id::text)) as started`;
     const owner = createDb(runtime.ownerUrl, { max: 1 });
     const signer = parseSignerKey((await readFile(path.join(dir, "ledger", "signing-key"), "utf8")).trim());

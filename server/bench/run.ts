@@ -12,6 +12,7 @@ import { complianceBench } from "./compliance";
 import { ledgerBench } from "./ledger";
 import { loadBench } from "./load";
 import { webBench } from "./web";
+import { webTierBench } from "./web-tier";
 import { type Figure, markdownReport, met, printFigure } from "./report";
 
 type Section = (context: { dataDir: string; log: (line: string) => void }) => Promise<Figure[]>;
@@ -22,6 +23,7 @@ const SECTIONS: Record<string, Section> = {
   compliance: complianceBench,
   load: loadBench,
   web: webBench,
+  "web-tier": webTierBench,
 };
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith("-"));

@@ -1,5 +1,5 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import { caseMembers, cases } from "@/db/schema";
 import type { SessionUser } from "../auth/sessions";
 import { DomainError } from "../errors";
@@ -22,7 +22,7 @@ export type CaseAccess = {
 const NOT_FOUND = () => new DomainError("NOT_FOUND", "No such case, or it is not shared with you");
 
 /** Members read (or write) their cases; compliance reviewers read every case. */
-export async function openCase(db: Tx, user: SessionUser, caseId: string): Promise<CaseAccess> {
+export async function openCase(db: DbOrTx, user: SessionUser, caseId: string): Promise<CaseAccess> {
   const [row] = await db
     .select({ id: cases.id, key: cases.key, leadId: cases.leadId, access: caseMembers.access })
     .from(cases)
@@ -38,7 +38,7 @@ export async function openCase(db: Tx, user: SessionUser, caseId: string): Promi
  * Read-only access for someone who is not a member but must see the context of a
  * request routed to them (an eligible approver). The caller has checked that.
  */
-export async function reviewAccess(db: Tx, user: SessionUser, caseId: string): Promise<CaseAccess> {
+export async function reviewAccess(db: DbOrTx, user: SessionUser, caseId: string): Promise<CaseAccess> {
   const [row] = await db.select({ id: cases.id, key: cases.key }).from(cases).where(eq(cases.id, caseId));
   if (!row) throw NOT_FOUND();
   return { caseId: row.id, key: row.key, access: "read", isLead: false, user };

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, ilike, or, sql, type SQL } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db, DbOrTx, Tx } from "@/db/client";
 import {
   caseKeyCounters,
   caseMembers,
@@ -55,7 +55,7 @@ async function requireInvestigator(tx: Tx, userId: string, field: string) {
 }
 
 export async function createCase(
-  db: Tx,
+  db: Db,
   user: SessionUser,
   input: NewCase,
   request: RequestMeta | null = null,
@@ -89,7 +89,7 @@ export async function createCase(
     await appendLedger(tx, {
       type: "case.created",
       actor: actorOf(user),
-      caseId: key,
+      caseKey: key,
       // The members it starts with are named: the database checks each membership has its entry.
       subjects: [created.id, ...members.map((m) => m.userId)],
       payload: {
@@ -113,7 +113,7 @@ export type CaseFilters = {
   q?: string;
 };
 
-export async function listCases(db: Tx, user: SessionUser, filters: CaseFilters) {
+export async function listCases(db: DbOrTx, user: SessionUser, filters: CaseFilters) {
   const conditions: SQL[] = [visibleTo(user)];
   if (filters.status) conditions.push(eq(cases.status, filters.status));
   if (filters.severity) conditions.push(eq(cases.severity, filters.severity));
@@ -145,7 +145,7 @@ export async function listCases(db: Tx, user: SessionUser, filters: CaseFilters)
 }
 
 /** Finds a visible case by its key (for URLs); NOT_FOUND when missing or hidden. */
-export async function caseIdByKey(db: Tx, user: SessionUser, key: string): Promise<string> {
+export async function caseIdByKey(db: DbOrTx, user: SessionUser, key: string): Promise<string> {
   const [row] = await db
     .select({ id: cases.id })
     .from(cases)
@@ -154,7 +154,7 @@ export async function caseIdByKey(db: Tx, user: SessionUser, key: string): Promi
   return row.id;
 }
 
-export async function getCase(db: Tx, access: CaseAccess) {
+export async function getCase(db: DbOrTx, access: CaseAccess) {
   const [row] = await db
     .select({
       id: cases.id,
@@ -188,7 +188,7 @@ export type CaseChanges = { title?: string; summary?: string; severity?: number;
 
 /** Edits the case's fields; `version` is what the editor read, so a concurrent edit is a CONFLICT. */
 export async function updateCase(
-  db: Tx,
+  db: Db,
   access: CaseAccess,
   input: CaseChanges & { version: number },
   request: RequestMeta | null = null,
@@ -229,7 +229,7 @@ export async function updateCase(
     await appendLedger(tx, {
       type: "case.updated",
       actor: actorOf(access.user),
-      caseId: access.key,
+      caseKey: access.key,
       subjects: [access.caseId],
       payload: {
         changes: fields,
@@ -252,7 +252,7 @@ const conflict = (access: CaseAccess) =>
   new DomainError("CONFLICT", `${access.key} changed since you loaded it; reload and try again`);
 
 export async function changeStatus(
-  db: Tx,
+  db: Db,
   access: CaseAccess,
   input: { version: number; status: CaseStatus; resolution?: Resolution | null },
   request: RequestMeta | null = null,
@@ -290,7 +290,7 @@ export async function changeStatus(
     await appendLedger(tx, {
       type: "case.status_changed",
       actor: actorOf(access.user),
-      caseId: access.key,
+      caseKey: access.key,
       subjects: [access.caseId],
       payload: {
         from: current.status,
@@ -303,7 +303,7 @@ export async function changeStatus(
   });
 }
 
-export async function listMembers(db: Tx, access: CaseAccess) {
+export async function listMembers(db: DbOrTx, access: CaseAccess) {
   return db
     .select({
       userId: caseMembers.userId,
@@ -321,7 +321,7 @@ export async function listMembers(db: Tx, access: CaseAccess) {
 }
 
 /** Active investigators who are not yet members: whom the lead may add. */
-export async function memberCandidates(db: Tx, access: CaseAccess) {
+export async function memberCandidates(db: DbOrTx, access: CaseAccess) {
   requireLead(access);
   return db
     .select({ id: users.id, name: users.name, email: users.email })
@@ -337,7 +337,7 @@ export async function memberCandidates(db: Tx, access: CaseAccess) {
 }
 
 export async function addMember(
-  db: Tx,
+  db: Db,
   access: CaseAccess,
   input: { userId: string; access: MemberAccess },
   request: RequestMeta | null = null,
@@ -365,7 +365,7 @@ export async function addMember(
     await appendLedger(tx, {
       type: existing ? "case.member_changed" : "case.member_added",
       actor: actorOf(access.user),
-      caseId: access.key,
+      caseKey: access.key,
       subjects: [access.caseId, input.userId],
       payload: { member: member.name, access: input.access, previous: existing?.access ?? null },
       request,
@@ -374,7 +374,7 @@ export async function addMember(
 }
 
 export async function removeMember(
-  db: Tx,
+  db: Db,
   access: CaseAccess,
   input: { userId: string },
   request: RequestMeta | null = null,
@@ -401,7 +401,7 @@ export async function removeMember(
     await appendLedger(tx, {
       type: "case.member_removed",
       actor: actorOf(access.user),
-      caseId: access.key,
+      caseKey: access.key,
       subjects: [access.caseId, input.userId],
       payload: { member: member?.name ?? null, access: removed.access },
       request,

@@ -7,17 +7,16 @@
 import { createHash } from "node:crypto";
 import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
-import { DEMO_INCIDENT } from "@/db/demo-incident";
-import { seedDemo } from "@/db/seed";
+import { DEMO_INCIDENT } from "../demo/incident";
+import { seedDemo } from "../demo/seed";
 import { ensureActionTypes } from "../actions/types";
 import { seedDemoHistory } from "../demo/history";
-import { appendLedger } from "../ledger/append";
-import { testIntegrator } from "../ledger/testing";
+import { appendTestEntry, testIntegrator } from "../ledger/testing";
 import { exportSiem } from "../siem/export";
 import { callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
 import { asOwnerUnguarded } from "../testing/unguarded";
-import { seedDemoCases } from "./demo";
+import { seedDemoCases } from "../demo/cases";
 
 const t = await testDatabase();
 await seedDemo(t.db, "demo-password-for-tests");
@@ -93,7 +92,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 const seqOf = async (type: string) =>
   (
     await t.owner.sql<{ seq: number }[]>`
-    select seq::int as seq from ledger_entries where case_id = ${key} and type = ${type} order by seq desc limit 1`
+    select seq::int as seq from ledger_entries where case_key = ${key} and type = ${type} order by seq desc limit 1`
   )[0]?.seq ?? -1;
 
 describe("case content in the ledger", () => {
@@ -210,19 +209,19 @@ describe("case content in the ledger", () => {
 describe("the ledger explorer keeps case entries need-to-know", () => {
   it("shows an admin who is not a member the sign-in and admin entries, and no entry of the case", async () => {
     const listed = await admin.ledger.entries({ limit: 200 });
-    expect(listed.entries.some((e) => e.caseId === null)).toBe(true);
-    expect(listed.entries.filter((e) => e.caseId === key)).toEqual([]);
-    expect((await admin.ledger.entries({ caseId: key })).entries).toEqual([]);
+    expect(listed.entries.some((e) => e.caseKey === null)).toBe(true);
+    expect(listed.entries.filter((e) => e.caseKey === key)).toEqual([]);
+    expect((await admin.ledger.entries({ caseKey: key })).entries).toEqual([]);
     const seq = await seqOf("note.added");
     expect(await codeOf(admin.ledger.entry({ seq }))).toBe("NOT_FOUND");
     expect(await codeOf(admin.ledger.inclusionProof({ seq }))).toBe("NOT_FOUND");
-    const authSeq = listed.entries.find((e) => e.caseId === null)?.seq ?? -1;
+    const authSeq = listed.entries.find((e) => e.caseKey === null)?.seq ?? -1;
     expect(await codeOf(admin.ledger.entry({ seq: authSeq }))).toBe("OK");
   });
 
   it("shows the case's entries, payloads included, to compliance and to an admin who is a member", async () => {
     const seq = await seqOf("note.added");
-    expect((await compliance.ledger.entries({ caseId: key })).entries.length).toBeGreaterThanOrEqual(11);
+    expect((await compliance.ledger.entries({ caseKey: key })).entries.length).toBeGreaterThanOrEqual(11);
     expect(JSON.parse((await compliance.ledger.entry({ seq })).body)).toHaveProperty("payload.commitments");
     // Admins are not investigators: the membership is written by the owner, as a fixture.
     await asOwnerUnguarded(
@@ -234,7 +233,7 @@ describe("the ledger explorer keeps case entries need-to-know", () => {
         where u.email = 'sam.okafor@casefile.demo' and c.id = ${caseId}`,
     );
     const member = await callerFor(t.db, "sam.okafor@casefile.demo");
-    expect((await member.ledger.entries({ caseId: key })).entries.length).toBeGreaterThanOrEqual(11);
+    expect((await member.ledger.entries({ caseKey: key })).entries.length).toBeGreaterThanOrEqual(11);
     expect(JSON.parse((await member.ledger.entry({ seq })).body)).toHaveProperty("payload.commitments");
     await asOwnerUnguarded(
       t.owner.sql,
@@ -255,17 +254,17 @@ describe("the ledger explorer keeps case entries need-to-know", () => {
 describe("the SIEM export", () => {
   it("carries ids, types, actors, outcomes and commitments of case entries, never case text", async () => {
     // What older entries and approval records hold stays in the ledger, out of the export.
-    await appendLedger(t.db, {
+    await appendTestEntry(t.db, {
       type: "note.added",
       actor: { id: "6f1c1f43-0000-4000-8000-000000000001", name: "Ines Ortega" },
-      caseId: key,
+      caseKey: key,
       subjects: [noteId],
       payload: { length: 30, excerpt: `${SECRET} written by an older version` },
     });
-    await appendLedger(t.db, {
+    await appendTestEntry(t.db, {
       type: "request.created",
       actor: { id: "6f1c1f43-0000-4000-8000-000000000001", name: "Ines Ortega" },
-      caseId: key,
+      caseKey: key,
       subjects: [],
       payload: {
         actionKey: "logs.query",

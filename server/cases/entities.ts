@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db, DbOrTx, Tx } from "@/db/client";
 import { entities, eventEntities, timelineEvents, type EntityKind, type EntityRole } from "@/db/schema";
 import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
@@ -10,7 +10,7 @@ import { normaliseEntityValue } from "./normalise";
 
 export type NewEntity = { kind: EntityKind; value: string; role?: EntityRole; notes?: string };
 
-export async function listEntities(db: Tx, access: CaseAccess) {
+export async function listEntities(db: DbOrTx, access: CaseAccess) {
   return db
     .select({
       id: entities.id,
@@ -27,7 +27,7 @@ export async function listEntities(db: Tx, access: CaseAccess) {
     .orderBy(asc(entities.role), asc(entities.kind), asc(entities.value));
 }
 
-export async function getEntity(db: Tx, access: CaseAccess, entityId: string) {
+export async function getEntity(db: DbOrTx, access: CaseAccess, entityId: string) {
   const [row] = await db
     .select()
     .from(entities)
@@ -37,7 +37,7 @@ export async function getEntity(db: Tx, access: CaseAccess, entityId: string) {
 }
 
 export async function addEntity(
-  db: Tx,
+  db: Db,
   access: CaseAccess,
   input: NewEntity,
   request: RequestMeta | null = null,
@@ -71,7 +71,7 @@ export async function addEntity(
 }
 
 export async function updateEntity(
-  db: Tx,
+  db: Db,
   access: CaseAccess,
   input: { entityId: string; role?: EntityRole; notes?: string },
   request: RequestMeta | null = null,
@@ -94,7 +94,7 @@ export async function updateEntity(
     await appendLedger(tx, {
       type: "entity.updated",
       actor: actorOf(access.user),
-      caseId: access.key,
+      caseKey: access.key,
       subjects: [input.entityId],
       payload: {
         kind: before.kind,
@@ -207,7 +207,7 @@ export async function recordEntityAdded(
     await appendLedger(tx, {
       type: "entity.added",
       actor: actorOf(access.user),
-      caseId: access.key,
+      caseKey: access.key,
       subjects: [entity.id],
       payload: {
         kind: entity.kind,

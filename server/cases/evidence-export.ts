@@ -12,13 +12,14 @@ import { custodyEvents, evidence, evidenceContents, ledgerCheckpoints, users } f
 import { DomainError } from "../errors";
 import { appendLedger, type LedgerActor } from "../ledger/append";
 import { inclusionProof } from "../ledger/merkle";
+import type { LedgerEventType } from "../ledger/events";
 import { withStoredNodes } from "../ledger/store";
 import type { RequestMeta } from "../request-meta";
 
 export const PACKAGE_FORMAT = "casefile-evidence-package/1";
 
 /** Ledger entry types that record an item's custody. */
-const CUSTODY_ENTRY_TYPES = [
+const CUSTODY_ENTRY_TYPES: LedgerEventType[] = [
   "evidence.registered",
   "evidence.collected",
   "evidence.custody",
@@ -96,7 +97,7 @@ export async function exportEvidence(
   const receipt = await appendLedger(tx, {
     type: "evidence.exported",
     actor: input.actor,
-    caseId: input.caseKey,
+    caseKey: input.caseKey,
     subjects: [item.id, input.grantId],
     payload: {
       name: item.name,

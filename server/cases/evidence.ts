@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, desc, eq } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import { and, asc, desc, eq, type SQL } from "drizzle-orm";
+import type { Db, DbOrTx, Tx } from "@/db/client";
 import { parse } from "csv-parse/sync";
 import { custodyEvents, evidence, evidenceContents, users, type CustodyAction } from "@/db/schema";
 import { DomainError } from "../errors";
-import { appendLedger } from "../ledger/append";
+import { appendLedger, type LedgerActor } from "../ledger/append";
 import { commitment, newSalt } from "../ledger/commitment";
 import type { RequestMeta } from "../request-meta";
 import { actorOf, type CaseAccess, requireWrite } from "./access";
@@ -18,7 +18,7 @@ export type NewEvidence = {
   acquiredAt: Date;
 };
 
-export async function listEvidence(db: Tx, access: CaseAccess) {
+export async function listEvidence(db: DbOrTx, access: CaseAccess) {
   const items = await db
     .select({
       id: evidence.id,
@@ -63,53 +63,102 @@ export async function listEvidence(db: Tx, access: CaseAccess) {
 }
 
 export async function registerEvidence(
-  db: Tx,
+  db: Db,
   access: CaseAccess,
   input: NewEvidence,
   request: RequestMeta | null = null,
 ): Promise<{ id: string }> {
   requireWrite(access);
-  const sha256 = input.sha256.toLowerCase();
-  const salt = newSalt();
-  const description = input.description ?? "";
-  return db.transaction(async (tx) => {
-    const [item] = await tx
-      .insert(evidence)
-      .values({
+  return db.transaction((tx) =>
+    recordEvidence(
+      tx,
+      actorOf(access.user),
+      {
         caseId: access.caseId,
+        caseKey: access.key,
         name: input.name,
-        sha256,
+        sha256: input.sha256.toLowerCase(),
         sizeBytes: input.sizeBytes,
         source: input.source,
-        description,
-        salt,
+        description: input.description ?? "",
         acquiredBy: access.user.id,
         acquiredAt: input.acquiredAt,
-      })
-      .returning({ id: evidence.id });
-    if (!item) throw new Error("evidence not registered");
-    const receipt = await appendLedger(tx, {
-      type: "evidence.registered",
-      actor: actorOf(access.user),
-      caseId: access.key,
-      subjects: [item.id],
-      payload: {
-        sha256,
-        sizeBytes: input.sizeBytes,
-        commitments: {
-          [item.id]: commitment("evidence", salt, { name: input.name, source: input.source, description }),
-        },
       },
       request,
-    });
-    await tx.insert(custodyEvents).values({
-      evidenceId: item.id,
-      action: "collected",
-      actorId: access.user.id,
-      ledgerEntryId: receipt.entryId,
-    });
-    return item;
+    ),
+  );
+}
+
+/** An item of evidence as it enters a case: registered by hand, or collected by an execution. */
+export type EvidenceRecord = {
+  caseId: string;
+  caseKey: string;
+  name: string;
+  /** Lower-case hex. */
+  sha256: string;
+  sizeBytes: number;
+  source: string;
+  description: string;
+  acquiredBy: string;
+  /** A time the person gives, or the database clock. */
+  acquiredAt: Date | SQL;
+  /** Collected by an action's execution: its id and the stored file. */
+  collected?: { executionId: string; mediaType: string; content: string; rowCount: number };
+};
+
+/**
+ * Inside the caller's transaction: the evidence row (and its bytes, when collected), its
+ * ledger entry committing to its text, and the first link of its chain of custody.
+ */
+export async function recordEvidence(
+  tx: Tx,
+  actor: LedgerActor,
+  input: EvidenceRecord,
+  request: RequestMeta | null = null,
+): Promise<{ id: string }> {
+  const { collected } = input;
+  const text = { name: input.name, source: input.source, description: input.description };
+  const salt = newSalt();
+  const [item] = await tx
+    .insert(evidence)
+    .values({
+      caseId: input.caseId,
+      ...text,
+      sha256: input.sha256,
+      sizeBytes: input.sizeBytes,
+      salt,
+      acquiredBy: input.acquiredBy,
+      acquiredAt: input.acquiredAt,
+      executionId: collected?.executionId ?? null,
+    })
+    .returning({ id: evidence.id });
+  if (!item) throw new Error("evidence not stored");
+  if (collected) {
+    await tx
+      .insert(evidenceContents)
+      .values({ evidenceId: item.id, mediaType: collected.mediaType, content: collected.content });
+  }
+  const receipt = await appendLedger(tx, {
+    type: collected ? "evidence.collected" : "evidence.registered",
+    actor,
+    caseKey: input.caseKey,
+    subjects: collected ? [item.id, collected.executionId] : [item.id],
+    payload: {
+      sha256: input.sha256,
+      sizeBytes: input.sizeBytes,
+      ...(collected ? { rowCount: collected.rowCount, source: input.source } : {}),
+      commitments: { [item.id]: commitment("evidence", salt, text) },
+    },
+    request,
   });
+  await tx.insert(custodyEvents).values({
+    evidenceId: item.id,
+    action: "collected",
+    actorId: input.acquiredBy,
+    note: collected ? `Collected by execution ${collected.executionId}` : "",
+    ledgerEntryId: receipt.entryId,
+  });
+  return item;
 }
 
 /** Custody a case writer records by hand; collection and export happen through their own paths. */
@@ -121,7 +170,7 @@ export type ManualCustodyAction = Exclude<CustodyAction, "collected" | "exported
  * An export is never recorded by hand: it is the use of an evidence.export grant.
  */
 export async function recordCustody(
-  db: Tx,
+  db: Db,
   access: CaseAccess,
   input: { evidenceId: string; action: ManualCustodyAction; note?: string; sha256?: string },
   request: RequestMeta | null = null,
@@ -157,7 +206,7 @@ export async function recordCustody(
     const receipt = await appendLedger(tx, {
       type: "evidence.custody",
       actor: actorOf(access.user),
-      caseId: access.key,
+      caseKey: access.key,
       subjects: [item.id, custody.id],
       payload: {
         action: input.action,
@@ -187,7 +236,7 @@ export const SHOWN_ROWS = 500;
  * The stored bytes of an item Casefile collected itself (a query's CSV), parsed for
  * display; items registered from elsewhere have no bytes here (`stored: false`).
  */
-export async function evidenceContent(db: Tx, access: CaseAccess, evidenceId: string) {
+export async function evidenceContent(db: DbOrTx, access: CaseAccess, evidenceId: string) {
   const [row] = await db
     .select({
       name: evidence.name,

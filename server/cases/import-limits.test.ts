@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
 import { IMPORT_LIMITS } from "./import-parse";
@@ -44,7 +44,7 @@ async function importInto(shape: Shape) {
       (select count(*)::int from entities where case_id = ${caseId}) as entities`;
   const [entry] = await t.ledger.sql<{ body: string }[]>`
     select body from ledger_inbox where body::jsonb ->> 'type' = 'timeline.imported'
-      and body::jsonb ->> 'caseId' = ${key}`;
+      and body::jsonb ->> 'caseKey' = ${key}`;
   return { result, counts, entry };
 }
 

@@ -1,7 +1,8 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import { cases, custodyEvents, entities, evidence, ledgerEntries, notes, timelineEvents } from "@/db/schema";
 import { type CommittedKind, type CommittedText, matchesCommitment } from "../ledger/commitment";
+import { readEntry } from "../ledger/entry";
 import type { CaseAccess } from "./access";
 
 export const MATCHABLE_KINDS = [
@@ -27,7 +28,12 @@ export type LedgerMatch = {
 type Stored = { id: string; salt: Buffer; text: Record<string, string> };
 
 /** The records' current text and salt, each query scoped to the case. */
-async function storedText(tx: Tx, access: CaseAccess, kind: CommittedKind, ids: string[]): Promise<Stored[]> {
+async function storedText(
+  tx: DbOrTx,
+  access: CaseAccess,
+  kind: CommittedKind,
+  ids: string[],
+): Promise<Stored[]> {
   switch (kind) {
     case "case": {
       const rows = await tx
@@ -81,7 +87,7 @@ async function storedText(tx: Tx, access: CaseAccess, kind: CommittedKind, ids: 
  * The latest commitment the case's ledger entries hold for each id. Bodies are parsed here
  * rather than cast in SQL, so one odd body cannot fail the lookup.
  */
-async function latestCommitments(tx: Tx, access: CaseAccess, ids: string[]) {
+async function latestCommitments(tx: DbOrTx, access: CaseAccess, ids: string[]) {
   const found = new Map<string, { seq: number; commitment: string }>();
   const wanted = new Set(ids);
   const rows = await tx
@@ -89,18 +95,13 @@ async function latestCommitments(tx: Tx, access: CaseAccess, ids: string[]) {
     .from(ledgerEntries)
     .where(
       and(
-        eq(ledgerEntries.caseId, access.key),
+        eq(ledgerEntries.caseKey, access.key),
         sql`${ledgerEntries.body} like any(${sql.param(ids.map((id) => `%"${id}":"%`))}::text[])`,
       ),
     )
     .orderBy(sql`${ledgerEntries.seq} desc`);
   for (const row of rows) {
-    let committed: unknown;
-    try {
-      committed = (JSON.parse(row.body) as { payload?: { commitments?: unknown } }).payload?.commitments;
-    } catch {
-      continue;
-    }
+    const committed = readEntry(row.body)?.payload.commitments;
     if (typeof committed !== "object" || committed === null) continue;
     for (const [id, value] of Object.entries(committed)) {
       if (typeof value === "string" && wanted.has(id) && !found.has(id)) {
@@ -114,7 +115,7 @@ async function latestCommitments(tx: Tx, access: CaseAccess, ids: string[]) {
 
 /** Whether each record's current text matches its latest commitment in the ledger. */
 export async function ledgerMatches(
-  db: Tx,
+  db: DbOrTx,
   access: CaseAccess,
   input: { kind: CommittedKind; ids: string[] },
 ): Promise<LedgerMatch[]> {

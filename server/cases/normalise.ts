@@ -1,21 +1,11 @@
 import { isIP } from "node:net";
 import { domainToASCII } from "node:url";
-import type { EntityKind } from "@/db/schema/cases";
+import { ENTITY_KIND_LABELS as LABELS, type EntityKind } from "../shared/constants";
 import { DomainError } from "../errors";
 
 const MAX_LENGTH = 512;
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-
-const LABELS: Record<EntityKind, string> = {
-  user_account: "User account",
-  host: "Host",
-  ip: "IP address",
-  domain: "Domain",
-  session: "Session",
-  db_role: "Database role",
-  file_hash: "File hash",
-};
 
 export function describeEntityKind(kind: EntityKind): string {
   return LABELS[kind];

@@ -1,12 +1,12 @@
 import { asc, eq } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db, DbOrTx } from "@/db/client";
 import { notes, users } from "@/db/schema";
 import { appendLedger } from "../ledger/append";
 import { commitment, newSalt } from "../ledger/commitment";
 import type { RequestMeta } from "../request-meta";
 import { actorOf, type CaseAccess, requireWrite } from "./access";
 
-export async function listNotes(db: Tx, access: CaseAccess) {
+export async function listNotes(db: DbOrTx, access: CaseAccess) {
   return db
     .select({ id: notes.id, body: notes.body, createdAt: notes.createdAt, authorName: users.name })
     .from(notes)
@@ -17,7 +17,7 @@ export async function listNotes(db: Tx, access: CaseAccess) {
 
 /** Notes are append-only: a correction is a new note. */
 export async function addNote(
-  db: Tx,
+  db: Db,
   access: CaseAccess,
   input: { body: string },
   request: RequestMeta | null = null,
@@ -33,7 +33,7 @@ export async function addNote(
     await appendLedger(tx, {
       type: "note.added",
       actor: actorOf(access.user),
-      caseId: access.key,
+      caseKey: access.key,
       subjects: [note.id],
       // The text stays in the case; the ledger holds its salted commitment only.
       payload: { commitments: { [note.id]: commitment("note", salt, { body: input.body }) } },

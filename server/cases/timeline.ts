@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { and, asc, eq, gt, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db, DbOrTx, Tx } from "@/db/client";
 import {
   entities,
   eventEntities,
@@ -71,7 +71,7 @@ async function resolveLinks(tx: Tx, access: CaseAccess, refs: EventEntityInput[]
 }
 
 export async function addEvent(
-  db: Tx,
+  db: Db,
   access: CaseAccess,
   input: NewEvent,
   request: RequestMeta | null = null,
@@ -110,7 +110,7 @@ export async function addEvent(
     await appendLedger(tx, {
       type: "timeline.event_added",
       actor: actorOf(access.user),
-      caseId: access.key,
+      caseKey: access.key,
       subjects: [event.id, ...links.map((l) => l.entityId)],
       payload: {
         occurredAt: input.occurredAt.toISOString(),
@@ -129,7 +129,7 @@ export async function addEvent(
 }
 
 export async function setStarred(
-  db: Tx,
+  db: Db,
   access: CaseAccess,
   input: { eventId: string; starred: boolean },
   request: RequestMeta | null = null,
@@ -158,7 +158,7 @@ export async function setStarred(
     await appendLedger(tx, {
       type: input.starred ? "timeline.event_starred" : "timeline.event_unstarred",
       actor: actorOf(access.user),
-      caseId: access.key,
+      caseKey: access.key,
       subjects: [input.eventId],
       payload: {},
       request,
@@ -180,7 +180,7 @@ export type TimelineFilters = {
 };
 
 /** Chronological page of the case's timeline, oldest first, with each event's linked entities. */
-export async function listEvents(db: Tx, access: CaseAccess, filters: TimelineFilters) {
+export async function listEvents(db: DbOrTx, access: CaseAccess, filters: TimelineFilters) {
   const limit = filters.limit ?? 50;
   const where: SQL[] = [eq(timelineEvents.caseId, access.caseId)];
   if (filters.entityId) {
@@ -301,7 +301,7 @@ export type ImportResult = { imported: number; problems: ImportProblem[]; sha256
  * never half-written.
  */
 export async function importEvents(
-  db: Tx,
+  db: Db,
   access: CaseAccess,
   input: { format: ImportFormat; content: string; fileName?: string },
   request: RequestMeta | null = null,
@@ -370,7 +370,7 @@ export async function importEvents(
     await appendLedger(tx, {
       type: "timeline.imported",
       actor: actorOf(access.user),
-      caseId: access.key,
+      caseKey: access.key,
       subjects: eventIds,
       payload: {
         format: input.format,

@@ -5,6 +5,7 @@ import { ensureDatabase, readOrCreateSecret, startEmbeddedPostgres } from "@/db/
 import { runMigrations } from "@/db/migrate";
 import { APP_ROLE, enableRoleLogins, LEDGER_ROLE, urlAs } from "@/db/roles";
 import { env } from "../env";
+import { requireSession } from "./session-check";
 
 export type OpenDatabase = {
   /** The application's connection (casefile_app). */
@@ -40,18 +41,29 @@ async function runningCluster(): Promise<Runtime | null> {
 /**
  * DATABASE_URL when set, otherwise the embedded PostgreSQL under the data
  * directory (or the one a running `npm start` already serves); migrated.
+ * `sessions` (the server and the worker): refuse connections that do not keep a
+ * session, which live updates and the ledger's leader lock need (session-check.ts).
  */
 export async function openDatabase(
-  options: { resetData?: boolean; publish?: boolean } = {},
+  options: { resetData?: boolean; publish?: boolean; sessions?: boolean } = {},
 ): Promise<OpenDatabase> {
   const config = env();
   if (config.DATABASE_URL) {
     if (options.resetData) throw new Error("--reset-data only applies to the embedded database");
     const ownerUrl = config.DATABASE_OWNER_URL ?? config.DATABASE_URL;
+    const ledgerUrl = config.LEDGER_DATABASE_URL ?? ownerUrl;
+    if (options.sessions) {
+      await requireSession(config.DATABASE_URL, "DATABASE_URL");
+      if (ledgerUrl !== config.DATABASE_URL)
+        await requireSession(
+          ledgerUrl,
+          config.LEDGER_DATABASE_URL ? "LEDGER_DATABASE_URL" : "DATABASE_OWNER_URL",
+        );
+    }
     await runMigrations(ownerUrl);
     return {
       url: config.DATABASE_URL,
-      ledgerUrl: config.LEDGER_DATABASE_URL ?? ownerUrl,
+      ledgerUrl,
       ownerUrl,
       embedded: false,
       describe: "external PostgreSQL (DATABASE_URL)",

@@ -1,4 +1,5 @@
 /** The process's secrets: from the environment, else generated once into the data directory. */
+import "server-only";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";

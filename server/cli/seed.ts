@@ -1,10 +1,10 @@
 import { createDb } from "@/db/client";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { ensureActionTypes } from "../actions/types";
-import { seedDemoCases } from "../cases/demo";
+import { seedDemoCases } from "../demo/cases";
 import { env } from "../env";
 import { openDatabase } from "./database";
-import { printDemoAccounts } from "./print-demo";
+import { printDemoAccounts } from "../demo/print-accounts";
 
 const database = await openDatabase();
 try {

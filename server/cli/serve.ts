@@ -8,10 +8,10 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { readOrCreateSecret } from "@/db/embedded";
-import { setUpDemoSystems } from "@/db/demo-systems";
-import { isEmpty, seedDemo } from "@/db/seed";
+import { setUpDemoSystems } from "../demo/system-databases";
+import { isEmpty, seedDemo } from "../demo/seed";
 import { ensureActionTypes } from "../actions/types";
-import { seedDemoCases } from "../cases/demo";
+import { seedDemoCases } from "../demo/cases";
 import { useConnectorAllow } from "../connectors/egress";
 import { useConnectorKey } from "../connectors/seal";
 import { seedDemoHistory } from "../demo/history";
@@ -21,7 +21,7 @@ import { childEnv, env } from "../env";
 import { ledgerConfig, loadSigner } from "../ledger/config";
 import { startWorkers, type Workers } from "../jobs/workers";
 import { openDatabase } from "./database";
-import { printDemoAccounts } from "./print-demo";
+import { printDemoAccounts } from "../demo/print-accounts";
 import { authSecret, connectorKey } from "./secrets";
 
 const dev = process.argv.includes("--dev");
@@ -32,7 +32,7 @@ async function main() {
   if (!dev && !existsSync(path.resolve(".next", "BUILD_ID"))) {
     throw new Error("No production build found: run `npm run build` first (or `npm start`, which builds).");
   }
-  const database = await openDatabase({ resetData, publish: true });
+  const database = await openDatabase({ resetData, publish: true, sessions: true });
   // The web process verifies checkpoints and never holds the signing key; the key file is
   // read (or created) here only when no verifier key is configured.
   const verifierKey = ledgerConfig().verifierKey ?? (await loadSigner()).verifierKey;

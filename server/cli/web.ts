@@ -1,28 +1,28 @@
 /**
- * The web server: Next.js behind a plain Node HTTP server that stamps each request
- * with its socket peer (server/http/peer.ts), so the client address never comes from
- * a header a client can write. `serve.ts` starts it; `--dev` runs Next.js in dev mode.
+ * The web server: a plain Node HTTP server that stamps each request with its socket peer
+ * (server/http/peer.ts), so the client address never comes from a header a client can
+ * write; then serves tRPC calls itself (server/http/trpc-node.ts) and hands everything
+ * else (pages, sign-in, downloads, assets) to Next.js. `serve.ts` starts it; `--dev` runs
+ * Next.js in dev mode.
  */
 import { createServer } from "node:http";
 import next from "next";
 import { env } from "../env";
-import { markPeerStamping, stampPeer } from "../http/peer";
+import { markPeerStamping } from "../http/peer";
+import { loadServerOnlyAsServer } from "../http/server-only";
+
+loadServerOnlyAsServer();
 
 async function main() {
   const dev = process.argv.includes("--dev");
   const { PORT: port, BIND_ADDRESS: hostname } = env();
   const app = next({ dev, hostname, port });
   const handle = app.getRequestHandler();
+  // Loaded after the marker resolution above is in place.
+  const { webRequestListener } = await import("../http/web-handler");
   await app.prepare();
   markPeerStamping();
-  const server = createServer((req, res) => {
-    stampPeer(req);
-    handle(req, res).catch((error: unknown) => {
-      console.error(`request failed: ${String(error)}`);
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
-    });
-  });
+  const server = createServer(webRequestListener((req, res) => handle(req, res)));
   server.listen(port, hostname, () => console.log(`Web server listening on http://${hostname}:${port}`));
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {

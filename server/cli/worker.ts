@@ -10,7 +10,7 @@ import { openDatabase } from "./database";
 import { connectorKey } from "./secrets";
 
 async function main() {
-  const database = await openDatabase();
+  const database = await openDatabase({ sessions: true });
   useConnectorKey(await connectorKey());
   const workers = await startWorkers({ appUrl: database.url, ledgerUrl: database.ledgerUrl });
   console.log(`Casefile worker (pid ${process.pid}) on ${database.describe}`);

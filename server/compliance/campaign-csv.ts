@@ -1,11 +1,11 @@
 /**
  * A campaign's results as CSV (RFC 4180: CRLF line ends, fields quoted where they hold a comma,
  * quote or line break, quotes doubled), one row per decision, times in UTC ISO 8601. Texts people
- * typed (justifications, comments, notes) cannot run as spreadsheet formulas (../reports/csv-writer.ts).
+ * typed (justifications, comments, notes) cannot run as spreadsheet formulas (../csv.ts).
  */
-import type { Tx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import type { SessionUser } from "../auth/sessions";
-import { type CsvCell, spreadsheetCsv } from "../reports/csv-writer";
+import { type CsvCell, writeCsv } from "../csv";
 import { type CampaignItem, campaignResults } from "./campaign-items";
 
 const COLUMNS: [string, (i: CampaignItem) => CsvCell][] = [
@@ -44,15 +44,14 @@ const COLUMNS: [string, (i: CampaignItem) => CsvCell][] = [
 export const CSV_HEADER = COLUMNS.map(([name]) => name);
 
 export async function campaignCsv(
-  db: Tx,
+  db: DbOrTx,
   user: SessionUser,
   campaignId: string,
 ): Promise<{ filename: string; csv: string }> {
   const { campaign, items } = await campaignResults(db, user, campaignId);
-  const csv = spreadsheetCsv(
-    [CSV_HEADER, ...items.map((item) => COLUMNS.map(([, get]) => get(item)))],
-    "\r\n",
-  );
+  const csv = writeCsv([CSV_HEADER, ...items.map((item) => COLUMNS.map(([, get]) => get(item)))], {
+    lineEnd: "\r\n",
+  });
   const day = (d: Date) => d.toISOString().slice(0, 10);
   const slug =
     campaign.title

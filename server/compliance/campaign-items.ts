@@ -6,7 +6,7 @@
  * decisions cannot afford; the case workspace is one click away for that.)
  */
 import { aliasedTable, and, asc, eq, gte, isNull, lt, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import {
   actionRequests,
   actionTypes,
@@ -37,7 +37,7 @@ const approver = aliasedTable(users, "approver");
 const requester = aliasedTable(users, "requester");
 
 async function queryItems(
-  db: Tx,
+  db: DbOrTx,
   campaign: { id: string; periodStart: Date; periodEnd: Date },
   page: { filter: ItemFilter; limit?: number; offset?: number },
 ) {
@@ -146,7 +146,7 @@ export type CampaignItem = Awaited<ReturnType<typeof queryItems>>[number];
 
 /** One page of the campaign's decisions, oldest first, with whether this reviewer may attest each. */
 export async function campaignDetail(
-  db: Tx,
+  db: DbOrTx,
   user: SessionUser,
   input: { campaignId: string; filter: ItemFilter; offset: number; limit?: number },
 ) {
@@ -176,7 +176,7 @@ export async function campaignDetail(
 }
 
 /** Every item with its verdict: the campaign's results, for the JSON and CSV exports. */
-export async function campaignResults(db: Tx, user: SessionUser, campaignId: string) {
+export async function campaignResults(db: DbOrTx, user: SessionUser, campaignId: string) {
   const campaign = await loadCampaign(db, user, campaignId);
   return { campaign, items: await queryItems(db, campaign, { filter: "all" }) };
 }

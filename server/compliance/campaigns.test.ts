@@ -6,7 +6,7 @@ import { TRPCError } from "@trpc/server";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { reviewCampaigns, users, type Role } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { ensureActionTypes } from "../actions/types";
 import { loadSessionUser } from "../auth/sessions";
 import { DomainError } from "../errors";
@@ -125,7 +125,7 @@ async function ledger(type: string, subject: string) {
   const rows = await t.ledger.sql<{ body: string }[]>`
     select body from ledger_inbox where body::jsonb ->> 'type' = ${type} and body::jsonb -> 'subjects' ? ${subject}
     order by id`;
-  return rows.map((r) => JSON.parse(r.body) as { payload: Record<string, unknown>; caseId: string | null });
+  return rows.map((r) => JSON.parse(r.body) as { payload: Record<string, unknown>; caseKey: string | null });
 }
 
 describe("opening a campaign", () => {
@@ -206,7 +206,7 @@ describe("a campaign over a closed period", () => {
     expect(campaign).toMatchObject({ total: 4, attested: 2, inappropriate: 1 });
     expect(items.map((i) => i.approvalId).sort()).toEqual([e.approvalId, f.approvalId].sort());
     const [entry] = await ledger("review_campaign.attested", b.approvalId);
-    expect(entry).toMatchObject({ caseId: caseKey, payload: { verdict: "inappropriate" } });
+    expect(entry).toMatchObject({ caseKey, payload: { verdict: "inappropriate" } });
   });
 
   it("refuses a decision outside its period", async () => {

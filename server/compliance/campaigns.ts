@@ -4,7 +4,7 @@
  * Each state change writes its ledger entry in the same transaction.
  */
 import { and, desc, eq, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db, DbOrTx, Tx } from "@/db/client";
 import {
   actionRequests,
   approvals,
@@ -64,7 +64,7 @@ const campaignColumns = {
 export type CampaignSummary = Awaited<ReturnType<typeof listCampaigns>>[number];
 
 /** Newest first; the 100 most recent are plenty for a console list. */
-export async function listCampaigns(db: Tx, user: SessionUser) {
+export async function listCampaigns(db: DbOrTx, user: SessionUser) {
   requireCompliance(user);
   return db
     .select(campaignColumns)
@@ -74,7 +74,7 @@ export async function listCampaigns(db: Tx, user: SessionUser) {
     .limit(100);
 }
 
-export async function loadCampaign(db: Tx, user: SessionUser, campaignId: string) {
+export async function loadCampaign(db: DbOrTx, user: SessionUser, campaignId: string) {
   requireCompliance(user);
   const [row] = await db
     .select(campaignColumns)
@@ -86,7 +86,7 @@ export async function loadCampaign(db: Tx, user: SessionUser, campaignId: string
 }
 
 export async function openCampaign(
-  db: Tx,
+  db: Db,
   user: SessionUser,
   input: { title: string; periodStart: Date; periodEnd: Date },
   request: RequestMeta | null = null,
@@ -147,7 +147,7 @@ export type AttestResult = { changed: boolean; previous: AttestationVerdict | nu
  * its own ledger entry naming the previous verdict, so nothing is lost.
  */
 export async function attest(
-  db: Tx,
+  db: Db,
   user: SessionUser,
   input: { campaignId: string; approvalId: string; verdict: AttestationVerdict; note?: string },
   request: RequestMeta | null = null,
@@ -212,7 +212,7 @@ export async function attest(
     await appendLedger(tx, {
       type: existing ? "review_campaign.attestation_changed" : "review_campaign.attested",
       actor: actorOf(user),
-      caseId: decision.caseKey,
+      caseKey: decision.caseKey,
       subjects: [campaign.id, input.approvalId, decision.requestId],
       payload: {
         verdict: input.verdict,
@@ -230,7 +230,7 @@ export async function attest(
  * less needs a reason, which the ledger entry keeps. A closed campaign takes no attestations.
  */
 export async function closeCampaign(
-  db: Tx,
+  db: Db,
   user: SessionUser,
   input: { campaignId: string; reason?: string },
   request: RequestMeta | null = null,

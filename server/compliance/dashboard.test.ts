@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { ensureActionTypes } from "../actions/types";
-import { seedDemoCases } from "../cases/demo";
+import { seedDemoCases } from "../demo/cases";
 import { seedDemoHistory } from "../demo/history";
 import { DomainError } from "../errors";
 import { callerFor } from "../testing/callers";

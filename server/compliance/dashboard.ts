@@ -3,11 +3,12 @@
  * (every number on the dashboard links to `rowsBehind` with the same period).
  */
 import { sql, type SQL } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import { env } from "../env";
 import { DomainError } from "../errors";
 import { integrationLag, lagAlarm } from "../ledger/lag";
 import { rows } from "./detectors";
+import { eventType } from "../ledger/events";
 
 export type Period = { from: Date; to: Date };
 /** Optionally, only requests made by people of one team, and what followed from them. */
@@ -25,7 +26,7 @@ function checkPeriod(p: Period) {
     throw new DomainError("BAD_REQUEST", "At most about a year at a time", { field: "from" });
 }
 
-export async function dashboard(db: Tx, period: Scope) {
+export async function dashboard(db: DbOrTx, period: Scope) {
   checkPeriod(period);
   const { from, to, team } = period;
   const byTeam = (userCol: SQL) => inTeam(team, userCol);
@@ -114,7 +115,7 @@ export async function dashboard(db: Tx, period: Scope) {
             (v.body::jsonb -> 'payload' ->> 'entries')::int as verified_entries,
             (v.body::jsonb -> 'payload' -> 'state' ->> 'ok')::boolean as state_ok,
             (v.body::jsonb -> 'payload' -> 'state' ->> 'mismatches')::int as state_mismatches
-          from (select 1) one left join lateral (select at, body from ledger_entries where type = 'ledger.verified' order by seq desc limit 1) v on true`,
+          from (select 1) one left join lateral (select at, body from ledger_entries where type = ${eventType("ledger.verified")} order by seq desc limit 1) v on true`,
     ),
   ]);
   const integration = await integrationLag(db);
@@ -174,7 +175,7 @@ export const DRILL_KINDS = [
 export type DrillKind = (typeof DRILL_KINDS)[number];
 
 /** The requests behind a dashboard number: one row per request, with what happened to it. */
-export async function rowsBehind(db: Tx, input: Scope & { kind: DrillKind; userId?: string }) {
+export async function rowsBehind(db: DbOrTx, input: Scope & { kind: DrillKind; userId?: string }) {
   checkPeriod(input);
   const period = (col: SQL) =>
     sql`${col} >= ${input.from.toISOString()}::timestamptz and ${col} < ${input.to.toISOString()}::timestamptz`;

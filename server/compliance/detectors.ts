@@ -5,9 +5,10 @@
  * (server/compliance/findings.ts) deduplicate hits by detector and subject.
  */
 import { sql, type SQL } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import type { FindingSeverity } from "@/db/schema";
 import { BUSINESS_HOURS } from "../requests/policy";
+import { eventType } from "../ledger/events";
 
 export type Evidence = {
   requests?: string[];
@@ -39,14 +40,14 @@ export type Detector = {
   title: string;
   description: string;
   defaults: Thresholds;
-  run: (db: Tx, t: Thresholds, ctx: Context) => Promise<Hit[]>;
+  run: (db: DbOrTx, t: Thresholds, ctx: Context) => Promise<Hit[]>;
 };
 
 /** At most this many ids of each kind are kept as a finding's evidence. */
 const KEEP = 50;
 
 type Row = Record<string, unknown>;
-async function rows<T extends Row>(db: Tx, query: SQL): Promise<T[]> {
+async function rows<T extends Row>(db: DbOrTx, query: SQL): Promise<T[]> {
   const result = await db.execute(query);
   return [...result] as T[];
 }
@@ -67,7 +68,7 @@ const selfApproval: Detector = {
               array_agg(e.seq order by e.seq desc) as seqs,
               array_agg(distinct e.body::jsonb -> 'subjects' ->> 0) as requests
             from ledger_entries e join users u on u.id::text = e.actor_id
-            where e.type = 'request.self_approval_refused' and e.at::timestamptz >= ${since}
+            where e.type = ${eventType("request.self_approval_refused")} and e.at::timestamptz >= ${since}
             group by e.actor_id having count(*) >= ${t.minAttempts}::float8`,
       )
     ).map((r) => ({

@@ -1,12 +1,12 @@
 /** The rows behind a finding, loaded from the ids its evidence names. */
 import { sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import { type Evidence, rows } from "./detectors";
 
 const uuids = (v: string[] | undefined) =>
   sql`${`{${(v ?? []).filter((id) => /^[0-9a-f-]{36}$/i.test(id)).join(",")}}`}::uuid[]`;
 
-export async function evidenceRows(db: Tx, e: Evidence) {
+export async function evidenceRows(db: DbOrTx, e: Evidence) {
   const [requests, approvals, grants, executions, ledger] = await Promise.all([
     rows<{
       id: string;

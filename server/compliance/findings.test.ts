@@ -6,9 +6,9 @@ import { TRPCError } from "@trpc/server";
 
 import { describe, expect, it } from "vitest";
 import { users, type Role } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { ensureActionTypes } from "../actions/types";
-import { appendLedger } from "../ledger/append";
+import { recordEvent } from "../ledger/record-event";
 import { testIntegrator } from "../ledger/testing";
 import { callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
@@ -175,29 +175,36 @@ const lateId = await seed({
   createdAt: at(1440 + 180),
   onCase: closedCaseId,
 });
-await appendLedger(t.db, {
+await recordEvent(t.db, {
   type: "request.self_approval_refused",
   actor: { id: tom, name: "tom.becker" },
   subjects: [lateId],
-  payload: {},
+  payload: { actionKey: null, reason: "own request" },
 });
 for (let i = 0; i < 3; i++)
-  await appendLedger(t.db, {
+  await recordEvent(t.db, {
     type: "action.denied_attempt",
     actor: { id: marcus, name: "Marcus Webb" },
     subjects: [crypto.randomUUID()],
-    payload: { reason: "outside the granted scope" },
+    payload: { actionKey: "logs.query", reason: "outside the granted scope", params: null },
   });
-await appendLedger(t.db, {
+await recordEvent(t.db, {
   type: "action.denied_attempt",
   actor: { id: ines, name: "Ines Ortega" },
   subjects: [crypto.randomUUID()],
-  payload: {},
+  payload: { actionKey: "logs.query", reason: "expired", params: null },
 });
-await appendLedger(t.db, {
+await recordEvent(t.db, {
   type: "ledger.verified",
   actor: null,
-  payload: { ok: false, entries: 10, firstBadSeq: 3, problem: "entry 3 does not match its leaf hash" },
+  payload: {
+    ok: false,
+    entries: 10,
+    checkpointsChecked: 1,
+    firstBadSeq: 3,
+    problem: "entry 3 does not match its leaf hash",
+    state: { ok: true, rows: 0, mismatches: 0, first: [] },
+  },
 });
 await integrator.drain();
 

@@ -4,7 +4,7 @@
  * note). New findings, reopenings and every triage step are ledger entries.
  */
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db, DbOrTx } from "@/db/client";
 import { detectorSettings, findings, users, type FindingSeverity, type FindingStatus } from "@/db/schema";
 import type { SessionUser } from "../auth/sessions";
 import { DomainError } from "../errors";
@@ -55,7 +55,7 @@ export function detectorOf(key: string): Detector | null {
 }
 
 /** Each detector's thresholds: its defaults, overridden by what reviewers saved. */
-export async function settings(db: Tx) {
+export async function settings(db: DbOrTx) {
   const saved = await db.select().from(detectorSettings);
   return DETECTORS.map((d) => {
     const row = saved.find((s) => s.detector === d.key);
@@ -75,7 +75,7 @@ export type RunReport = { detector: string; hits: number; opened: number; ms: nu
 
 /** Runs every enabled detector and records what it found. Any instance may run it. */
 export async function runDetectors(
-  db: Tx,
+  db: Db,
   options: { orgTimeZone: string; only?: string[] },
 ): Promise<RunReport> {
   const report: RunReport = [];
@@ -104,7 +104,7 @@ const sameEvidence = (a: Evidence, b: Evidence) =>
  * Upserts one hit. A new finding, and a resolved one whose pattern shows new
  * evidence, is (re)opened with a ledger entry; a finding marked false positive stays so.
  */
-async function record(db: Tx, detector: Detector, hit: Hit): Promise<boolean> {
+async function record(db: Db, detector: Detector, hit: Hit): Promise<boolean> {
   const dedupKey = `${detector.key}:${hit.subject}`;
   return db.transaction(async (tx) => {
     const [existing] = await tx.select().from(findings).where(eq(findings.dedupKey, dedupKey)).for("update");
@@ -165,7 +165,7 @@ const NEXT: Record<FindingStatus, FindingStatus[]> = {
 };
 
 export async function triageFinding(
-  db: Tx,
+  db: Db,
   user: SessionUser,
   input: { findingId: string; status: FindingStatus; note: string },
   request: RequestMeta | null = null,
@@ -202,7 +202,7 @@ export async function triageFinding(
 
 export type FindingFilter = { status?: FindingStatus[]; severity?: FindingSeverity[]; detector?: string };
 
-export async function listFindings(db: Tx, filter: FindingFilter = {}) {
+export async function listFindings(db: DbOrTx, filter: FindingFilter = {}) {
   const subject = users;
   return db
     .select({
@@ -233,7 +233,7 @@ export async function listFindings(db: Tx, filter: FindingFilter = {}) {
     .limit(500);
 }
 
-export async function getFinding(db: Tx, id: string) {
+export async function getFinding(db: DbOrTx, id: string) {
   const [row] = await db.select().from(findings).where(eq(findings.id, id));
   if (!row) throw new DomainError("NOT_FOUND", "No such finding", { field: "findingId" });
   const triager = row.triagedBy
@@ -244,7 +244,7 @@ export async function getFinding(db: Tx, id: string) {
 }
 
 export async function saveDetectorSettings(
-  db: Tx,
+  db: Db,
   user: SessionUser,
   input: { detector: string; enabled: boolean; thresholds: Thresholds },
   request: RequestMeta | null = null,

@@ -3,14 +3,14 @@
  * ledger entry (`ledger.verified`), which the dashboard shows and the
  * ledger-verification detector turns into a critical finding when it failed.
  */
-import type { Tx } from "@/db/client";
-import { appendLedger } from "../ledger/append";
+import type { Db } from "@/db/client";
+import { recordEvent } from "../ledger/record-event";
 import type { Verifier } from "../ledger/checkpoint";
 import { describeMismatch, reconcileState } from "../ledger/reconcile";
 import { verifyStoredLedger } from "../ledger/verify-db";
 
 export async function verifyAndRecord(
-  db: Tx,
+  db: Db,
   options: { verifier: Verifier; origin: string; outsideNotes: string[] },
 ): Promise<{ ok: boolean; entries: number; stateOk: boolean }> {
   const run = verifyStoredLedger(db, options);
@@ -19,7 +19,7 @@ export async function verifyAndRecord(
   const report = step.value;
   // And the tables against the ledger: a row the ledger cannot account for is named.
   const state = await reconcileState(db);
-  await appendLedger(db, {
+  await recordEvent(db, {
     type: "ledger.verified",
     actor: null,
     payload: {

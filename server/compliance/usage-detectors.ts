@@ -1,6 +1,8 @@
 /** Detectors about who works with whom and how grants are used (see detectors.ts for the shape). */
 import { sql } from "drizzle-orm";
 import { type Detector, ids, plural, rows, seqs } from "./detectors";
+import { readEntry } from "../ledger/entry";
+import { eventType, readPayload } from "../ledger/events";
 
 export const pairConcentration: Detector = {
   key: "pair_concentration",
@@ -92,7 +94,7 @@ export const scopeProbing: Detector = {
               array_agg(e.seq order by e.seq desc) as seqs,
               array_agg(distinct e.body::jsonb -> 'subjects' ->> 0) as grants
             from ledger_entries e join users u on u.id::text = e.actor_id
-            where e.type = 'action.denied_attempt' and e.at::timestamptz >= ${since}
+            where e.type = ${eventType("action.denied_attempt")} and e.at::timestamptz >= ${since}
             group by e.actor_id having count(*) >= ${t.minRefusals}::float8`,
       )
     ).map((r) => ({
@@ -197,35 +199,32 @@ export const ledgerVerification: Detector = {
   description:
     "The latest scheduled verification of the audit ledger failed: entries may have been changed, removed or reordered.",
   defaults: {},
-  run: async (db) =>
-    (
-      await rows<{
-        seq: number;
-        ok: boolean;
-        first_bad: number | null;
-        message: string | null;
-        state_ok: boolean | null;
-        state_first: string | null;
-      }>(
-        db,
-        sql`select seq, (body::jsonb -> 'payload' ->> 'ok')::boolean as ok,
-              (body::jsonb -> 'payload' ->> 'firstBadSeq')::bigint as first_bad,
-              body::jsonb -> 'payload' ->> 'problem' as message,
-              (body::jsonb -> 'payload' -> 'state' ->> 'ok')::boolean as state_ok,
-              body::jsonb -> 'payload' -> 'state' -> 'first' ->> 0 as state_first
-            from ledger_entries where type = 'ledger.verified' order by seq desc limit 1`,
-      )
-    )
-      .filter((r) => !r.ok || r.state_ok === false)
-      .map((r) => ({
+  run: async (db) => {
+    const [latest] = await rows<{ seq: number; body: string }>(
+      db,
+      sql`select seq, body from ledger_entries where type = ${eventType("ledger.verified")} order by seq desc limit 1`,
+    );
+    // Read with the event's schema: a body that does not match it is itself a failed verification.
+    const payload = latest ? readPayload("ledger.verified", readEntry(latest.body)?.payload) : null;
+    if (!latest || (payload?.ok && (payload.state?.ok ?? true))) return [];
+    const firstBad = payload?.firstBadSeq ?? null;
+    const explanation = !payload
+      ? "The latest verification entry does not read as one. Treat the audit trail as tampered with until explained."
+      : payload.ok
+        ? `The tables do not match the ledger: ${payload.state?.first[0] ?? "see the reconciliation report"}. A change was made outside the application's audited paths; treat it as tampering until explained.`
+        : `Verification found the ledger inconsistent${firstBad !== null ? ` from entry ${firstBad}` : ""}: ${payload.problem ?? "see the verification report"}. Treat the audit trail as tampered with until explained.`;
+    return [
+      {
         subject: "ledger",
         subjectUserId: null,
         severity: "critical",
         count: 1,
-        title: r.ok ? "The tables differ from the audit ledger" : "The audit ledger failed verification",
-        explanation: r.ok
-          ? `The tables do not match the ledger: ${r.state_first ?? "see the reconciliation report"}. A change was made outside the application's audited paths; treat it as tampering until explained.`
-          : `Verification found the ledger inconsistent${r.first_bad !== null ? ` from entry ${r.first_bad}` : ""}: ${r.message ?? "see the verification report"}. Treat the audit trail as tampered with until explained.`,
-        evidence: { ledger: [Number(r.seq), ...(r.first_bad !== null ? [Number(r.first_bad)] : [])] },
-      })),
+        title: payload?.ok
+          ? "The tables differ from the audit ledger"
+          : "The audit ledger failed verification",
+        explanation,
+        evidence: { ledger: [Number(latest.seq), ...(firstBad !== null ? [Number(firstBad)] : [])] },
+      },
+    ];
+  },
 };

@@ -74,10 +74,6 @@ export type ConnectorConfig = PostgresConfig | WebhookConfig;
 export const CONFIG_SCHEMAS = { postgres: postgresConfig, webhook: webhookConfig } as const;
 
 /** Which actions a kind of connector can carry out. */
-export const SERVES: Record<ConnectorKind, string[]> = {
-  postgres: ["logs.query", "db.session.terminate", "db.role.disable", "db.role.enable"],
-  webhook: ["host.isolate", "account.disable"],
-};
 
 export function displayOf(kind: ConnectorKind, config: ConnectorConfig): Record<string, string> {
   const url = new URL(config.url);

@@ -3,14 +3,15 @@
  * on demand. Executions find theirs with `connectorFor`.
  */
 import { and, asc, eq, type SQL, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db, DbOrTx, Tx } from "@/db/client";
 import { connectors, type ConnectorKind } from "@/db/schema";
 import { freshSecondFactor } from "../auth/second-factor";
 import type { SessionUser } from "../auth/sessions";
 import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
 import type { RequestMeta } from "../request-meta";
-import { CONFIG_SCHEMAS, type ConnectorConfig, displayOf, SERVES } from "./config";
+import { CONNECTOR_SERVES } from "../shared/constants";
+import { CONFIG_SCHEMAS, type ConnectorConfig, displayOf } from "./config";
 import { literalRefusal } from "./egress";
 import { unseal, seal } from "./seal";
 import { tryConnector } from "./test-connection";
@@ -39,7 +40,7 @@ const SUMMARY = {
   lastTestMessage: connectors.lastTestMessage,
 };
 
-export async function listConnectors(db: Tx): Promise<ConnectorSummary[]> {
+export async function listConnectors(db: DbOrTx): Promise<ConnectorSummary[]> {
   const rows = await db.select(SUMMARY).from(connectors).orderBy(asc(connectors.name));
   return rows.map((r) => ({ ...r, display: r.display as Record<string, string> }));
 }
@@ -69,7 +70,7 @@ function parseConfig(kind: ConnectorKind, config: unknown): ConnectorConfig {
 /** Database actions pick their connector by name; any other action has at most one connector. */
 async function checkServes(tx: Tx, kind: ConnectorKind, serves: string[], id: string | undefined) {
   for (const key of serves) {
-    if (!SERVES[kind].includes(key))
+    if (!CONNECTOR_SERVES[kind].includes(key))
       throw new DomainError("BAD_REQUEST", `A ${kind} connector cannot carry out ${key}`, {
         field: "serves",
       });
@@ -87,7 +88,7 @@ async function checkServes(tx: Tx, kind: ConnectorKind, serves: string[], id: st
 }
 
 export async function saveConnector(
-  db: Tx,
+  db: Db,
   admin: SessionUser,
   input: ConnectorInput,
   request: RequestMeta | null = null,
@@ -163,7 +164,7 @@ export async function saveConnector(
 
 /** For installation and demo setup (no session): a connector created with a ledger entry, if its name is free. */
 export async function seedConnector(
-  db: Tx,
+  db: Db,
   input: { name: string; kind: ConnectorKind; serves: string[]; config: ConnectorConfig },
   createdBy: string,
 ): Promise<boolean> {
@@ -200,7 +201,7 @@ export async function seedConnector(
 
 export type LoadedConnector = { id: string; name: string; kind: ConnectorKind; config: ConnectorConfig };
 
-async function loadConnector(tx: Tx, where: SQL | undefined): Promise<LoadedConnector | null> {
+async function loadConnector(tx: DbOrTx, where: SQL | undefined): Promise<LoadedConnector | null> {
   const [row] = await tx
     .select({
       id: connectors.id,
@@ -247,7 +248,7 @@ export async function connectorFor(
  * records the outcome, in one of a few fixed phrasings; the details go to the server log.
  */
 export async function testConnector(
-  db: Tx,
+  db: Db,
   admin: SessionUser,
   input: { id: string },
   request: RequestMeta | null = null,

@@ -5,7 +5,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { executions, outbox, users } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { ensureActionTypes } from "../actions/types";
 import { approveAsSeen, callerFor } from "../testing/callers";
 import { reconcileState } from "../ledger/reconcile";
@@ -13,7 +13,7 @@ import { testDatabase } from "../testing/db";
 import { enrolSecondFactor } from "../testing/second-factor";
 import { webhookReceiver } from "../testing/webhook-receiver";
 import { seedConnector } from "./connectors";
-import { deliverDue } from "./outbox";
+import { deliverWebhooks } from "../requests/webhook-delivery";
 import { signature, verifySignature } from "./webhook";
 
 const SECRET = "edr-shared-secret-for-tests";
@@ -80,7 +80,7 @@ async function ledger(type: string, subject: string) {
 async function drain(executionId: string) {
   const deadline = Date.now() + 25_000;
   while (Date.now() < deadline) {
-    await deliverDue(t.db, { baseMs: 1, timeoutMs: 300 });
+    await deliverWebhooks(t.db, { baseMs: 1, timeoutMs: 300 });
     const [row] = await t.db.select().from(outbox).where(eq(outbox.executionId, executionId));
     if (row?.deliveredAt || row?.failedAt) return row;
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -2,12 +2,13 @@
  * The webhook outbox. A delivery row is written in the transaction that spends the
  * grant's use; `deliverDue` sends due rows (any instance may: rows are claimed with
  * SKIP LOCKED and a lease), retries failures with exponential backoff, and records
- * the one outcome — delivered, or failed after N attempts — on the execution.
+ * the one outcome — delivered, or failed after N attempts — through the report it is
+ * given (the executions it carries are recorded by their owner, not here).
  */
 import { and, eq, isNull, lte, or, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db, Tx } from "@/db/client";
 import { actionRequests, approvals, connectors, outbox, users } from "@/db/schema";
-import { finishExecution, markRunning } from "../requests/executions";
+import type { Outcome } from "../actions/executor";
 import { CONFIG_SCHEMAS } from "./config";
 import type { LoadedConnector } from "./connectors";
 import { unseal } from "./seal";
@@ -17,6 +18,14 @@ export const MAX_ATTEMPTS = 5;
 /** First retry after this; doubling each time, at most 5 minutes. */
 export const BACKOFF_BASE_MS = 2_000;
 const BACKOFF_CAP_MS = 300_000;
+
+/** How the outbox tells the owner of a delivery's execution what became of it, inside its transaction. */
+export type DeliveryReport = {
+  /** The first attempt is being made. */
+  running(tx: Tx, executionId: string, summary: string): Promise<void>;
+  /** The one outcome: delivered, or failed after the last attempt. */
+  finished(tx: Tx, executionId: string, outcome: Outcome): Promise<void>;
+};
 
 /** The body an EDR or IdP adapter receives (documented in docs/connectors.md). */
 export async function enqueueWebhook(
@@ -72,7 +81,7 @@ type Claimed = {
 };
 
 /** Claims one due delivery for this worker; a crashed worker's claim lapses after the lease. */
-async function claim(db: Tx): Promise<Claimed | null> {
+async function claim(db: Db, report: DeliveryReport): Promise<Claimed | null> {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .select({
@@ -103,19 +112,20 @@ async function claim(db: Tx): Promise<Claimed | null> {
       .update(outbox)
       .set({ attempts, lockedUntil: sql`now() + make_interval(secs => ${DELIVERY_TIMEOUT_MS / 1000 + 20})` })
       .where(eq(outbox.id, row.id));
-    if (attempts === 1) await markRunning(tx, row.executionId, `Sending to ${row.name}`);
+    if (attempts === 1) await report.running(tx, row.executionId, `Sending to ${row.name}`);
     return { ...row, attempts };
   });
 }
 
 /** Sends every due delivery once; returns how many attempts were made. */
 export async function deliverDue(
-  db: Tx,
+  db: Db,
+  report: DeliveryReport,
   options: { baseMs?: number; limit?: number; timeoutMs?: number } = {},
 ): Promise<number> {
   let made = 0;
   for (let i = 0; i < (options.limit ?? 50); i++) {
-    const row = await claim(db);
+    const row = await claim(db, report);
     if (!row) break;
     made++;
     const config = CONFIG_SCHEMAS.webhook.parse(unseal(row.sealed));
@@ -131,21 +141,16 @@ export async function deliverDue(
           .update(outbox)
           .set({ deliveredAt: sql`now()`, lockedUntil: null, lastError: null })
           .where(eq(outbox.id, row.id));
-        await finishExecution(
-          tx,
-          row.executionId,
-          {
-            status: "succeeded",
-            summary: `${row.name} accepted it (HTTP ${sent.status}) on attempt ${row.attempts} of ${row.maxAttempts}.`,
-            result: {
-              executor: "webhook",
-              connector: row.name,
-              httpStatus: sent.status,
-              attempts: row.attempts,
-            },
+        await report.finished(tx, row.executionId, {
+          status: "succeeded",
+          summary: `${row.name} accepted it (HTTP ${sent.status}) on attempt ${row.attempts} of ${row.maxAttempts}.`,
+          result: {
+            executor: "webhook",
+            connector: row.name,
+            httpStatus: sent.status,
+            attempts: row.attempts,
           },
-          null,
-        );
+        });
       });
     } else if (row.attempts >= row.maxAttempts) {
       await db.transaction(async (tx) => {
@@ -153,22 +158,17 @@ export async function deliverDue(
           .update(outbox)
           .set({ failedAt: sql`now()`, lockedUntil: null, lastError: sent.error })
           .where(eq(outbox.id, row.id));
-        await finishExecution(
-          tx,
-          row.executionId,
-          {
-            status: "failed",
-            summary: `${row.name} did not accept it after ${row.attempts} attempts; last: ${sent.error}.`,
-            result: {
-              executor: "webhook",
-              connector: row.name,
-              httpStatus: sent.status,
-              attempts: row.attempts,
-              lastError: sent.error,
-            },
+        await report.finished(tx, row.executionId, {
+          status: "failed",
+          summary: `${row.name} did not accept it after ${row.attempts} attempts; last: ${sent.error}.`,
+          result: {
+            executor: "webhook",
+            connector: row.name,
+            httpStatus: sent.status,
+            attempts: row.attempts,
+            lastError: sent.error,
           },
-          null,
-        );
+        });
       });
     } else {
       await db

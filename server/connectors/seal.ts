@@ -4,6 +4,7 @@
  * or a key file the embedded default creates under the data directory). A copy of
  * the database alone reveals no connector secret.
  */
+import "server-only";
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { env } from "../env";
 

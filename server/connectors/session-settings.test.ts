@@ -6,7 +6,7 @@
  */
 import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { runLogsQuery } from "../actions/logs-query";
 import { callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "./seed";
 import { ensureActionTypes } from "../actions/types";
-import { seedDemoCases } from "../cases/demo";
+import { seedDemoCases } from "./cases";
 import { runDetectors } from "../compliance/findings";
 import { reconcileState } from "../ledger/reconcile";
 import { testDatabase } from "../testing/db";

@@ -163,7 +163,7 @@ export async function seedDemoHistory(db: Db): Promise<number> {
     await appendLedger(tx, {
       type: "demo.history_seeded",
       actor: null,
-      caseId: caseKey ?? null,
+      caseKey: caseKey ?? null,
       subjects: [caseId],
       payload: { requests: made, approvals: seeded.approvals, grants: seeded.grants },
     });

@@ -1,13 +1,13 @@
 /**
- * Wires the demo's systems (db/demo-systems.ts) into Casefile: connectors for the
+ * Wires the demo's systems (system-databases.ts) into Casefile: connectors for the
  * evidence store and the target database, and the "attacker's" database session
  * that the demo's termination request ends.
  */
 import { eq } from "drizzle-orm";
 import postgres from "postgres";
 import type { Db } from "@/db/client";
-import { DEMO_CONNECTORS, type DemoSystems } from "@/db/demo-systems";
-import { DEMO_ACCOUNTS } from "@/db/seed";
+import { DEMO_CONNECTORS, type DemoSystems } from "./system-databases";
+import { DEMO_ACCOUNTS } from "./seed";
 import { users } from "@/db/schema";
 import { seedConnector } from "../connectors/connectors";
 

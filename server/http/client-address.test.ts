@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { LOCKOUT } from "../auth/lockout";
 import { signInWithPassword } from "../auth/sign-in";
 import { requestMetaFrom } from "../request-meta";

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import type { HeaderReader } from "./header-reader";
 
 /**
  * The socket peer travels from the web server to route handlers in this header. The
@@ -27,6 +28,6 @@ export function stampPeer(req: IncomingMessage): void {
 }
 
 /** The stamped peer of a request, or null where this process does not stamp it. */
-export function peerOf(headers: Headers): string | null {
+export function peerOf(headers: HeaderReader): string | null {
   return peerStamping() ? headers.get(PEER_HEADER) : null;
 }

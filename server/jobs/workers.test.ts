@@ -3,11 +3,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { seedDemo } from "@/db/seed";
-import { appendLedger } from "../ledger/append";
+import { seedDemo } from "../demo/seed";
 import { callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
 import { startWorkers } from "./workers";
+import { appendTestEntry } from "../ledger/testing";
 
 // The workers' signing key and checkpoint copies go to a data folder of this test's own.
 process.env.CASEFILE_DATA_DIR = await mkdtemp(path.join(tmpdir(), "casefile-workers-"));
@@ -22,7 +22,7 @@ describe("background workers", () => {
 
     const workers = await startWorkers({ appUrl: t.url, ledgerUrl: t.ledgerUrl, log: () => {} });
     try {
-      await t.db.transaction((tx) => appendLedger(tx, { type: "test.event", actor: null }));
+      await t.db.transaction((tx) => appendTestEntry(tx, { type: "test.event", actor: null }));
       await expect
         .poll(async () => (await t.owner.db.execute(sql`select count(*)::int as n from ledger_inbox`))[0]?.n)
         .toBe(0);

@@ -10,7 +10,6 @@ import { randomUUID } from "node:crypto";
 import { createDb } from "@/db/client";
 import { verifyAndRecord } from "../compliance/ledger-check";
 import { runDetectors } from "../compliance/findings";
-import { deliverDue } from "../connectors/outbox";
 import { env } from "../env";
 import { parseVerifierKey } from "../ledger/checkpoint";
 import { ledgerConfig, loadSigner, readOutsideCheckpoints, witnessConfig } from "../ledger/config";
@@ -19,7 +18,8 @@ import { LedgerIntegrator } from "../ledger/integrator";
 import { integrationLag, lagAlarm } from "../ledger/lag";
 import { Leadership } from "../ledger/leader";
 import { failInterrupted } from "../requests/executions";
-import { expireDue } from "../requests/requests";
+import { expireDue } from "../requests/lifecycle";
+import { deliverWebhooks } from "../requests/webhook-delivery";
 import { startNotifier } from "../notify/run";
 import { beat } from "./heartbeat";
 
@@ -88,7 +88,7 @@ export async function startWorkers(options: {
     setInterval(sweep, 10_000),
     setInterval(() => void detect(), 60_000),
     setInterval(() => void verify(), 600_000),
-    setInterval(() => void deliverDue(appDb.db).catch(failed("webhook outbox")), 2_000),
+    setInterval(() => void deliverWebhooks(appDb.db).catch(failed("webhook outbox")), 2_000),
     setInterval(() => void heartbeat(), 15_000),
     setInterval(() => void watchLag(), 15_000),
     setInterval(() => void notifier.tick(), 3_000),

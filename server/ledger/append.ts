@@ -4,19 +4,29 @@ import type { Tx } from "@/db/client";
 import { ledgerInbox } from "@/db/schema";
 import type { RequestMeta } from "../request-meta";
 import { canonicalize, type JsonValue } from "./canonical";
+import { ENTRY_VERSION } from "./entry";
+import { payloadProblem, type LedgerEventType, type LedgerPayload } from "./events";
 import { leafHash } from "./merkle";
 
 export type LedgerActor = { id: string; name: string } | null;
 
-export type LedgerEntryInput = {
-  /** Dotted event name, e.g. `auth.sign_in`, `admin.user.disabled`. */
-  type: string;
+export type LedgerEntryInput<T extends LedgerEventType = LedgerEventType> = {
+  /** One of the ledger's event types (server/ledger/events), e.g. `auth.sign_in`. */
+  type: T;
   actor: LedgerActor;
-  caseId?: string | null;
+  /** The key of the case the entry belongs to (CASE-2026-0042), or none. */
+  caseKey?: string | null;
   /** Ids of the records the entry is about (users, requests, grants…). */
   subjects?: string[];
-  payload?: { [key: string]: JsonValue };
+  /** The event's details, in the shape its schema declares. */
+  payload: LedgerPayload<T>;
   request?: RequestMeta | null;
+};
+
+/** An entry of any type, unchecked: for fixtures of the log's own mechanics only. */
+export type UncheckedEntryInput = Omit<LedgerEntryInput, "type" | "payload"> & {
+  type: string;
+  payload?: { [key: string]: JsonValue };
 };
 
 // U+0000 (which jsonb, and so every reader of the log, refuses) and lone surrogates (which have no
@@ -55,21 +65,47 @@ const DB_CLOCK = sql`to_char(now() at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.
 
 /**
  * Writes an entry to the ledger inbox inside the caller's transaction, so the
- * entry exists exactly when the change commits. Takes no lock; the integrator
+ * entry exists exactly when the change commits. The payload must match its
+ * type's schema: a writer that gets it wrong fails to typecheck, and a value that
+ * slipped past the types (a cast, parsed JSON) is refused here, which rolls the
+ * change back rather than record what no reader expects.
+ */
+export async function appendLedger<T extends LedgerEventType>(
+  tx: Tx,
+  entry: LedgerEntryInput<T>,
+): Promise<Receipt> {
+  const problem = payloadProblem(entry.type, entry.payload);
+  if (problem) throw new LedgerPayloadError(entry.type, problem);
+  return writeEntry(tx, entry);
+}
+
+/** A payload that does not match its event type's schema: a fault of the writer, never of the user. */
+export class LedgerPayloadError extends Error {
+  constructor(
+    readonly type: string,
+    readonly problem: string,
+  ) {
+    super(`ledger entry ${type} refused: ${problem}`);
+    this.name = "LedgerPayloadError";
+  }
+}
+
+/**
+ * The inbox insert, without the schema check. Takes no lock; the integrator
  * assigns the sequence number later. One statement: the database fills in the
  * time between the canonical parts on either side of it.
  */
-export async function appendLedger(tx: Tx, raw: LedgerEntryInput): Promise<Receipt> {
+export async function writeEntry(tx: Tx, raw: UncheckedEntryInput): Promise<Receipt> {
   const input = recordable(raw);
   const entryId = randomUUID();
   // RFC 8785 orders keys by UTF-16 code units: "actor" < "at" < every other key, so
   // `at` sits between the canonical actor and the canonical rest.
   const head = canonicalize({ actor: input.actor });
   const rest = canonicalize({
-    v: 1,
+    v: ENTRY_VERSION,
     id: entryId,
     type: input.type,
-    caseId: input.caseId ?? null,
+    caseKey: input.caseKey ?? null,
     subjects: input.subjects ?? [],
     payload: input.payload ?? {},
     request: input.request

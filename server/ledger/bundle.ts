@@ -6,6 +6,7 @@
 import { canonicalize } from "./canonical";
 import { parseVerifierKey, verifyCheckpoint } from "./checkpoint";
 import { cosigners, witnessVerdict, type WitnessPolicy } from "./cosignature";
+import { entryCaseKey } from "./entry";
 import { leafHash, verifyInclusion } from "./merkle";
 import type { VerifyProblem, VerifyReport } from "./verify";
 
@@ -71,7 +72,7 @@ function errorText(error: unknown): string {
 }
 
 function inScope(scope: BundleScope, body: Record<string, unknown>): boolean {
-  if (scope.kind === "case") return body.caseId === scope.caseKey;
+  if (scope.kind === "case") return entryCaseKey(body) === scope.caseKey;
   // Ledger times have microseconds; widen the bounds the same way so text order is time order.
   const micro = (iso: string) => iso.replace(/Z$/, "000Z");
   const at = typeof body.at === "string" ? body.at : "";

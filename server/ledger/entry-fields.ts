@@ -1,4 +1,5 @@
 /** What the integrator reads from an inbox entry, and how it tells a refused row from a failing server. */
+import { entryFields } from "./entry";
 
 /**
  * The explorer's index columns of one body; null when the body is not a JSON object or holds
@@ -6,7 +7,7 @@
  */
 export function indexFields(
   body: string,
-): { type: string | null; actorId: string | null; caseId: string | null; at: string | null } | null {
+): { type: string | null; actorId: string | null; caseKey: string | null; at: string | null } | null {
   if (JSONB_REFUSES.test(body)) return null;
   let parsed: unknown;
   try {
@@ -14,12 +15,12 @@ export function indexFields(
   } catch {
     return null;
   }
-  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return null;
-  const entry = parsed as Record<string, unknown>;
-  const text = (v: unknown) => (typeof v === "string" ? v : typeof v === "number" ? String(v) : null);
-  const actor =
-    entry.actor && typeof entry.actor === "object" ? (entry.actor as Record<string, unknown>) : null;
-  return { type: text(entry.type), actorId: text(actor?.id), caseId: text(entry.caseId), at: text(entry.at) };
+  // Versions 1 and 2 alike (the case key is `caseId` in version 1, `caseKey` from version 2).
+  const entry = entryFields(parsed);
+  if (!entry) return null;
+  const raw = parsed as { actor?: { id?: unknown } | null };
+  const actorId = typeof raw.actor?.id === "number" ? String(raw.actor.id) : (entry.actor?.id ?? null);
+  return { type: entry.type, actorId, caseKey: entry.caseKey, at: entry.at };
 }
 
 // Escapes jsonb refuses: \u0000, and an escaped surrogate that is not half of an escaped pair. An

@@ -1,8 +1,10 @@
 import { and, desc, eq, gte, lt, lte, sql, type SQL } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import { ledgerCheckpoints, ledgerEntries } from "@/db/schema";
 import { DomainError } from "../errors";
 import { verifyCheckpoint, type Verifier } from "./checkpoint";
+import { readEntry } from "./entry";
+import { eventLabel } from "./events";
 import { consistencyProof, inclusionProof, leafHash, verifyConsistency, verifyInclusion } from "./merkle";
 import { withStoredNodes } from "./store";
 import { type LedgerViewer, visibleTo } from "./visibility";
@@ -10,7 +12,7 @@ import { type LedgerViewer, visibleTo } from "./visibility";
 export type EntryFilter = {
   type?: string;
   actorId?: string;
-  caseId?: string;
+  caseKey?: string;
   from?: Date;
   to?: Date;
   /** Page cursor: entries with a smaller sequence number. */
@@ -21,11 +23,11 @@ export type EntryFilter = {
 
 const hex = (b: Buffer) => b.toString("hex");
 
-export async function listEntries(db: Tx, filter: EntryFilter) {
+export async function listEntries(db: DbOrTx, filter: EntryFilter) {
   const where: (SQL | undefined)[] = [visibleTo(filter.viewer)];
   if (filter.type) where.push(eq(ledgerEntries.type, filter.type));
   if (filter.actorId) where.push(eq(ledgerEntries.actorId, filter.actorId));
-  if (filter.caseId) where.push(eq(ledgerEntries.caseId, filter.caseId));
+  if (filter.caseKey) where.push(eq(ledgerEntries.caseKey, filter.caseKey));
   // `at` is ISO-8601 UTC with fixed width, so text order is time order.
   if (filter.from) where.push(gte(ledgerEntries.at, filter.from.toISOString()));
   if (filter.to) where.push(lte(ledgerEntries.at, filter.to.toISOString()));
@@ -35,7 +37,7 @@ export async function listEntries(db: Tx, filter: EntryFilter) {
       seq: ledgerEntries.seq,
       type: ledgerEntries.type,
       at: ledgerEntries.at,
-      caseId: ledgerEntries.caseId,
+      caseKey: ledgerEntries.caseKey,
       // An entry the integrator could not read has no type: its body is shown, never cast.
       actorName: sql<
         string | null
@@ -46,20 +48,23 @@ export async function listEntries(db: Tx, filter: EntryFilter) {
     .where(and(...where))
     .orderBy(desc(ledgerEntries.seq))
     .limit(filter.limit + 1);
-  const page = rows.slice(0, filter.limit).map((r) => ({ ...r, leafHash: hex(r.leafHash) }));
+  const page = rows
+    .slice(0, filter.limit)
+    .map((r) => ({ ...r, label: eventLabel(r.type), leafHash: hex(r.leafHash) }));
   return { entries: page, nextCursor: rows.length > filter.limit ? (page.at(-1)?.seq ?? null) : null };
 }
 
-export async function entryTypes(db: Tx): Promise<string[]> {
+/** The types present in the log, with the explorer's name for each (older or unknown types as written). */
+export async function entryTypes(db: DbOrTx): Promise<{ type: string; label: string }[]> {
   const rows = await db
     .selectDistinct({ type: ledgerEntries.type })
     .from(ledgerEntries)
     .orderBy(ledgerEntries.type);
-  return rows.flatMap((r) => (r.type ? [r.type] : []));
+  return rows.flatMap((r) => (r.type ? [{ type: r.type, label: eventLabel(r.type) }] : []));
 }
 
 /** People who appear as actors, for the explorer's filter. */
-export async function entryActors(db: Tx, viewer: LedgerViewer): Promise<{ id: string; name: string }[]> {
+export async function entryActors(db: DbOrTx, viewer: LedgerViewer): Promise<{ id: string; name: string }[]> {
   const rows = await db.execute<{ id: string; name: string | null }>(sql`
     select distinct on (actor_id) actor_id as id, body::jsonb -> 'actor' ->> 'name' as name
     from ledger_entries where actor_id is not null and ${visibleTo(viewer) ?? sql`true`}
@@ -69,19 +74,25 @@ export async function entryActors(db: Tx, viewer: LedgerViewer): Promise<{ id: s
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-export async function getEntry(db: Tx, seq: number) {
+export async function getEntry(db: DbOrTx, seq: number) {
   const [row] = await db.select().from(ledgerEntries).where(eq(ledgerEntries.seq, seq));
   if (!row) throw new DomainError("NOT_FOUND", `No ledger entry ${seq}`, { field: "seq" });
+  // Read as the body says, whatever its version: the column is only the integrator's index.
+  const entry = readEntry(row.body);
   return {
     seq: row.seq,
     entryId: row.entryId,
+    version: entry?.v ?? null,
+    type: entry?.type ?? null,
+    label: eventLabel(entry?.type ?? null),
+    caseKey: entry?.caseKey ?? null,
     body: row.body,
     leafHash: hex(row.leafHash),
     integratedAt: row.integratedAt,
   };
 }
 
-export async function latestCheckpoint(db: Tx) {
+export async function latestCheckpoint(db: DbOrTx) {
   const [row] = await db.select().from(ledgerCheckpoints).orderBy(desc(ledgerCheckpoints.size)).limit(1);
   return row
     ? { size: row.size, root: row.root.toString("base64"), note: row.note, createdAt: row.createdAt }
@@ -89,7 +100,7 @@ export async function latestCheckpoint(db: Tx) {
 }
 
 /** The latest signed checkpoint, or the one of exactly `size` (NOT_FOUND naming `field` when there is none). */
-async function signedCheckpoint(db: Tx, verifier: Verifier, size?: number, field = "size") {
+async function signedCheckpoint(db: DbOrTx, verifier: Verifier, size?: number, field = "size") {
   const [row] = await db
     .select()
     .from(ledgerCheckpoints)
@@ -114,7 +125,7 @@ async function signedCheckpoint(db: Tx, verifier: Verifier, size?: number, field
  * recomputed from the stored body, the proof read from stored nodes, and both
  * checked against the signed root.
  */
-export async function proveInclusion(db: Tx, verifier: Verifier, seq: number) {
+export async function proveInclusion(db: DbOrTx, verifier: Verifier, seq: number) {
   const entry = await getEntry(db, seq);
   const checkpoint = await signedCheckpoint(db, verifier);
   if (seq >= checkpoint.size) {
@@ -138,7 +149,7 @@ export async function proveInclusion(db: Tx, verifier: Verifier, seq: number) {
   };
 }
 
-export async function proveConsistency(db: Tx, verifier: Verifier, size1: number, size2: number) {
+export async function proveConsistency(db: DbOrTx, verifier: Verifier, size1: number, size2: number) {
   if (size1 > size2) throw new DomainError("BAD_REQUEST", "size1 must not exceed size2", { field: "size1" });
   const first = await signedCheckpoint(db, verifier, size1, "size1");
   const second = await signedCheckpoint(db, verifier, size2, "size2");

@@ -70,7 +70,7 @@ export class LedgerIntegrator {
           leaf: [] as string[],
           type: [] as (string | null)[],
           actorId: [] as (string | null)[],
-          caseId: [] as (string | null)[],
+          caseKey: [] as (string | null)[],
           at: [] as (string | null)[],
         };
         const unreadable: number[] = [];
@@ -87,7 +87,7 @@ export class LedgerIntegrator {
           if (!fields) unreadable.push(frontier.size);
           entries.type.push(fields?.type ?? null);
           entries.actorId.push(fields?.actorId ?? null);
-          entries.caseId.push(fields?.caseId ?? null);
+          entries.caseKey.push(fields?.caseKey ?? null);
           entries.at.push(fields?.at ?? null);
           for (const n of frontier.append(leaf)) {
             if (n.level === 0) continue;
@@ -99,13 +99,13 @@ export class LedgerIntegrator {
         // Arrays bound as four parameters: one statement per table whatever the batch size.
         if (batch.length) {
           await tx.execute(sql`
-          insert into ledger_entries (seq, entry_id, body, leaf_hash, type, actor_id, case_id, at)
-          select seq, entry_id, body, decode(leaf, 'hex'), type, actor_id, case_id, at
+          insert into ledger_entries (seq, entry_id, body, leaf_hash, type, actor_id, case_key, at)
+          select seq, entry_id, body, decode(leaf, 'hex'), type, actor_id, case_key, at
           from unnest(${pgArray(entries.seq)}::bigint[], ${pgArray(entries.entryId)}::uuid[],
                       ${sql.param(entries.body)}::text[], ${pgArray(entries.leaf)}::text[],
                       ${sql.param(entries.type)}::text[], ${sql.param(entries.actorId)}::text[],
-                      ${sql.param(entries.caseId)}::text[], ${sql.param(entries.at)}::text[])
-               as t(seq, entry_id, body, leaf, type, actor_id, case_id, at)`);
+                      ${sql.param(entries.caseKey)}::text[], ${sql.param(entries.at)}::text[])
+               as t(seq, entry_id, body, leaf, type, actor_id, case_key, at)`);
         }
         for (const seq of unreadable) {
           this.options.log?.(

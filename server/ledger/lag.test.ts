@@ -3,15 +3,14 @@
  * why, a critical finding opens; and a server fault never quarantines anything.
  */
 import { describe, expect, it, vi } from "vitest";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { runDetectors } from "../compliance/findings";
 import { callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
-import { appendLedger } from "./append";
 import { parseSignerKey, generateSignerKey } from "./checkpoint";
 import { LedgerIntegrator } from "./integrator";
 import { integrationLag, lagAlarm } from "./lag";
-import { TEST_ORIGIN } from "./testing";
+import { appendTestEntry, TEST_ORIGIN } from "./testing";
 
 const t = await testDatabase();
 await seedDemo(t.db, "demo-password-for-tests");
@@ -25,7 +24,7 @@ const integrator = new LedgerIntegrator({
 
 describe("integration lag", () => {
   it("is zero when the integrator keeps up", async () => {
-    await appendLedger(t.db, { type: "test.kept_up", actor: null });
+    await appendTestEntry(t.db, { type: "test.kept_up", actor: null });
     await integrator.drain();
     const lag = await integrationLag(t.db);
     expect(lag).toMatchObject({ pending: 0, quarantined: 0, lagSeconds: 0, oldestQueuedAt: null });
@@ -41,7 +40,7 @@ describe("integration lag", () => {
       create trigger test_disk_full before insert on ledger_entries for each row execute function test_disk_full();`);
     integrator.start({ pollMs: 10 });
     try {
-      for (let i = 0; i < 3; i++) await appendLedger(t.db, { type: "test.waiting", actor: null });
+      for (let i = 0; i < 3; i++) await appendTestEntry(t.db, { type: "test.waiting", actor: null });
       await vi.waitFor(() => expect(logged.join("\n")).toContain("could not extend file"), {
         timeout: 20_000,
       });

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 
 export type IntegrationLag = {
   /** Entries written but not yet in the log. */
@@ -14,7 +14,7 @@ export type IntegrationLag = {
 };
 
 /** How far integration lags behind the writers; any role may ask (a SECURITY DEFINER function reads the inbox). */
-export async function integrationLag(db: Tx): Promise<IntegrationLag> {
+export async function integrationLag(db: DbOrTx): Promise<IntegrationLag> {
   const [row] = await db.execute<{
     pending: string;
     quarantined: string;

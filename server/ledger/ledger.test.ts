@@ -2,13 +2,12 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { testDatabase } from "../testing/db";
-import { appendLedger } from "./append";
 import { canonicalize, type JsonValue } from "./canonical";
 import { leafHash } from "./merkle";
 import { generateSignerKey, parseSignerKey, signCheckpoint } from "./checkpoint";
 import { DomainError } from "../errors";
 import { proveConsistency, proveInclusion } from "./explorer";
-import { appendSigned, TEST_ORIGIN, testIntegrator } from "./testing";
+import { appendSigned, appendTestEntry, TEST_ORIGIN, testIntegrator } from "./testing";
 import { verifyStoredLedger } from "./verify-db";
 import type { VerifyReport } from "./verify";
 
@@ -38,7 +37,7 @@ describe("ledger append", () => {
   it("writes nothing when the business transaction rolls back", async () => {
     await t.db
       .transaction(async (tx) => {
-        await appendLedger(tx, { type: "test.rolled_back", actor: null });
+        await appendTestEntry(tx, { type: "test.rolled_back", actor: null });
         throw new Error("business failure");
       })
       .catch(() => undefined);
@@ -48,10 +47,10 @@ describe("ledger append", () => {
   });
 
   it("writes canonical JSON stamped with the database's clock, matching its receipt", async () => {
-    const receipt = await appendLedger(t.db, {
+    const receipt = await appendTestEntry(t.db, {
       type: "test.canonical",
       actor: { id: "u-1", name: 'Zoë "Z" Ångström' },
-      caseId: "CASE-2026-0001",
+      caseKey: "CASE-2026-0001",
       subjects: ["b", "a"],
       payload: { z: 1, a: [true, null, 1.5], é: "\u2028" },
       request: { requestId: "r-1", ip: "10.0.0.1", userAgent: "test" },
@@ -74,7 +73,7 @@ describe("ledger append", () => {
         t.db.transaction(async (tx) => {
           const out = [];
           for (let i = 0; i < 10; i++)
-            out.push(await appendLedger(tx, { type: "test.concurrent", actor: null, payload: { w, i } }));
+            out.push(await appendTestEntry(tx, { type: "test.concurrent", actor: null, payload: { w, i } }));
           return out;
         }),
       ),
@@ -178,7 +177,7 @@ describe("ledger protection in the database", () => {
     await t.owner.sql`update ledger_nodes set hash = sha256(hash)
       where (level, idx) = (select max(level), 0 from ledger_nodes)`;
     await t.owner.sql`alter table ledger_nodes enable always trigger ledger_nodes_append_only`;
-    await appendLedger(t.db, { type: "test.after_tamper", actor: null });
+    await appendTestEntry(t.db, { type: "test.after_tamper", actor: null });
     const fresh = await testIntegrator(t.ledger.db);
     expect(await errorOf(fresh.integrator.drain())).toMatch(/does not match its checkpoint/);
   });

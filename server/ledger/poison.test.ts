@@ -5,14 +5,13 @@
  */
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { ensureActionTypes } from "../actions/types";
 import { signInWithOidc } from "../auth/oidc";
 import { signInWithPassword } from "../auth/sign-in";
 import { approveAsSeen, callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
-import { appendLedger } from "./append";
-import { TEST_ORIGIN, testIntegrator } from "./testing";
+import { appendTestEntry, TEST_ORIGIN, testIntegrator } from "./testing";
 import { verifyStoredLedger } from "./verify-db";
 import { failure } from "../testing/failure";
 
@@ -58,7 +57,7 @@ async function verified() {
 /** The ledger takes everything waiting, later entries too, and still verifies. */
 async function ledgerKeepsMoving() {
   await integrator.drain();
-  const after = await appendLedger(t.db, { type: "test.after", actor: null });
+  const after = await appendTestEntry(t.db, { type: "test.after", actor: null });
   await integrator.drain();
   const [row] = await t.sql<
     { seq: string }[]
@@ -178,7 +177,7 @@ describe("a NUL in user text", () => {
   });
 
   it("written by any code straight into an entry is escaped, keys included", async () => {
-    const receipt = await appendLedger(t.db, {
+    const receipt = await appendTestEntry(t.db, {
       type: "test.claims",
       actor: null,
       payload: { ["k\u0000"]: ["a\u0000b", "\ud800", "ok 😀"] },
@@ -203,7 +202,7 @@ describe("an inbox row the log cannot read or take", () => {
       await t.sql`insert into ledger_inbox (entry_id, body) values (${randomUUID()}, ${body})`;
     // An entry id the log already holds: the log refuses the row itself.
     await t.sql`insert into ledger_inbox (entry_id, body) values (${known?.entry_id ?? ""}, ${'{"type":"dup"}'})`;
-    const behind = await appendLedger(t.db, { type: "test.behind_poison", actor: null });
+    const behind = await appendTestEntry(t.db, { type: "test.behind_poison", actor: null });
     await integrator.drain();
 
     const sealed = await t.sql<{ seq: string; body: string; type: string | null }[]>`

@@ -6,7 +6,9 @@
  * same snapshot as the tables), so work in flight is no mismatch.
  */
 import { sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db, Tx } from "@/db/client";
+import { readEntry } from "./entry";
+import { isLedgerEventType, type LedgerEventType } from "./events";
 
 export type Mismatch = {
   table: string;
@@ -21,13 +23,13 @@ export type StateReport = { ok: boolean; entries: number; rows: number; mismatch
 
 type Entry = {
   ref: string;
-  type: string;
+  type: LedgerEventType;
   actorId: string | null;
   subjects: string[];
   payload: Record<string, unknown>;
 };
 
-const TYPES = [
+const TYPES: LedgerEventType[] = [
   "action.started",
   "action.queued",
   "grant.created",
@@ -46,19 +48,9 @@ const TYPES = [
 ];
 
 function parse(ref: string, body: string): Entry | null {
-  try {
-    const e = JSON.parse(body) as Record<string, unknown>;
-    const actor = e.actor as { id?: unknown } | null;
-    return {
-      ref,
-      type: String(e.type),
-      actorId: typeof actor?.id === "string" ? actor.id : null,
-      subjects: Array.isArray(e.subjects) ? e.subjects.map(String) : [],
-      payload: (e.payload ?? {}) as Record<string, unknown>,
-    };
-  } catch {
-    return null;
-  }
+  const e = readEntry(body);
+  if (!e || !isLedgerEventType(e.type)) return null;
+  return { ref, type: e.type, actorId: e.actor?.id ?? null, subjects: e.subjects, payload: e.payload };
 }
 
 async function readEntries(tx: Tx): Promise<Entry[]> {
@@ -81,14 +73,14 @@ async function readEntries(tx: Tx): Promise<Entry[]> {
 }
 
 /** Replays the ledger against the tables in one consistent snapshot. */
-export async function reconcileState(db: Tx): Promise<StateReport> {
+export async function reconcileState(db: Db): Promise<StateReport> {
   return db.transaction(
     async (tx) => {
       const entries = await readEntries(tx);
       const out: Mismatch[] = [];
       const miss = (table: string, row: string, entry: string | null, problem: string) =>
         out.push({ table, row, entry, problem });
-      const byType = (...types: string[]) => entries.filter((e) => types.includes(e.type));
+      const byType = (...types: LedgerEventType[]) => entries.filter((e) => types.includes(e.type));
       const demo = byType("demo.history_seeded");
       const demoApprovals = new Set(demo.flatMap((e) => (e.payload.approvals as string[] | undefined) ?? []));
       const demoGrants = new Map(

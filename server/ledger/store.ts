@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import { Frontier, HASH_SIZE, type NodeReader } from "./merkle";
 
 type Pair = [level: number, index: number];
 
-async function fetchNodes(db: Tx, pairs: Pair[]): Promise<Map<string, Buffer>> {
+async function fetchNodes(db: DbOrTx, pairs: Pair[]): Promise<Map<string, Buffer>> {
   const found = new Map<string, Buffer>();
   const leaves = pairs.filter(([level]) => level === 0).map(([, index]) => index);
   const inner = pairs.filter(([level]) => level > 0);
@@ -31,7 +31,7 @@ async function fetchNodes(db: Tx, pairs: Pair[]): Promise<Map<string, Buffer>> {
  * depends only on sizes and indices, so a first dry run records them and one
  * query fetches them all.
  */
-export async function withStoredNodes<T>(db: Tx, compute: (node: NodeReader) => T): Promise<T> {
+export async function withStoredNodes<T>(db: DbOrTx, compute: (node: NodeReader) => T): Promise<T> {
   const wanted = new Map<string, Pair>();
   const placeholder = Buffer.alloc(HASH_SIZE);
   compute((level, index) => {
@@ -46,7 +46,7 @@ export async function withStoredNodes<T>(db: Tx, compute: (node: NodeReader) => 
   });
 }
 
-export async function ledgerSize(db: Tx): Promise<number> {
+export async function ledgerSize(db: DbOrTx): Promise<number> {
   const [row] = await db.execute<{ size: string }>(
     sql`select coalesce(max(seq) + 1, 0) as size from ledger_entries`,
   );
@@ -54,7 +54,7 @@ export async function ledgerSize(db: Tx): Promise<number> {
 }
 
 /** The right edge of the stored tree: one perfect subtree per set bit of the size. */
-export async function loadFrontier(db: Tx): Promise<Frontier> {
+export async function loadFrontier(db: DbOrTx): Promise<Frontier> {
   const size = await ledgerSize(db);
   const pairs: Pair[] = [];
   let start = 0;

@@ -1,8 +1,8 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { Db } from "@/db/client";
-import { appendLedger } from "./append";
+import type { Db, DbOrTx } from "@/db/client";
+import { writeEntry, type Receipt, type UncheckedEntryInput } from "./append";
 import { generateSignerKey, parseSignerKey, parseVerifierKey } from "./checkpoint";
 import { LedgerIntegrator } from "./integrator";
 
@@ -26,7 +26,16 @@ export async function testIntegrator(
 /** Appends `count` entries, integrating and signing a checkpoint after each one. */
 export async function appendSigned(db: Db, integrator: LedgerIntegrator, count: number, type = "test.event") {
   for (let i = 0; i < count; i++) {
-    await appendLedger(db, { type, actor: null, payload: { n: i } });
+    await appendTestEntry(db, { type, actor: null, payload: { n: i } });
     await integrator.drain();
   }
+}
+
+/**
+ * An entry of any type and payload, unchecked: fixtures for the log's own mechanics (integration,
+ * proofs, tampering), where the event catalogue is beside the point. Written as `appendLedger` writes.
+ */
+export function appendTestEntry(db: DbOrTx, entry: UncheckedEntryInput): Promise<Receipt> {
+  if ("rollback" in db) return writeEntry(db, entry);
+  return (db).transaction((tx) => writeEntry(tx, entry));
 }

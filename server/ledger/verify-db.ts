@@ -1,5 +1,5 @@
 import { asc, gt, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import { ledgerCheckpoints, ledgerEntries } from "@/db/schema";
 import type { Verifier } from "./checkpoint";
 import type { WitnessPolicy } from "./cosignature";
@@ -15,7 +15,7 @@ export type VerifyProgress = { checked: number; total: number };
  * is the report. Checkpoints come from the database and from outside it.
  */
 export async function* verifyStoredLedger(
-  db: Tx,
+  db: DbOrTx,
   options: {
     verifier: Verifier;
     origin: string;

@@ -8,11 +8,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { testDatabase } from "../testing/db";
-import { appendLedger } from "./append";
 import { canonicalize } from "./canonical";
 import { generateSignerKey, parseSignerKey, signCheckpoint } from "./checkpoint";
 import { exportLedger, verifyExport, type ExportHeader } from "./export";
-import { TEST_ORIGIN, testIntegrator } from "./testing";
+import { appendTestEntry, TEST_ORIGIN, testIntegrator } from "./testing";
 
 const t = await testDatabase();
 const ledger = await testIntegrator(t.ledger.db);
@@ -26,7 +25,7 @@ const AT = 450;
 beforeAll(async () => {
   let n = 0;
   for (const size of SIZES) {
-    while (n < size) await appendLedger(t.db, { type: "test.event", actor: null, payload: { n: n++ } });
+    while (n < size) await appendTestEntry(t.db, { type: "test.event", actor: null, payload: { n: n++ } });
     await ledger.integrator.drain();
   }
   await exportLedger(t.db, exported, { origin: TEST_ORIGIN, verifierKey: key, outsideNotes: [] });

@@ -2,7 +2,7 @@ import { isCanonicalJson } from "./canonical-check";
 import { verifyCheckpoint, type Checkpoint, type Verifier } from "./checkpoint";
 import { cosigners, witnessVerdict, type WitnessPolicy } from "./cosignature";
 import { locateChange, type Mismatch, type StoredRange } from "./locate";
-import { Frontier, leafHash } from "./merkle";
+import { DigestFrontier, digestBytes, digestOf, leafDigestOfText, type Digest } from "./digests";
 
 const MAX_PROBLEMS = 50;
 
@@ -34,7 +34,7 @@ type Equivocation = { size: number; roots: Buffer[]; matched: Buffer | null };
  * ({@link locate}). Needs no database.
  */
 export class LedgerVerifier {
-  private readonly frontier = new Frontier();
+  private readonly frontier = new DigestFrontier();
   private readonly checkpoints: Checkpoint[];
   private readonly equivocations = new Map<number, Equivocation>();
   private readonly problems: VerifyProblem[] = [];
@@ -44,7 +44,7 @@ export class LedgerVerifier {
   private checked = 0;
   private broken = false;
   /** Recomputed leaves since the last matching checkpoint, kept to locate a mismatch. */
-  private window: Buffer[] = [];
+  private window: Digest[] = [];
   private windowEdge: Buffer[] = [];
   private mismatch: (Mismatch & { laterMismatches: number }) | null = null;
   private readonly precise: number[] = [];
@@ -103,15 +103,14 @@ export class LedgerVerifier {
 
   /** Adds the entry `seq` by its body (and the leaf hash stored with it, if any). */
   add(seq: number, body: string, storedLeafHash?: Uint8Array): void {
-    const bytes = Buffer.from(body, "utf8");
-    const leaf = leafHash(bytes);
-    if (storedLeafHash && !this.broken && seq === this.next && !leaf.equals(storedLeafHash))
+    const { digest, bytes } = leafDigestOfText(body);
+    if (storedLeafHash && !this.broken && seq === this.next && digest !== digestOf(storedLeafHash))
       this.fail(seq, `entry ${seq} does not match its stored leaf hash`);
-    this.addLeaf(seq, leaf, isCanonicalJson(bytes));
+    this.addLeaf(seq, digest, isCanonicalJson(bytes));
   }
 
   /** Adds the entry `seq` by the leaf hash recomputed from its bytes. */
-  addLeaf(seq: number, leaf: Buffer, canonical = true): void {
+  addLeaf(seq: number, leaf: Digest, canonical = true): void {
     if (this.broken) return;
     if (seq < this.next) {
       // A repeated or displaced line: name it and go on with the lines around it.
@@ -152,7 +151,7 @@ export class LedgerVerifier {
     if (this.frontier.root().equals(cp.root)) {
       this.lastGoodSize = cp.size;
       this.window = [];
-      this.windowEdge = this.frontier.hashes;
+      this.windowEdge = this.frontier.hashes();
       return;
     }
     if (this.mismatch) {
@@ -162,7 +161,7 @@ export class LedgerVerifier {
     this.mismatch = {
       good: this.lastGoodSize,
       edge: this.windowEdge,
-      leaves: this.window,
+      leaves: this.window.map(digestBytes),
       size: cp.size,
       root: cp.root,
       laterMismatches: 0,
@@ -181,7 +180,7 @@ export class LedgerVerifier {
         ? {
             good: this.lastGoodSize,
             edge: this.windowEdge,
-            leaves: this.window,
+            leaves: this.window.map(digestBytes),
             size: next.size,
             root: next.root,
           }

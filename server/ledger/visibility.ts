@@ -1,5 +1,5 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import { caseMembers, cases, ledgerEntries } from "@/db/schema";
 import type { SessionUser } from "../auth/sessions";
 import { DomainError } from "../errors";
@@ -19,13 +19,13 @@ export const viewerOf = (user: SessionUser): LedgerViewer => ({
 /** The where-condition "this viewer may read the entry" (undefined: every entry). */
 export function visibleTo(viewer: LedgerViewer): SQL | undefined {
   if (viewer.everyCase) return undefined;
-  return sql`(${ledgerEntries.caseId} is null or ${ledgerEntries.caseId} in (
+  return sql`(${ledgerEntries.caseKey} is null or ${ledgerEntries.caseKey} in (
     select ${cases.key} from ${cases} join ${caseMembers} on ${caseMembers.caseId} = ${cases.id}
     where ${caseMembers.userId} = ${viewer.userId}))`;
 }
 
 /** NOT_FOUND, worded as for a missing entry, when the viewer may not read entry `seq`. */
-export async function requireVisibleEntry(db: Tx, viewer: LedgerViewer, seq: number): Promise<void> {
+export async function requireVisibleEntry(db: DbOrTx, viewer: LedgerViewer, seq: number): Promise<void> {
   if (viewer.everyCase) return;
   const [row] = await db
     .select({ seq: ledgerEntries.seq })

@@ -4,7 +4,7 @@
  * cosignature it returns (in ledger_cosignatures, append-only).
  */
 import { sql } from "drizzle-orm";
-import type { Db, Tx } from "@/db/client";
+import type { Db, DbOrTx } from "@/db/client";
 import { ledgerCosignatures } from "@/db/schema";
 import type { WitnessEndpoint } from "./config";
 import { addSignatures, cosigners } from "./cosignature";
@@ -88,7 +88,7 @@ export class WitnessCollector {
 }
 
 /** Checkpoint notes with the cosignatures collected for them merged in. */
-export async function withCosignatures(db: Tx, rows: { size: number; note: string }[]) {
+export async function withCosignatures(db: DbOrTx, rows: { size: number; note: string }[]) {
   if (!rows.length) return [];
   const sizes = `{${rows.map((r) => r.size).join(",")}}`;
   const lines = await db.execute<{ size: string; line: string }>(

@@ -13,7 +13,6 @@ import type { Db } from "@/db/client";
 import { buildEvidenceBundle } from "../reports/evidence-bundle";
 import { testDatabase } from "../testing/db";
 import { formatBundle, verifyEvidenceBundle } from "./bundle";
-import { appendLedger } from "./append";
 import {
   generateSignerKey,
   parseSignerKey,
@@ -24,7 +23,7 @@ import {
 import { generateWitnessKey, parseWitnessSigner, parseWitnessVerifier } from "./cosignature";
 import { exportLedger, verifyExport } from "./export";
 import { LedgerIntegrator } from "./integrator";
-import { TEST_ORIGIN } from "./testing";
+import { appendTestEntry, TEST_ORIGIN } from "./testing";
 import { createWitness } from "./witness";
 import { addCheckpoint, WitnessCollector } from "./witness-client";
 
@@ -54,7 +53,7 @@ async function witnessedLedger(signer: Signer) {
   });
   const append = async (db: Db, label: string, count: number) => {
     for (let n = 0; n < count; n++)
-      await appendLedger(db, { type: "test.event", actor: null, payload: { label, n } });
+      await appendTestEntry(db, { type: "test.event", actor: null, payload: { label, n } });
     await integrator.drain();
     await integrator.witnessed();
   };

@@ -4,12 +4,12 @@
  * out through the mail outbox like any other.
  */
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db } from "@/db/client";
 import { notificationPreferences, notifications, users } from "@/db/schema";
 import { paths } from "./links";
 
 export async function queueDigests(
-  db: Tx,
+  db: Db,
   options: { baseUrl: string; everyHours?: number },
 ): Promise<number> {
   const hours = options.everyHours ?? 24;

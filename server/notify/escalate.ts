@@ -5,10 +5,10 @@
  * the fan-out turns those entries into notifications.
  */
 import { and, eq, gt, inArray, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db, DbOrTx } from "@/db/client";
 import { actionRequests, requestEscalations, type RiskTier } from "@/db/schema";
 import { appendLedger } from "../ledger/append";
-import { caseKeyOf } from "../requests/requests";
+import { caseKeyOf } from "../requests/request-row";
 
 /** Minutes after a request was made: remind, then escalate (the queue shows both). */
 export const ESCALATION_MINUTES: Record<RiskTier, { reminder: number; escalation: number }> = {
@@ -20,7 +20,7 @@ export const ESCALATION_MINUTES: Record<RiskTier, { reminder: number; escalation
 
 const STAGES = ["reminder", "escalation"] as const;
 
-export async function escalateDue(db: Tx): Promise<number> {
+export async function escalateDue(db: Db): Promise<number> {
   return db.transaction(async (tx) => {
     let steps = 0;
     for (const stage of STAGES) {
@@ -46,7 +46,7 @@ export async function escalateDue(db: Tx): Promise<number> {
         await appendLedger(tx, {
           type: stage === "reminder" ? "request.reminded" : "request.escalated",
           actor: null,
-          caseId: await caseKeyOf(tx, r.case_id),
+          caseKey: await caseKeyOf(tx, r.case_id),
           subjects: [r.id],
           payload: { actionKey: r.action_key, stage },
         });
@@ -58,7 +58,7 @@ export async function escalateDue(db: Tx): Promise<number> {
 }
 
 /** For the queue: the latest step taken on each of these pending requests. */
-export async function escalationsOf(db: Tx, requestIds: string[]) {
+export async function escalationsOf(db: DbOrTx, requestIds: string[]) {
   if (requestIds.length === 0) return [];
   return db
     .select({

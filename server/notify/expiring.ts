@@ -1,13 +1,13 @@
 /** Tells grantees their grant is about to run out (once per grant), so the work is not cut off mid-way. */
 import { sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db } from "@/db/client";
 import { paths } from "./links";
 import { type Draft, queue, type QueueOptions } from "./queue";
 
 /** Warn this long before a grant expires; only grants that lasted at least twice this are worth it. */
 export const EXPIRY_WARNING_MINUTES = 10;
 
-export async function warnExpiringGrants(db: Tx, options: QueueOptions): Promise<number> {
+export async function warnExpiringGrants(db: Db, options: QueueOptions): Promise<number> {
   return db.transaction(async (tx) => {
     const rows = await tx.execute<{
       grant_id: string;

@@ -5,7 +5,7 @@
  * tells nothing twice and loses nothing, and no business transaction waits on it.
  */
 import { asc, eq, gt, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db, DbOrTx, Tx } from "@/db/client";
 import { ledgerEntries, notificationCursor } from "@/db/schema";
 import { type Draft, queue, type QueueOptions } from "./queue";
 import { draftsForEntry, type Entry } from "./tell";
@@ -34,7 +34,7 @@ function parse(body: string): Entry | null {
 }
 
 /** Reads one batch of new ledger entries; returns how many notifications were queued. */
-export async function fanOut(db: Tx, options: FanOutOptions): Promise<number> {
+export async function fanOut(db: Db, options: FanOutOptions): Promise<number> {
   return db.transaction(async (tx) => {
     // One fan-out at a time; another instance skips instead of waiting.
     const [cursor] = await tx
@@ -68,7 +68,7 @@ export async function fanOut(db: Tx, options: FanOutOptions): Promise<number> {
 }
 
 /** Runs batches until the ledger is read to its end. */
-export async function fanOutAll(db: Tx, options: FanOutOptions): Promise<number> {
+export async function fanOutAll(db: Db, options: FanOutOptions): Promise<number> {
   let total = 0;
   for (let i = 0; i < 100; i++) {
     const before = await cursorSeq(db);
@@ -78,7 +78,7 @@ export async function fanOutAll(db: Tx, options: FanOutOptions): Promise<number>
   return total;
 }
 
-async function cursorSeq(db: Tx): Promise<number> {
+async function cursorSeq(db: DbOrTx): Promise<number> {
   const [row] = await db.select({ seq: notificationCursor.seq }).from(notificationCursor);
   return row?.seq ?? -1;
 }

@@ -1,6 +1,6 @@
 /** A person's own notifications and what they want to be told: read and changed by that person only. */
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db, DbOrTx } from "@/db/client";
 import {
   EMAIL_MODES,
   type EmailMode,
@@ -21,7 +21,7 @@ export const MUTABLE_KINDS = NOTIFICATION_KINDS.filter(
     k !== "account.security" && k !== "digest",
 );
 
-export async function listMine(db: Tx, user: SessionUser, options: { limit?: number } = {}) {
+export async function listMine(db: DbOrTx, user: SessionUser, options: { limit?: number } = {}) {
   const rows = await db
     .select({
       id: notifications.id,
@@ -60,7 +60,7 @@ function pathOf(link: string): string {
 }
 
 /** Marks the given notifications (or all) read; only the person's own. */
-export async function markRead(db: Tx, user: SessionUser, ids: string[] | "all"): Promise<number> {
+export async function markRead(db: DbOrTx, user: SessionUser, ids: string[] | "all"): Promise<number> {
   const rows = await db
     .update(notifications)
     .set({ readAt: sql`now()` })
@@ -77,7 +77,7 @@ export async function markRead(db: Tx, user: SessionUser, ids: string[] | "all")
 
 export type Preferences = { emailMode: EmailMode; muted: NotificationKind[] };
 
-export async function preferencesOf(db: Tx, user: SessionUser): Promise<Preferences> {
+export async function preferencesOf(db: DbOrTx, user: SessionUser): Promise<Preferences> {
   const [row] = await db
     .select()
     .from(notificationPreferences)
@@ -91,7 +91,7 @@ export async function preferencesOf(db: Tx, user: SessionUser): Promise<Preferen
 }
 
 export async function setPreferences(
-  db: Tx,
+  db: Db,
   user: SessionUser,
   input: { emailMode: string; muted: string[] },
   request: RequestMeta | null = null,

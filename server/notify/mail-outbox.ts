@@ -5,7 +5,7 @@
  * loses it and never holds up the step that caused it.
  */
 import { and, eq, isNull, lte, notInArray, or, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db, DbOrTx } from "@/db/client";
 import { notifications } from "@/db/schema";
 import { backoffMs } from "../connectors/outbox";
 import type { Mailer } from "./mailer";
@@ -17,7 +17,7 @@ const LEASE_SECONDS = 60;
 type Claimed = { id: string; to: string; subject: string; body: string; link: string; attempts: number };
 
 /** Claims one due mail not yet tried in this pass (each pass tries a mail at most once). */
-async function claim(db: Tx, tried: string[]): Promise<Claimed | null> {
+async function claim(db: Db, tried: string[]): Promise<Claimed | null> {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .select({
@@ -55,7 +55,7 @@ async function claim(db: Tx, tried: string[]): Promise<Claimed | null> {
 
 /** Sends every due mail once; returns how many attempts were made. */
 export async function sendDueMail(
-  db: Tx,
+  db: Db,
   mailer: Mailer,
   options: { baseMs?: number; limit?: number } = {},
 ): Promise<number> {

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { findings, notifications, users } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "@/server/demo/seed";
 import { ensureActionTypes } from "../actions/types";
 import { appendLedger } from "../ledger/append";
 import { testIntegrator } from "../ledger/testing";
@@ -157,7 +157,7 @@ describe("mail over SMTP", () => {
           type: "finding.opened",
           actor: null,
           subjects: [row?.id ?? ""],
-          payload: { severity },
+          payload: { detector: "test_detector", severity, title: `A ${severity} pattern`, evidence: {} },
         });
       });
     }

@@ -1,15 +1,15 @@
 /** Who is told: active people by role, and the approvers eligible for a given request. */
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import { actionRequests, actionTypes, cases, type Role, userRoles, users } from "@/db/schema";
-import { liveGranteesOf } from "../requests/requests";
+import { liveGranteesOf } from "../requests/live-grant";
 import { eligibility } from "../requests/policy";
 
 export type Recipient = { id: string; email: string; name: string };
 
 type PersonRow = Recipient & { clearance: number; serviceAccount: boolean; roles: Role[] };
 
-async function activePeople(tx: Tx, roles: readonly Role[]): Promise<PersonRow[]> {
+async function activePeople(tx: DbOrTx, roles: readonly Role[]): Promise<PersonRow[]> {
   if (roles.length === 0) return [];
   const rows = await tx
     .select({
@@ -28,12 +28,12 @@ async function activePeople(tx: Tx, roles: readonly Role[]): Promise<PersonRow[]
 }
 
 /** Active people holding any of `roles` (service accounts are systems: they are not told). */
-export async function peopleWithRoles(tx: Tx, roles: readonly Role[]): Promise<Recipient[]> {
+export async function peopleWithRoles(tx: DbOrTx, roles: readonly Role[]): Promise<Recipient[]> {
   const rows = await activePeople(tx, roles);
   return rows.filter((r) => !r.serviceAccount).map(({ id, email, name }) => ({ id, email, name }));
 }
 
-export async function person(tx: Tx, id: string): Promise<Recipient | null> {
+export async function person(tx: DbOrTx, id: string): Promise<Recipient | null> {
   const [row] = await tx
     .select({ id: users.id, email: users.email, name: users.name })
     .from(users)
@@ -42,7 +42,7 @@ export async function person(tx: Tx, id: string): Promise<Recipient | null> {
 }
 
 /** What a notification about a request may say: case key, action, risk, requester — no parameters. */
-export async function requestFacts(tx: Tx, requestId: string) {
+export async function requestFacts(tx: DbOrTx, requestId: string) {
   const [row] = await tx
     .select({
       id: actionRequests.id,
@@ -67,7 +67,7 @@ export async function requestFacts(tx: Tx, requestId: string) {
 export type RequestFactsRow = NonNullable<Awaited<ReturnType<typeof requestFacts>>>;
 
 /** Everyone who may decide the request now, by the same rule the decision applies. */
-export async function eligibleApprovers(tx: Tx, facts: RequestFactsRow): Promise<Recipient[]> {
+export async function eligibleApprovers(tx: DbOrTx, facts: RequestFactsRow): Promise<Recipient[]> {
   const grantees = facts.type.excludeCaseGrantees ? await liveGranteesOf(tx, facts.caseId, facts.id) : [];
   const people = await activePeople(tx, facts.type.approverRoles);
   return people

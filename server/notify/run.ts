@@ -3,7 +3,7 @@
  * entries into notifications, warn of expiring grants, gather digests, send due mail and
  * chat messages. Each part is safe on any number of workers at once.
  */
-import type { Tx } from "@/db/client";
+import type { Db, Tx } from "@/db/client";
 import { env } from "../env";
 import { queueChatPost, sendDueChatPosts } from "./chat/posts";
 import { queueDigests } from "./digest";
@@ -17,7 +17,7 @@ import { type Mailer, smtpMailer } from "./mailer";
 
 export type Notifier = { tick: () => Promise<void>; close: () => void };
 
-export function startNotifier(db: Tx, log: (message: string) => void): Notifier {
+export function startNotifier(db: Db, log: (message: string) => void): Notifier {
   const config = env();
   const mailer: Mailer | null = config.CASEFILE_SMTP_URL
     ? smtpMailer(config.CASEFILE_SMTP_URL, config.CASEFILE_MAIL_FROM)

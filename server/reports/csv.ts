@@ -2,7 +2,7 @@ import { and, asc, eq, gte, lt, type SQL } from "drizzle-orm";
 import { alias, type PgColumn } from "drizzle-orm/pg-core";
 import type { Tx } from "@/db/client";
 import { actionRequests, actionTypes, approvals, cases, executions, grants, users } from "@/db/schema";
-import { type CsvCell, spreadsheetCsv } from "./csv-writer";
+import { type CsvCell, writeCsv } from "../csv";
 import type { ReportScope } from "./scope";
 
 /**
@@ -231,5 +231,5 @@ export async function scopeCsv(
   kind: CsvKind,
 ): Promise<{ csv: string; rows: number }> {
   const rows = await READERS[kind](tx, scope);
-  return { csv: spreadsheetCsv([CSV_COLUMNS[kind], ...rows], "\n"), rows: rows.length };
+  return { csv: writeCsv([CSV_COLUMNS[kind], ...rows]), rows: rows.length };
 }

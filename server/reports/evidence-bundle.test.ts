@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { count, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { ledgerEntries } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { loadSessionUser } from "../auth/sessions";
 import { type EvidenceBundle, verifyEvidenceBundle } from "../ledger/bundle";
 import { generateSignerKey, parseSignerKey } from "../ledger/checkpoint";
@@ -75,7 +75,7 @@ describe("the signed evidence bundle", () => {
     const [inCase] = await t.db
       .select({ n: count() })
       .from(ledgerEntries)
-      .where(eq(ledgerEntries.caseId, caseKey));
+      .where(eq(ledgerEntries.caseKey, caseKey));
     expect(bundle).toMatchObject({
       format: "casefile-evidence-bundle",
       scope: { kind: "case", caseId, caseKey },

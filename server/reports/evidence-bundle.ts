@@ -29,7 +29,7 @@ function bundleScope(scope: ReportScope): BundleScope {
 /** Ledger entries in scope: a case's by `caseId` (the case key), a period's by `at`. */
 function entriesInScope(scope: ReportScope): SQL | undefined {
   return scope.kind === "case"
-    ? eq(ledgerEntries.caseId, scope.caseKey)
+    ? eq(ledgerEntries.caseKey, scope.caseKey)
     : and(gte(ledgerEntries.at, ledgerTime(scope.from)), lt(ledgerEntries.at, ledgerTime(scope.to)));
 }
 

@@ -4,7 +4,7 @@ import type { Db, Tx } from "@/db/client";
 import type { SessionUser } from "../auth/sessions";
 import { actorOf } from "../cases/access";
 import { DomainError } from "../errors";
-import { appendLedger } from "../ledger/append";
+import { recordEvent } from "../ledger/record-event";
 import { formatBundle } from "../ledger/bundle";
 import type { JsonValue } from "../ledger/canonical";
 import { ledgerConfig, loadVerifier, witnessConfig } from "../ledger/config";
@@ -106,10 +106,10 @@ export async function generateReport(
     accessMode: "read only",
   });
   const sha256 = createHash("sha256").update(produced.body).digest("hex");
-  const receipt = await appendLedger(db, {
+  const receipt = await recordEvent(db, {
     type: "report.generated",
     actor: actorOf(user),
-    caseId: scope.kind === "case" ? scope.caseKey : null,
+    caseKey: scope.kind === "case" ? scope.caseKey : null,
     subjects: scope.kind === "case" ? [scope.caseId] : [],
     payload: {
       kind: name,

@@ -2,7 +2,7 @@ import { parse } from "csv-parse/sync";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { findings, ledgerEntries } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { ensureActionTypes } from "../actions/types";
 import { loadSessionUser } from "../auth/sessions";
 import { DomainError } from "../errors";
@@ -232,10 +232,10 @@ describe("PDF summary", () => {
       .select({ body: ledgerEntries.body })
       .from(ledgerEntries)
       .where(eq(ledgerEntries.entryId, file.ledgerEntryId));
-    const body = JSON.parse(entry?.body ?? "{}") as { type: string; caseId: string; payload: object };
+    const body = JSON.parse(entry?.body ?? "{}") as { type: string; caseKey: string; payload: object };
     expect(body).toMatchObject({
       type: "report.generated",
-      caseId: caseA.key,
+      caseKey: caseA.key,
       payload: {
         kind: "summary.pdf",
         sha256: file.sha256,

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import { cases } from "@/db/schema";
 import { DomainError } from "../errors";
 import type { JsonValue } from "../ledger/canonical";
@@ -32,7 +32,7 @@ function instant(value: string, field: "from" | "to"): Date {
 }
 
 /** Checks the input and finds the case; BAD_REQUEST names the field at fault. */
-export async function resolveScope(db: Tx, input: ScopeInput): Promise<ReportScope> {
+export async function resolveScope(db: DbOrTx, input: ScopeInput): Promise<ReportScope> {
   const ref = input.case?.trim();
   const from = input.from?.trim();
   const to = input.to?.trim();

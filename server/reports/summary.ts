@@ -1,5 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import type { FindingSeverity } from "@/db/schema";
 import { latestCheckpoint } from "../ledger/explorer";
 import type { ReportScope } from "./scope";
@@ -41,7 +41,7 @@ const int = (v: Num) => Number(v ?? 0);
 const num = (v: Num) => (v === null ? null : Number(v));
 
 /** The headline figures of the PDF, read in the caller's (repeatable-read) transaction. */
-export async function reportSummary(tx: Tx, scope: ReportScope): Promise<ReportSummary> {
+export async function reportSummary(tx: DbOrTx, scope: ReportScope): Promise<ReportSummary> {
   const [req] = await tx.execute<Record<string, Num>>(sql`
     select count(*) as requests,
       count(*) filter (where r.status = 'approved') as approved,
@@ -100,7 +100,7 @@ export async function reportSummary(tx: Tx, scope: ReportScope): Promise<ReportS
  * Findings are the current state of the anomaly detectors, not history: the report lists
  * those open now. For a case, only findings whose evidence names the case (by id or key).
  */
-async function openFindings(tx: Tx, scope: ReportScope) {
+async function openFindings(tx: DbOrTx, scope: ReportScope) {
   const about =
     scope.kind === "case"
       ? sql`and (position(${scope.caseId} in f.evidence::text) > 0 or position(${scope.caseKey} in f.evidence::text) > 0)`

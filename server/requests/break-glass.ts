@@ -3,29 +3,28 @@
  * with a mandatory reason and a second factor proved for this very break-glass.
  * Per person it is limited (count and minutes over the last 24 hours, and how many
  * may await their post-hoc review at once), loudly flagged, told live to approvers
- * and compliance, and opens a review that someone else must close.
+ * and compliance, and opens a review that someone else must close (break-glass-review.ts).
  */
-import { and, eq, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import { sql } from "drizzle-orm";
+import type { Db, Tx } from "@/db/client";
 import { actionRequests, breakGlassReviews, type ActionType } from "@/db/schema";
 import { requireFreshSecondFactor, stepUp } from "../auth/second-factor";
-import type { SessionUser } from "../auth/sessions";
 import { actorOf, type CaseAccess } from "../cases/access";
 import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
+import { recordEvent } from "../ledger/record-event";
 import { announce } from "../realtime/announce";
 import { publish } from "../realtime/live";
 import type { RequestMeta } from "../request-meta";
 import { asJson, paramsHash } from "./params";
 import {
-  caseKeyOf,
   checkAsk,
-  createGrant,
   MIN_JUSTIFICATION,
   type NewRequest,
   requireAsker,
   requireJustification,
-} from "./requests";
+} from "./ask-checks";
+import { createGrant } from "./grants";
 
 type Limits = Pick<
   ActionType,
@@ -67,7 +66,7 @@ async function limitProblem(tx: Tx, userId: string, type: Limits, minutes: numbe
 }
 
 export async function breakGlass(
-  db: Tx,
+  db: Db,
   access: CaseAccess,
   input: Omit<NewRequest, "justification"> & { reason: string; secondFactorCode?: string },
   request: RequestMeta | null = null,
@@ -127,7 +126,7 @@ export async function breakGlass(
       await appendLedger(tx, {
         type: "request.break_glass",
         actor: actorOf(access.user),
-        caseId: access.key,
+        caseKey: access.key,
         subjects: [row.id],
         payload: {
           actionKey: type.key,
@@ -173,60 +172,17 @@ export async function breakGlass(
 
 /** A break-glass refused by its limits leaves its trace, though nothing else changed. */
 async function recordRefusal(
-  db: Tx,
+  db: Db,
   access: CaseAccess,
   refused: { reason: string; actionKey: string },
   request: RequestMeta | null,
 ) {
-  await db.transaction(async (tx) => {
-    await appendLedger(tx, {
-      type: "request.break_glass_refused",
-      actor: actorOf(access.user),
-      caseId: access.key,
-      subjects: [access.user.id],
-      payload: { actionKey: refused.actionKey, reason: refused.reason },
-      request,
-    });
-  });
-}
-
-/** Closes a break-glass post-hoc review: someone other than the person who broke the glass. */
-export async function reviewBreakGlass(
-  db: Tx,
-  user: SessionUser,
-  input: { requestId: string; verdict: "justified" | "unjustified"; note: string },
-  request: RequestMeta | null = null,
-): Promise<void> {
-  if (!user.roles.some((r) => r === "approver" || r === "compliance"))
-    throw new DomainError("FORBIDDEN", "Approvers and compliance reviewers close break-glass reviews");
-  const note = input.note.trim();
-  if (note.length < 5) throw new DomainError("BAD_REQUEST", "Add a note to the review", { field: "note" });
-  await db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({
-        requesterId: actionRequests.requesterId,
-        caseId: actionRequests.caseId,
-        reviewedAt: breakGlassReviews.reviewedAt,
-      })
-      .from(breakGlassReviews)
-      .innerJoin(actionRequests, eq(actionRequests.id, breakGlassReviews.requestId))
-      .where(eq(breakGlassReviews.requestId, input.requestId))
-      .for("update");
-    if (!row) throw new DomainError("NOT_FOUND", "No such break-glass review");
-    if (row.requesterId === user.id)
-      throw new DomainError("FORBIDDEN", "Nobody reviews their own break-glass");
-    if (row.reviewedAt) throw new DomainError("CONFLICT", "This break-glass has already been reviewed");
-    await tx
-      .update(breakGlassReviews)
-      .set({ reviewerId: user.id, verdict: input.verdict, note, reviewedAt: sql`now()` })
-      .where(and(eq(breakGlassReviews.requestId, input.requestId)));
-    await appendLedger(tx, {
-      type: "break_glass.reviewed",
-      actor: actorOf(user),
-      caseId: await caseKeyOf(tx, row.caseId),
-      subjects: [input.requestId],
-      payload: { verdict: input.verdict, note },
-      request,
-    });
+  await recordEvent(db, {
+    type: "request.break_glass_refused",
+    actor: actorOf(access.user),
+    caseKey: access.key,
+    subjects: [access.user.id],
+    payload: { actionKey: refused.actionKey, reason: refused.reason },
+    request,
   });
 }

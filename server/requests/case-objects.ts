@@ -4,7 +4,7 @@
  * it is decided and when its grant is used. The approver sees the record itself.
  */
 import { and, asc, eq, inArray } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { DbOrTx, Tx } from "@/db/client";
 import { custodyEvents, entities, evidence, timelineEvents, users } from "@/db/schema";
 import type { CaseObjectKind, definitionOf } from "../actions/catalogue";
 import { DomainError } from "../errors";
@@ -77,7 +77,7 @@ export type CaseObjectView = {
 
 /** What the approver sees in place of an id: the record, scoped to the request's case. */
 export async function describeCaseObjects(
-  db: Tx,
+  db: DbOrTx,
   caseId: string,
   def: Definition,
   params: Params,

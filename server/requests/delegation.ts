@@ -5,7 +5,7 @@
  * their decisions record "on behalf of". Creating and ending one is ledgered.
  */
 import { aliasedTable, and, desc, eq, gt, inArray, isNull, lte, or, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db, DbOrTx, Tx } from "@/db/client";
 import { delegations, userRoles, users } from "@/db/schema";
 import type { SessionUser } from "../auth/sessions";
 import { actorOf } from "../cases/access";
@@ -16,7 +16,7 @@ import type { RequestMeta } from "../request-meta";
 export const MAX_DELEGATION_DAYS = 90;
 
 export async function delegate(
-  db: Tx,
+  db: Db,
   user: SessionUser,
   input: { toUserId: string; startsAt: Date; endsAt: Date; reason?: string },
   request: RequestMeta | null = null,
@@ -75,7 +75,7 @@ export async function delegate(
 }
 
 export async function endDelegation(
-  db: Tx,
+  db: Db,
   user: SessionUser,
   id: string,
   request: RequestMeta | null = null,
@@ -98,7 +98,7 @@ export async function endDelegation(
 }
 
 /** Delegations the person gave or holds, newest first. */
-export async function myDelegations(db: Tx, user: SessionUser) {
+export async function myDelegations(db: DbOrTx, user: SessionUser) {
   const from = aliasedTable(users, "from_user");
   const to = aliasedTable(users, "to_user");
   return db

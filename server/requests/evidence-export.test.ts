@@ -8,7 +8,7 @@ import { type TRPCError } from "@trpc/server";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { actionRequests, custodyEvents, evidenceContents, grants, users } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { ensureActionTypes } from "../actions/types";
 import { parseVerifierKey, verifyCheckpoint } from "../ledger/checkpoint";
 import { leafHash, verifyInclusion } from "../ledger/merkle";

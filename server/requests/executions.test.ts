@@ -8,7 +8,7 @@ import { eq } from "drizzle-orm";
 import postgres from "postgres";
 import { describe, expect, it } from "vitest";
 import { custodyEvents, evidence, evidenceContents, executions, grants, users } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { ensureActionTypes } from "../actions/types";
 import { seedConnector } from "../connectors/connectors";
 import { approveAsSeen, callerFor } from "../testing/callers";

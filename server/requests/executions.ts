@@ -6,22 +6,14 @@
  * ran out — the process died — is failed by the sweep, so none stays running.
  */
 import { and, desc, eq, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
-import {
-  cases,
-  custodyEvents,
-  evidence,
-  evidenceContents,
-  executions,
-  grants,
-  timelineEvents,
-  type ExecutionStatus,
-} from "@/db/schema";
+import type { Db, Tx } from "@/db/client";
+import { cases, executions, grants, type ExecutionStatus } from "@/db/schema";
 import { definitionOf } from "../actions/catalogue";
 import type { Outcome } from "../actions/executor";
 import { sha256Hex, toCsv } from "../actions/logs-query";
+import { recordEvidence } from "../cases/evidence";
+import { recordSystemEvent } from "../cases/system-event";
 import { appendLedger, type LedgerActor } from "../ledger/append";
-import { commitment, newSalt } from "../ledger/commitment";
 import { publish } from "../realtime/live";
 import type { RequestMeta } from "../request-meta";
 import { asJson, type Params } from "./params";
@@ -65,24 +57,17 @@ async function recordState(
     title: TITLES[status](s.actionKey),
     description: `${def?.describe(s.params) ?? s.actionKey}\n\n${detail.summary}`,
   };
-  const salt = newSalt();
-  const [event] = await tx
-    .insert(timelineEvents)
-    .values({
-      caseId: s.caseId,
-      occurredAt: sql`now()`,
-      source: "action",
-      ...text,
-      salt,
-      category: "response",
-      authorId: s.executorId,
-    })
-    .returning({ id: timelineEvents.id });
-  if (!event) throw new Error("timeline event not recorded");
+  const event = await recordSystemEvent(tx, {
+    caseId: s.caseId,
+    source: "action",
+    ...text,
+    category: "response",
+    authorId: s.executorId,
+  });
   await appendLedger(tx, {
     type: `action.${status === "pending" ? "queued" : status === "running" ? "started" : status}`,
     actor: detail.actor,
-    caseId: s.caseKey,
+    caseKey: s.caseKey,
     subjects: [s.executionId, s.grantId, s.requestId, event.id],
     payload: {
       actionKey: s.actionKey,
@@ -92,7 +77,7 @@ async function recordState(
       summary: detail.summary,
       timelineEventId: event.id,
       ...(detail.extra ?? {}),
-      commitments: { [event.id]: commitment("event", salt, text) },
+      commitments: { [event.id]: event.commitment },
     },
     request: detail.request ?? null,
   });
@@ -170,90 +155,71 @@ export async function markRunning(tx: Tx, executionId: string, summary: string):
  * The outcome. A query's rows become evidence of the case: canonical CSV stored
  * with its SHA-256 and size, custody "collected", linked to the execution.
  */
-export async function finishExecution(
-  db: Tx,
-  executionId: string,
-  outcome: Outcome,
-  actor: LedgerActor,
-  request: RequestMeta | null = null,
+export function finishExecution(db: Db, ...outcome: Finish): Promise<{ evidenceId: string | null }> {
+  return db.transaction((tx) => recordOutcome(tx, ...outcome));
+}
+
+type Finish = [executionId: string, outcome: Outcome, actor: LedgerActor, request?: RequestMeta | null];
+
+/** `finishExecution` inside the caller's transaction. */
+export async function recordOutcome(
+  tx: Tx,
+  ...[executionId, outcome, actor, request = null]: Finish
 ): Promise<{ evidenceId: string | null }> {
-  return db.transaction(async (tx) => {
-    const s = await subjectOf(tx, executionId);
-    if (s.status === "succeeded" || s.status === "failed") return { evidenceId: null };
-    let evidenceId: string | null = null;
-    let extra: Record<string, unknown> = {};
-    if (outcome.collected && outcome.status === "succeeded") {
-      const csv = toCsv(outcome.collected.columns, outcome.collected.rows);
-      const sha256 = sha256Hex(csv);
-      const sizeBytes = Buffer.byteLength(csv, "utf8");
-      const text = {
+  const s = await subjectOf(tx, executionId);
+  if (s.status === "succeeded" || s.status === "failed") return { evidenceId: null };
+  let evidenceId: string | null = null;
+  let extra: Record<string, unknown> = {};
+  if (outcome.collected && outcome.status === "succeeded") {
+    const csv = toCsv(outcome.collected.columns, outcome.collected.rows);
+    const sha256 = sha256Hex(csv);
+    const sizeBytes = Buffer.byteLength(csv, "utf8");
+    ({ id: evidenceId } = await recordEvidence(
+      tx,
+      actor,
+      {
+        caseId: s.caseId,
+        caseKey: s.caseKey,
         name: `${s.actionKey}-${String(s.params.table)}-${executionId.slice(0, 8)}.csv`,
-        source: `connector ${s.connectorName ?? "?"}`,
-        description: definitionOf(s.actionKey)?.describe(s.params) ?? "",
-      };
-      const salt = newSalt();
-      const [item] = await tx
-        .insert(evidence)
-        .values({
-          caseId: s.caseId,
-          ...text,
-          salt,
-          sha256,
-          sizeBytes,
-          acquiredBy: s.executorId,
-          acquiredAt: sql`now()`,
-          executionId,
-        })
-        .returning({ id: evidence.id });
-      if (!item) throw new Error("evidence not stored");
-      evidenceId = item.id;
-      await tx.insert(evidenceContents).values({ evidenceId, mediaType: "text/csv", content: csv });
-      extra = {
-        evidenceId,
         sha256,
         sizeBytes,
-        rowCount: outcome.collected.rows.length,
-        truncated: outcome.collected.truncated,
-      };
-      const receipt = await appendLedger(tx, {
-        type: "evidence.collected",
-        actor,
-        caseId: s.caseKey,
-        subjects: [evidenceId, executionId],
-        payload: {
-          sha256,
-          sizeBytes,
+        source: `connector ${s.connectorName ?? "?"}`,
+        description: definitionOf(s.actionKey)?.describe(s.params) ?? "",
+        acquiredBy: s.executorId,
+        acquiredAt: sql`now()`,
+        collected: {
+          executionId,
+          mediaType: "text/csv",
+          content: csv,
           rowCount: outcome.collected.rows.length,
-          source: text.source,
-          commitments: { [evidenceId]: commitment("evidence", salt, text) },
         },
-        request,
-      });
-      await tx.insert(custodyEvents).values({
-        evidenceId,
-        action: "collected",
-        actorId: s.executorId,
-        note: `Collected by execution ${executionId}`,
-        ledgerEntryId: receipt.entryId,
-      });
-    }
-    await tx
-      .update(executions)
-      .set({
-        status: outcome.status,
-        summary: outcome.summary,
-        result: { ...outcome.result, ...(evidenceId ? { evidenceId } : {}) },
-        finishedAt: sql`now()`,
-        leaseUntil: null,
-      })
-      .where(eq(executions.id, executionId));
-    await recordState(tx, s, outcome.status, { summary: outcome.summary, actor, extra, request });
-    return { evidenceId };
-  });
+      },
+      request,
+    ));
+    extra = {
+      evidenceId,
+      sha256,
+      sizeBytes,
+      rowCount: outcome.collected.rows.length,
+      truncated: outcome.collected.truncated,
+    };
+  }
+  await tx
+    .update(executions)
+    .set({
+      status: outcome.status,
+      summary: outcome.summary,
+      result: { ...outcome.result, ...(evidenceId ? { evidenceId } : {}) },
+      finishedAt: sql`now()`,
+      leaseUntil: null,
+    })
+    .where(eq(executions.id, executionId));
+  await recordState(tx, s, outcome.status, { summary: outcome.summary, actor, extra, request });
+  return { evidenceId };
 }
 
 /** Runs that outlived their lease were interrupted (the process died): failed, never left running. */
-export async function failInterrupted(db: Tx): Promise<number> {
+export async function failInterrupted(db: Db): Promise<number> {
   const stale = await db
     .select({ id: executions.id })
     .from(executions)

@@ -14,10 +14,10 @@ import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { APP_ROLE, LEDGER_ROLE } from "@/db/roles";
 import { executions, grants, outbox, users } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { ensureActionTypes } from "../actions/types";
 import { seedConnector } from "../connectors/connectors";
-import { deliverDue } from "../connectors/outbox";
+import { deliverWebhooks } from "./webhook-delivery";
 import { generateSignerKey } from "../ledger/checkpoint";
 import { readOutsideCheckpoints } from "../ledger/config";
 import { testIntegrator, TEST_ORIGIN } from "../ledger/testing";
@@ -233,7 +233,7 @@ describe("faults", () => {
     await t.owner.sql`update outbox set next_attempt_at = now() where execution_id = ${id}`;
     edr.answer([202]);
     await until(async () => {
-      await deliverDue(t.db, { timeoutMs: 2_000 });
+      await deliverWebhooks(t.db, { timeoutMs: 2_000 });
       const [row] = await t.db.select().from(outbox).where(eq(outbox.executionId, id));
       return row?.deliveredAt;
     }, "the redelivery");

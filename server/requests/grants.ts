@@ -1,270 +1,72 @@
 /**
- * Grants in use: the guarded execution path and revocation (break-glass is in
- * break-glass.ts). Enforcement is one conditional UPDATE that consumes a use only
- * while the grant is live under the policy in force, so concurrent runs of a
- * single-use grant yield exactly one execution.
+ * Grants issued and ended: the grant a met threshold (or break-glass) creates, and
+ * its early end by the grantee, an approver of the request, or an admin. Using a
+ * grant is execute.ts.
  */
 import { and, eq, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
-import { actionTypes, approvals, grants, type ActionType, type Grant } from "@/db/schema";
-import { definitionOf } from "../actions/catalogue";
-import { type Outcome, preflight, runBuiltIn, runOnPostgres } from "../actions/executor";
-import { connectorFor, type LoadedConnector } from "../connectors/connectors";
-import { deliverDue, enqueueWebhook } from "../connectors/outbox";
-import { requireFreshSecondFactor, stepUp } from "../auth/second-factor";
+import type { Db, Tx } from "@/db/client";
+import { approvals, grants, type ActionRequest } from "@/db/schema";
 import type { SessionUser } from "../auth/sessions";
-import { actorOf, type CaseAccess, requireWrite } from "../cases/access";
-import { type EvidencePackage, exportEvidence } from "../cases/evidence-export";
+import { actorOf } from "../cases/access";
 import { DomainError } from "../errors";
 import { appendLedger } from "../ledger/append";
-import { publish } from "../realtime/live";
 import type { RequestMeta } from "../request-meta";
-import { caseObjectProblem } from "./case-objects";
-import { finishExecution, loginBeforeDisable, startExecution } from "./executions";
-import { dbNow, type Params, parseParams } from "./params";
-import { caseKeyOf } from "./requests";
+import { asJson, type Params } from "./params";
+import { caseKeyOf } from "./request-row";
+import { tellGrantee } from "./notify";
 
-type InForce = Pick<ActionType, "title" | "enabled" | "maxDurationMinutes" | "executorStepUp" | "version">;
-
-/** Why a grant cannot be used now, in the words the investigator sees. */
-function whyNotLive(grant: Grant, userId: string, now: Date, policy: InForce): string {
-  if (grant.granteeId !== userId) return "This grant was issued to someone else";
-  if (grant.revokedAt) return "This grant was revoked";
-  if (!policy.enabled) return `${policy.title} is disabled by policy`;
-  if (grant.uses >= grant.maxUses)
-    return grant.maxUses === 1
-      ? "This single-use grant has already been used"
-      : `All ${grant.maxUses} uses of this grant are spent`;
-  if (now >= grant.expiresAt) return "This grant has expired";
-  if (now < grant.notBefore) return "This grant is not valid yet";
-  if (now.getTime() >= grant.notBefore.getTime() + policy.maxDurationMinutes * 60_000)
-    return `The policy now allows at most ${policy.maxDurationMinutes} minutes, and this grant's window under it has closed`;
-  return "This grant is not live";
-}
-
-export type ExecutionResult = {
-  executionId: string;
-  status: "pending" | "succeeded" | "failed";
-  summary: string;
-  evidenceId: string | null;
-  /** For evidence.export: the package the grantee downloads. */
-  package: EvidencePackage | null;
-};
-
-/** A refusal found inside the consuming transaction: throwing it rolls the use back; then it is recorded. */
-class Refusal extends Error {
-  constructor(
-    readonly reason: string,
-    readonly grant: Pick<Grant, "id" | "requestId" | "actionKey">,
-    readonly params: unknown,
-    /** The grant was fine, but the connector cannot carry this out: nothing ran, the use is kept. */
-    readonly unrunnable = false,
-  ) {
-    super(reason);
-  }
-}
-
-type Started =
-  | { mode: "built-in"; executionId: string; outcome: Outcome; package?: EvidencePackage }
-  | {
-      mode: "postgres";
-      executionId: string;
-      connector: LoadedConnector;
-      actionKey: string;
-      params: Params;
-      restore: boolean | null;
-    }
-  | { mode: "webhook"; executionId: string; summary: string };
-
-/**
- * Runs a granted action. The grant check and the use are one statement inside the
- * transaction that also records the execution as started, so a use never exists
- * without its execution. The connector's work happens after that commits, and its
- * outcome is recorded by `finishExecution` (or by the sweep, if the process dies).
- */
-export async function executeGrant(
-  db: Tx,
-  access: CaseAccess,
-  input: { grantId: string; params: unknown; secondFactorCode?: string },
-  request: RequestMeta | null = null,
-): Promise<ExecutionResult> {
-  requireWrite(access);
-  const user = access.user;
-  if (input.secondFactorCode?.trim()) await stepUp(db, user, input.secondFactorCode, request);
-  let started: Started;
-  try {
-    started = await db.transaction(async (tx): Promise<Started> => {
-      // The policy in force, held (FOR SHARE) until commit: a kill switch waits for this use, or this use sees it.
-      const [policy] = await tx
-        .select({
-          title: actionTypes.title,
-          enabled: actionTypes.enabled,
-          maxDurationMinutes: actionTypes.maxDurationMinutes,
-          executorStepUp: actionTypes.executorStepUp,
-          version: actionTypes.version,
-        })
-        .from(grants)
-        .innerJoin(actionTypes, eq(actionTypes.key, grants.actionKey))
-        .where(and(eq(grants.id, input.grantId), eq(grants.caseId, access.caseId)))
-        .for("share", { of: actionTypes });
-      if (!policy) throw new DomainError("NOT_FOUND", "No such grant on this case");
-      // The grant check and the use are one statement: live, the caller's, a use left — or no row.
-      const [grant] = await tx
-        .update(grants)
-        .set({ uses: sql`${grants.uses} + 1` })
-        .where(
-          and(
-            eq(grants.id, input.grantId),
-            eq(grants.caseId, access.caseId),
-            eq(grants.granteeId, user.id),
-            sql`${grants.revokedAt} is null`,
-            sql`${grants.notBefore} <= now()`,
-            sql`${grants.expiresAt} > now()`,
-            sql`${grants.uses} < ${grants.maxUses}`,
-            // The policy in force caps every grant: enabled, and within its current maximum window.
-            sql`${policy.enabled}::boolean`,
-            sql`${grants.notBefore} + make_interval(mins => ${policy.maxDurationMinutes}) > now()`,
-          ),
-        )
-        .returning();
-      if (!grant) {
-        const [row] = await tx
-          .select()
-          .from(grants)
-          .where(and(eq(grants.id, input.grantId), eq(grants.caseId, access.caseId)));
-        if (!row) throw new DomainError("NOT_FOUND", "No such grant on this case");
-        throw new Refusal(whyNotLive(row, user.id, await dbNow(tx), policy), row, input.params);
-      }
-      // Executor step-up: the person who runs it proves a second factor now (a refusal spends no use).
-      if (policy.executorStepUp) await requireFreshSecondFactor(tx, user, `Running ${policy.title}`);
-      const def = definitionOf(grant.actionKey);
-      if (!def) throw new Refusal(`no executor for ${grant.actionKey}`, grant, input.params);
-      let params: Params;
-      try {
-        params = parseParams(def, input.params);
-      } catch (error) {
-        if (error instanceof DomainError) throw new Refusal(error.message, grant, input.params);
-        throw error;
-      }
-      const outside = def.outside(params, grant.scope as Params);
-      if (outside) throw new Refusal(`outside the granted scope: ${outside}`, grant, params);
-      const foreign = await caseObjectProblem(tx, access.caseId, def, params);
-      if (foreign) throw new Refusal(`params.${foreign.field}: ${foreign.message}`, grant, params);
-      let connector: LoadedConnector | null;
-      try {
-        connector = await connectorFor(tx, grant.actionKey, params);
-      } catch (error) {
-        if (error instanceof DomainError) throw new Refusal(error.message, grant, params, true);
-        throw error;
-      }
-      const unrunnable = connector ? await preflight(connector, grant.actionKey, params) : null;
-      if (unrunnable) throw new Refusal(unrunnable, grant, params, true);
-
-      const subject = {
-        caseId: access.caseId,
-        caseKey: access.key,
-        grantId: grant.id,
-        requestId: grant.requestId,
-        actionKey: grant.actionKey,
-        params,
-        executorId: user.id,
-        connectorName: connector?.name ?? null,
-      };
-      const use = `${grant.uses} of ${grant.maxUses}`;
-      const actor = actorOf(user);
-      if (grant.actionKey === "evidence.export") {
-        // The export is carried out here, in the transaction that spends the use: package and custody together.
-        const summary = "Packaging the evidence for download";
-        const executionId = await startExecution(tx, subject, "running", { summary, actor, use, request });
-        const pkg = await exportEvidence(tx, {
-          caseId: access.caseId,
-          caseKey: access.key,
-          evidenceId: String(params.evidenceId),
-          grantId: grant.id,
-          destination: String(params.destination),
-          use,
-          actor: { id: user.id, name: user.name },
-          request,
-        });
-        const outcome: Outcome = {
-          status: "succeeded",
-          summary: `Exported ${pkg.evidence.name} (SHA-256 ${pkg.evidence.sha256}) to ${String(params.destination)}.`,
-          result: { executor: "evidence-export", evidenceId: pkg.evidence.id, sha256: pkg.evidence.sha256 },
-        };
-        return { mode: "built-in", executionId, outcome, package: pkg };
-      }
-      if (connector?.kind === "webhook") {
-        const summary = `Queued for ${connector.name}`;
-        const executionId = await startExecution(tx, subject, "pending", { summary, actor, use, request });
-        await enqueueWebhook(tx, connector, {
-          executionId,
-          caseKey: access.key,
-          actionKey: grant.actionKey,
-          params,
-          grant,
-          executor: { id: user.id, name: user.name, email: user.email },
-        });
-        return { mode: "webhook", executionId, summary };
-      }
-      const summary = connector ? `Running on ${connector.name}` : "Recording the use (no connector)";
-      const executionId = await startExecution(tx, subject, "running", { summary, actor, use, request });
-      if (!connector) return { mode: "built-in", executionId, outcome: runBuiltIn(grant.actionKey, params) };
-      const restore =
-        grant.actionKey === "db.role.enable"
-          ? await loginBeforeDisable(tx, connector.name, String(params.role))
-          : null;
-      return { mode: "postgres", executionId, connector, actionKey: grant.actionKey, params, restore };
-    });
-  } catch (error) {
-    if (!(error instanceof Refusal)) throw error;
-    await db.transaction(async (tx) => {
-      await appendLedger(tx, {
-        type: error.unrunnable ? "action.not_runnable" : "action.denied_attempt",
-        actor: actorOf(user),
-        caseId: access.key,
-        subjects: [error.grant.id, error.grant.requestId],
-        payload: {
-          actionKey: error.grant.actionKey,
-          reason: error.reason,
-          params: (error.params ?? null) as never,
-        },
-        request,
-      });
-    });
-    if (error.unrunnable)
-      throw new DomainError(
-        "PRECONDITION_FAILED",
-        `Not run: ${error.reason}. The grant's use was not spent.`,
-      );
-    throw new DomainError("FORBIDDEN", `Refused: ${error.reason}`);
-  }
-  if (started.mode === "webhook") {
-    void deliverDue(db).catch((error: unknown) => console.error(`webhook outbox: ${String(error)}`));
-    return {
-      executionId: started.executionId,
-      status: "pending",
-      summary: started.summary,
-      evidenceId: null,
-      package: null,
-    };
-  }
-  const outcome =
-    started.mode === "built-in"
-      ? started.outcome
-      : await runOnPostgres(started.connector, started.actionKey, started.params, started.restore);
-  const { evidenceId } = await finishExecution(db, started.executionId, outcome, actorOf(user), request);
-  return {
-    executionId: started.executionId,
-    status: outcome.status,
-    summary: outcome.summary,
-    evidenceId,
-    package: started.mode === "built-in" ? (started.package ?? null) : null,
-  };
+/** The grant a met threshold (or break-glass) creates; its clock starts now, by the database. */
+export async function createGrant(
+  tx: Tx,
+  input: {
+    row: ActionRequest;
+    caseKey: string;
+    scope: Params;
+    minutes: number;
+    uses: number;
+    breakGlass: boolean;
+    actor: ReturnType<typeof actorOf>;
+    request: RequestMeta | null;
+    policyVersion?: number;
+  },
+): Promise<string> {
+  const [grant] = await tx
+    .insert(grants)
+    .values({
+      requestId: input.row.id,
+      caseId: input.row.caseId,
+      actionKey: input.row.actionKey,
+      granteeId: input.row.requesterId,
+      scope: input.scope,
+      notBefore: sql`now()`,
+      expiresAt: sql`now() + make_interval(mins => ${input.minutes})`,
+      maxUses: input.uses,
+      breakGlass: input.breakGlass,
+    })
+    .returning({ id: grants.id, expiresAt: grants.expiresAt });
+  if (!grant) throw new Error("grant not created");
+  await appendLedger(tx, {
+    type: "grant.created",
+    actor: input.actor,
+    caseKey: input.caseKey,
+    subjects: [grant.id, input.row.id, input.row.requesterId],
+    payload: {
+      actionKey: input.row.actionKey,
+      scope: asJson(input.scope),
+      granteeId: input.row.requesterId,
+      expiresAt: grant.expiresAt.toISOString(),
+      maxUses: input.uses,
+      breakGlass: input.breakGlass,
+      ...(input.policyVersion === undefined ? {} : { policyVersion: input.policyVersion }),
+    },
+    request: input.request,
+  });
+  return grant.id;
 }
 
 /** The grantee ("I'm done"), an approver of the request, or an admin ends a grant early. */
 export async function revokeGrant(
-  db: Tx,
+  db: Db,
   user: SessionUser,
   input: { grantId: string; reason?: string },
   request: RequestMeta | null = null,
@@ -294,7 +96,7 @@ export async function revokeGrant(
     await appendLedger(tx, {
       type: "grant.revoked",
       actor: actorOf(user),
-      caseId: await caseKeyOf(tx, grant.caseId),
+      caseKey: await caseKeyOf(tx, grant.caseId),
       subjects: [grant.id, grant.requestId],
       payload: {
         actionKey: grant.actionKey,
@@ -304,12 +106,6 @@ export async function revokeGrant(
       },
       request,
     });
-    await publish(tx, {
-      kind: "grant.revoked",
-      requestId: grant.requestId,
-      caseId: grant.caseId,
-      userIds: [grant.granteeId],
-      roles: [],
-    });
+    await tellGrantee(tx, "grant.revoked", grant);
   });
 }

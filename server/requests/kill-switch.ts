@@ -8,8 +8,9 @@ import type { Tx } from "@/db/client";
 import { actionRequests, cases, grants, type ActionType } from "@/db/schema";
 import type { SessionUser } from "../auth/sessions";
 import { appendLedger } from "../ledger/append";
-import { publish } from "../realtime/live";
 import type { RequestMeta } from "../request-meta";
+import { liveGrant } from "./live-grant";
+import { tellGrantee, tellRequester } from "./notify";
 
 async function caseKeys(tx: Tx, ids: string[]): Promise<Map<string, string>> {
   if (!ids.length) return new Map();
@@ -37,14 +38,7 @@ export async function applyKillSwitch(
   const revoked = await tx
     .update(grants)
     .set({ revokedAt: sql`now()`, revokedBy: admin.id, revokeReason: reason })
-    .where(
-      and(
-        eq(grants.actionKey, type.key),
-        sql`${grants.revokedAt} is null`,
-        sql`${grants.expiresAt} > now()`,
-        sql`${grants.uses} < ${grants.maxUses}`,
-      ),
-    )
+    .where(and(eq(grants.actionKey, type.key), liveGrant()))
     .returning({
       id: grants.id,
       requestId: grants.requestId,
@@ -57,35 +51,23 @@ export async function applyKillSwitch(
     await appendLedger(tx, {
       type: "request.refused_by_policy",
       actor,
-      caseId: keys.get(r.caseId) ?? null,
+      caseKey: keys.get(r.caseId) ?? null,
       subjects: [r.id, r.requesterId],
       payload: { actionKey: type.key, policyVersion: type.version, reason },
       request,
     });
-    await publish(tx, {
-      kind: "request.decided",
-      requestId: r.id,
-      caseId: r.caseId,
-      userIds: [r.requesterId],
-      roles: type.approverRoles,
-    });
+    await tellRequester(tx, "request.decided", r, type.approverRoles);
   }
   for (const g of revoked) {
     await appendLedger(tx, {
       type: "grant.revoked",
       actor,
-      caseId: keys.get(g.caseId) ?? null,
+      caseKey: keys.get(g.caseId) ?? null,
       subjects: [g.id, g.requestId],
       payload: { actionKey: type.key, by: "policy", reason, usesSpent: g.uses, policyVersion: type.version },
       request,
     });
-    await publish(tx, {
-      kind: "grant.revoked",
-      requestId: g.requestId,
-      caseId: g.caseId,
-      userIds: [g.granteeId],
-      roles: [],
-    });
+    await tellGrantee(tx, "grant.revoked", g);
   }
   return { refused: refused.length, revoked: revoked.length };
 }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import type { definitionOf } from "../actions/catalogue";
 import { DomainError } from "../errors";
 import { canonicalize, type JsonValue } from "../ledger/canonical";
@@ -26,7 +26,7 @@ export function asJson(params: Params): { [key: string]: JsonValue } {
 }
 
 /** The database clock: every time that decides something comes from here. */
-export async function dbNow(tx: Tx): Promise<Date> {
+export async function dbNow(tx: DbOrTx): Promise<Date> {
   const [row] = await tx.execute<{ ms: string }>(
     sql`select (extract(epoch from now()) * 1000)::bigint::text as ms`,
   );

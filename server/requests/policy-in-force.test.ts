@@ -8,7 +8,7 @@ import { type TRPCError } from "@trpc/server";
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { approvals, grants, users, type Role } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { ensureActionTypes } from "../actions/types";
 import { type LiveEvent, liveHub } from "../realtime/live";
 import { approveAsSeen, type Caller, callerFor } from "../testing/callers";

@@ -2,7 +2,7 @@ import { type TRPCError } from "@trpc/server";
 import { afterAll, describe, expect, it } from "vitest";
 import { createDb } from "@/db/client";
 import { users, type Role } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { ensureActionTypes } from "../actions/types";
 import { hashPassword } from "../auth/password";
 import { type LiveEvent, liveHub } from "../realtime/live";
@@ -12,7 +12,7 @@ import { enrolSecondFactor } from "../testing/second-factor";
 import { asOwnerUnguarded } from "../testing/unguarded";
 import { giveRoles } from "../testing/roles";
 import { totpCode } from "../testing/totp";
-import { expireDue } from "./requests";
+import { expireDue } from "./lifecycle";
 import { failure } from "../testing/failure";
 
 const t = await testDatabase();
@@ -84,7 +84,7 @@ async function ledger(type: string, subject?: string) {
     select body from ledger_inbox where body::jsonb ->> 'type' = ${type}
       and (${subject ?? null}::text is null or body::jsonb -> 'subjects' ? ${subject ?? ""})
     order by id`;
-  return rows.map((r) => JSON.parse(r.body) as { payload: Record<string, unknown>; caseId: string | null });
+  return rows.map((r) => JSON.parse(r.body) as { payload: Record<string, unknown>; caseKey: string | null });
 }
 
 async function logsRequest(caller = ines, params: Record<string, unknown> = logsParams) {
@@ -213,7 +213,7 @@ describe("asking", () => {
   it("writes request.created with the exact parameters and tells the approvers", async () => {
     const { id } = await logsRequest();
     const [entry] = await ledger("request.created", id);
-    expect(entry?.caseId).toBe(caseKey);
+    expect(entry?.caseKey).toBe(caseKey);
     expect(entry?.payload).toMatchObject({
       actionKey: "logs.query",
       params: logsParams,

@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { asc, gte } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import { ledgerEntries } from "@/db/schema";
 import { toOcsf } from "./ocsf";
 
@@ -27,7 +27,7 @@ const PAGE = 2_000;
  * A batch the sink refuses stops the run: `SiemExportError.nextSince` says where to resume.
  */
 export async function exportSiem(
-  db: Tx,
+  db: DbOrTx,
   options: { since: number; sink: SiemSink; logName: string; batchSize?: number },
 ): Promise<SiemExportResult> {
   const batchSize = options.batchSize ?? 500;

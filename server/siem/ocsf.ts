@@ -7,26 +7,14 @@
  * documented in docs/commitments.md and the README ("SIEM export").
  */
 import type { JsonValue } from "../ledger/canonical";
+import { readEntry } from "../ledger/entry";
+import { siemMappingOf } from "./mapping";
 
 export const OCSF_VERSION = "1.3.0";
 export const SIEM_SCHEMA = "casefile.siem.v1";
 
 // OCSF API Activity activity_id values.
 const ACTIVITY = { create: 1, read: 2, update: 3, delete: 4, other: 99 } as const;
-
-/** Verb (last segment of the entry type) → OCSF activity. Types not listed are "Other". */
-const VERBS: [RegExp, keyof typeof ACTIVITY][] = [
-  [
-    /(created|added|registered|imported|granted|invited|provisioned|enrolled|queued|started|collected|break_glass)$/,
-    "create",
-  ],
-  [/(generated|viewed|accessed|tested|custody)$/, "read"],
-  [
-    /(updated|changed|decided|approved|narrowed|denied|reviewed|expired|cancelled|succeeded|failed|linked|disabled|enabled|accepted)$/,
-    "update",
-  ],
-  [/(removed|revoked|deleted|signed_out)$/, "delete"],
-];
 
 /**
  * Payload fields of case entries that leave for the SIEM: ids, enumerations, counts, hashes and
@@ -95,22 +83,6 @@ function casePayload(payload: unknown): { [key: string]: JsonValue } {
   return out;
 }
 
-/** Entry types that record something refused or gone wrong (the operation, not a decision). */
-const FAILURE = /(_failed|\.failed|_refused|_locked|_attempt)$/;
-
-type Entry = {
-  v?: unknown;
-  id?: unknown;
-  type?: unknown;
-  at?: unknown;
-  actor?: unknown;
-  caseId?: unknown;
-  subjects?: unknown;
-  payload?: unknown;
-  request?: unknown;
-};
-
-const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
 const obj = (v: unknown): Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
@@ -144,29 +116,18 @@ export type OcsfEvent = {
   unmapped: { [key: string]: JsonValue };
 };
 
-function activityOf(type: string): { id: number; verb: keyof typeof ACTIVITY } {
-  const verb = VERBS.find(([re]) => re.test(type))?.[1] ?? "other";
-  return { id: ACTIVITY[verb], verb };
-}
-
 /** Maps one ledger entry (its canonical JSON) with its sequence number. Never throws on odd shapes. */
 export function toOcsf(seq: number, body: string, logName: string, leafHashHex?: string): OcsfEvent {
-  let entry: Entry = {};
-  try {
-    entry = obj(JSON.parse(body));
-  } catch {
-    entry = {};
-  }
-  const type = str(entry.type) ?? "unknown";
-  const at = str(entry.at);
+  // Versions 1 and 2 read alike (the case key is `caseId` in version 1, `caseKey` from version 2).
+  const entry = readEntry(body);
+  const type = entry?.type ?? "unknown";
+  const at = entry?.at ?? null;
   const ms = at ? Date.parse(at) : Number.NaN;
-  const actor = obj(entry.actor);
-  const request = obj(entry.request);
-  const failure = FAILURE.test(type);
-  const activity = activityOf(type);
-  const caseKey = str(entry.caseId);
-  const subjects = Array.isArray(entry.subjects) ? entry.subjects.filter((s) => typeof s === "string") : [];
-  const breakGlass = type.includes("break_glass");
+  const mapping = siemMappingOf(type);
+  const failure = mapping.failure === true;
+  const activity = ACTIVITY[mapping.activity];
+  const caseKey = entry?.caseKey ?? null;
+  const subjects = entry?.subjects ?? [];
   return {
     time: Number.isNaN(ms) ? 0 : ms,
     time_dt: Number.isNaN(ms) ? "" : new Date(ms).toISOString(),
@@ -174,29 +135,29 @@ export function toOcsf(seq: number, body: string, logName: string, leafHashHex?:
     class_name: "API Activity",
     category_uid: 6,
     category_name: "Application Activity",
-    activity_id: activity.id,
+    activity_id: activity,
     activity_name: type,
-    type_uid: 6003 * 100 + activity.id,
+    type_uid: 6003 * 100 + activity,
     // 1 Informational, 3 Medium (refusals, failures), 4 High (break-glass).
-    severity_id: breakGlass ? 4 : failure ? 3 : 1,
+    severity_id: mapping.severity === "high" ? 4 : failure ? 3 : 1,
     status: failure ? "Failure" : "Success",
     status_id: failure ? 2 : 1,
     actor: {
       user: {
-        uid: str(actor.id),
-        name: str(actor.name),
-        type: str(actor.id) ? "User" : "System",
+        uid: entry?.actor?.id ?? null,
+        name: entry?.actor?.name ?? null,
+        type: entry?.actor ? "User" : "System",
       },
     },
-    api: { operation: type, request: { uid: str(request.id) } },
-    src_endpoint: { ip: str(request.ip) },
-    http_request: { user_agent: str(request.userAgent) },
+    api: { operation: type, request: { uid: entry?.request?.id ?? null } },
+    src_endpoint: { ip: entry?.request?.ip ?? null },
+    http_request: { user_agent: entry?.request?.userAgent ?? null },
     resources: [
       ...(caseKey ? [{ uid: caseKey, type: "case" }] : []),
       ...subjects.map((uid) => ({ uid, type: "record" })),
     ],
     metadata: {
-      uid: str(entry.id),
+      uid: entry?.id ?? null,
       sequence: seq,
       version: OCSF_VERSION,
       product: { name: "Casefile", vendor_name: "Casefile", feature: { name: "audit-ledger" } },
@@ -207,8 +168,8 @@ export function toOcsf(seq: number, body: string, logName: string, leafHashHex?:
     unmapped: {
       case_id: caseKey,
       subjects,
-      payload: caseKey ? casePayload(entry.payload) : ((entry.payload ?? {}) as JsonValue),
-      entry_version: typeof entry.v === "number" ? entry.v : null,
+      payload: caseKey ? casePayload(entry?.payload) : ((entry?.payload ?? {}) as JsonValue),
+      entry_version: entry?.v ?? null,
       leaf_hash: leafHashHex ?? null,
     },
   };

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { appendLedger } from "../ledger/append";
+import { recordEvent } from "../ledger/record-event";
 import { appendSigned, TEST_ORIGIN, testIntegrator } from "../ledger/testing";
 import { testDatabase } from "../testing/db";
 import { exportSiem, fileSink, httpSink, SiemExportError } from "./export";
@@ -17,21 +17,30 @@ const t = await testDatabase();
 const ledger = await testIntegrator(t.ledger.db);
 const carla = { id: "6f1c1f43-0000-4000-8000-000000000001", name: "Carla Nguyen" };
 const meta = { requestId: "req-1", ip: "198.51.100.7", userAgent: "Mozilla/5.0 test" };
-await appendLedger(t.db, {
+await recordEvent(t.db, {
   type: "auth.sign_in",
   actor: carla,
-  payload: { method: "password" },
+  payload: { method: "password", sessionId: "5e550000-0000-4000-8000-000000000001" },
   request: meta,
 });
-await appendLedger(t.db, {
+await recordEvent(t.db, {
   type: "request.break_glass",
   actor: carla,
-  caseId: "CASE-2026-0007",
+  caseKey: "CASE-2026-0007",
   subjects: ["9d1e0000-0000-4000-8000-000000000002"],
-  payload: { reason: "no approver" },
+  payload: {
+    actionKey: "host.isolate",
+    riskTier: "high",
+    params: { host: "ws-0042" },
+    reason: "no approver",
+    minutes: 15,
+    description: "Isolate ws-0042",
+    secondFactor: { at: "2026-11-01T09:12:33.000Z", method: "totp" },
+    policyVersion: 1,
+  },
   request: meta,
 });
-await appendLedger(t.db, { type: "auth.sign_in_failed", actor: null, payload: { reason: "bad password" } });
+await recordEvent(t.db, { type: "auth.sign_in_failed", actor: null, payload: { reason: "bad password" } });
 await ledger.integrator.drain();
 await appendSigned(t.db, ledger.integrator, 17); // 20 entries: seq 0–19
 

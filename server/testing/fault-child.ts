@@ -11,7 +11,7 @@ import { loadUserForSystem } from "../auth/sessions";
 import { openCase } from "../cases/access";
 import { parseSignerKey } from "../ledger/checkpoint";
 import { LedgerIntegrator } from "../ledger/integrator";
-import { executeGrant } from "../requests/grants";
+import { executeGrant } from "../requests/execute";
 
 const need = (name: string) => {
   const value = process.env[name];

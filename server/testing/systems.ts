@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { afterAll, inject } from "vitest";
-import { type DemoSystemNames, setUpDemoSystems } from "@/db/demo-systems";
+import { type DemoSystemNames, setUpDemoSystems } from "../demo/system-databases";
 
 /**
  * An evidence store and a target database for one test file, on the test server,

@@ -1,7 +1,7 @@
 import { TRPCError, type AnyTRPCRouter } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { describe, expect, it } from "vitest";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../demo/seed";
 import { loadSessionUser } from "../auth/sessions";
 import { DomainError } from "../errors";
 import { callerFor, callerForSession, sessionFor } from "../testing/callers";

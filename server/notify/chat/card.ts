@@ -1,6 +1,6 @@
 /** A request as its chat message shows it, read as it stands now. */
 import { and, eq } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import { actionRequests, approvals, cases, entities } from "@/db/schema";
 import { definitionOf } from "../../actions/catalogue";
 import { env } from "../../env";
@@ -10,7 +10,11 @@ import { paths } from "../links";
 import { requestFacts } from "../recipients";
 import type { RequestCard } from "./blocks";
 
-export async function requestCard(tx: Tx, requestId: string, baseUrl: string): Promise<RequestCard | null> {
+export async function requestCard(
+  tx: DbOrTx,
+  requestId: string,
+  baseUrl: string,
+): Promise<RequestCard | null> {
   const f = await requestFacts(tx, requestId);
   if (!f) return null;
   const [row] = await tx

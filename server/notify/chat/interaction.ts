@@ -6,14 +6,14 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Tx } from "@/db/client";
+import type { Db } from "@/db/client";
 import { chatInteractionsSeen } from "@/db/schema";
 import { mustEnrolFirst } from "../../auth/second-factor";
 import { actorOf } from "../../cases/access";
 import { DomainError } from "../../errors";
-import { appendLedger } from "../../ledger/append";
+import { recordEvent } from "../../ledger/record-event";
 import { postGuarded } from "../../connectors/http-post";
-import { decide } from "../../requests/requests";
+import { decide } from "../../requests/decide";
 import { dbNow } from "../../requests/params";
 import { paths } from "../links";
 import { APPROVE, DENY, decidableInChat, ephemeral, outcomeMessage, progressMessage } from "./blocks";
@@ -58,7 +58,7 @@ async function reply(url: string, body: Record<string, unknown>): Promise<void> 
 }
 
 export async function handleChatInteraction(
-  db: Tx,
+  db: Db,
   request: { headers: Headers; body: string },
   config: ChatConfig,
 ): Promise<ChatAnswer> {
@@ -138,21 +138,22 @@ export async function handleChatInteraction(
     ip: null,
     userAgent: `Casefile chat (Slack-compatible) team ${who.teamId} user ${who.chatUserId}`.slice(0, 200),
   };
-  // The decision and the entry naming its channel commit together; a refusal is told, not thrown.
-  const outcome = await db.transaction(async (tx) => {
+  // The decision commits through the console's decision service (its own transaction), then the
+  // entry naming its channel follows it; a refusal is told, not thrown.
+  const outcome = await (async () => {
     try {
       const result = await decide(
-        tx,
+        db,
         user,
         decision === "approve"
           ? { requestId, paramsHashSeen: paramsHash, decision }
           : { requestId, paramsHashSeen: paramsHash, decision, comment: `Denied in chat by ${user.name}` },
         meta,
       );
-      await appendLedger(tx, {
+      await recordEvent(db, {
         type: "request.decided_in_chat",
         actor: actorOf(user),
-        caseId: card.caseKey,
+        caseKey: card.caseKey,
         subjects: [requestId],
         payload: {
           channel: "chat",
@@ -168,7 +169,7 @@ export async function handleChatInteraction(
       if (error instanceof DomainError) return { ok: false as const, message: error.message };
       throw error;
     }
-  });
+  })();
   if (!outcome.ok) {
     await reply(payload.response_url, ephemeral(`Not recorded: ${outcome.message}`, card.link));
     return answer(200, "refused");

@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { and, eq, gt, isNotNull, isNull, ne, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db, DbOrTx } from "@/db/client";
 import { chatLinks, userRoles, users } from "@/db/schema";
 import type { SessionUser } from "../../auth/sessions";
 import { actorOf } from "../../cases/access";
@@ -19,7 +19,7 @@ const hashOf = (code: string) => createHash("sha256").update(code.trim()).digest
 export type ChatIdentity = { teamId: string; chatUserId: string; chatUserName: string };
 
 /** A new one-time code for this chat user; returns the code to show them. */
-export async function offerLink(db: Tx, who: ChatIdentity): Promise<string> {
+export async function offerLink(db: DbOrTx, who: ChatIdentity): Promise<string> {
   const code = randomBytes(12).toString("base64url");
   await db.insert(chatLinks).values({
     ...who,
@@ -31,7 +31,7 @@ export async function offerLink(db: Tx, who: ChatIdentity): Promise<string> {
 }
 
 export async function confirmLink(
-  db: Tx,
+  db: Db,
   user: SessionUser,
   code: string,
   request: RequestMeta | null = null,
@@ -81,7 +81,7 @@ export async function confirmLink(
   });
 }
 
-export async function myLinks(db: Tx, user: SessionUser) {
+export async function myLinks(db: DbOrTx, user: SessionUser) {
   return db
     .select({
       id: chatLinks.id,
@@ -94,7 +94,7 @@ export async function myLinks(db: Tx, user: SessionUser) {
     .where(and(eq(chatLinks.userId, user.id), isNotNull(chatLinks.confirmedAt)));
 }
 
-export async function unlink(db: Tx, user: SessionUser, id: string, request: RequestMeta | null = null) {
+export async function unlink(db: Db, user: SessionUser, id: string, request: RequestMeta | null = null) {
   await db.transaction(async (tx) => {
     const [gone] = await tx
       .delete(chatLinks)
@@ -112,7 +112,11 @@ export async function unlink(db: Tx, user: SessionUser, id: string, request: Req
 }
 
 /** The Casefile person a confirmed chat user acts as (enabled accounts only), without a browser session. */
-export async function personForChat(db: Tx, teamId: string, chatUserId: string): Promise<SessionUser | null> {
+export async function personForChat(
+  db: DbOrTx,
+  teamId: string,
+  chatUserId: string,
+): Promise<SessionUser | null> {
   const rows = await db
     .select({
       id: users.id,

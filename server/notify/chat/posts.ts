@@ -4,7 +4,7 @@
  * service that is down delays the message and holds up nothing.
  */
 import { and, eq, isNull, lte, notInArray, or, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Db, DbOrTx, Tx } from "@/db/client";
 import { chatPosts } from "@/db/schema";
 import { postGuarded } from "../../connectors/http-post";
 import { backoffMs } from "../../connectors/outbox";
@@ -26,7 +26,7 @@ export async function queueChatPost(tx: Tx, entry: Entry, baseUrl: string): Prom
     .onConflictDoNothing({ target: chatPosts.dedupKey });
 }
 
-async function claim(db: Tx, tried: string[]) {
+async function claim(db: Db, tried: string[]) {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .select({ id: chatPosts.id, body: chatPosts.body, attempts: chatPosts.attempts })
@@ -55,7 +55,7 @@ async function claim(db: Tx, tried: string[]) {
 
 /** Posts every due chat message once; returns how many attempts were made. */
 export async function sendDueChatPosts(
-  db: Tx,
+  db: Db,
   webhookUrl: string,
   options: { baseMs?: number; limit?: number; timeoutMs?: number } = {},
 ): Promise<number> {

@@ -9,7 +9,7 @@ import { casesRouter } from "./cases";
 import { complianceRouter } from "./compliance";
 import { ledgerRouter } from "./ledger";
 import { notificationsRouter } from "./notifications";
-import { grantsRouter, requestsRouter } from "./requests";
+import { actionsRouter, requestsRouter } from "./requests";
 
 export const appRouter = router({
   me: authedProcedure.query(({ ctx }) => {
@@ -24,7 +24,7 @@ export const appRouter = router({
   ledger: ledgerRouter,
   notifications: notificationsRouter,
   requests: requestsRouter,
-  actions: grantsRouter,
+  actions: actionsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ZodError } from "zod";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "../../demo/seed";
 import { callerFor } from "../../testing/callers";
 import { testDatabase } from "../../testing/db";
 import { appRouter } from "./_app";
@@ -63,7 +63,7 @@ async function errorOf(promise: Promise<unknown>): Promise<TRPCError> {
 
 async function ledgerTypes(caseKey: string): Promise<string[]> {
   const rows = await t.ledger.sql<{ type: string }[]>`
-    select body::jsonb ->> 'type' as type from ledger_inbox where body::jsonb ->> 'caseId' = ${caseKey} order by id`;
+    select body::jsonb ->> 'type' as type from ledger_inbox where body::jsonb ->> 'caseKey' = ${caseKey} order by id`;
   return rows.map((r) => r.type);
 }
 

@@ -22,7 +22,7 @@ export const ledgerRouter = router({
       z.object({
         type: z.string().trim().max(100).optional(),
         actorId: z.string().trim().max(100).optional(),
-        caseId: z.string().trim().max(100).optional(),
+        caseKey: z.string().trim().max(100).optional(),
         from: z.date().optional(),
         to: z.date().optional(),
         cursor: seq.nullish(),

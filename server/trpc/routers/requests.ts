@@ -2,10 +2,16 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { RISK_TIERS, ROLES } from "@/db/schema";
 import { listActionTypes, updateActionType } from "../../actions/types";
-import { approverQueue, openBreakGlassReviews, reviewContext, requestsOfCase } from "../../requests/context";
-import { breakGlass, reviewBreakGlass } from "../../requests/break-glass";
-import { executeGrant, revokeGrant } from "../../requests/grants";
-import { cancelRequest, createRequest, decide } from "../../requests/requests";
+import { createRequest } from "../../requests/ask";
+import { breakGlass } from "../../requests/break-glass";
+import { openBreakGlassReviews, reviewBreakGlass } from "../../requests/break-glass-review";
+import { requestsOfCase } from "../../requests/case-requests";
+import { decide } from "../../requests/decide";
+import { executeGrant } from "../../requests/execute";
+import { revokeGrant } from "../../requests/grants";
+import { cancelRequest } from "../../requests/lifecycle";
+import { approverQueue } from "../../requests/queue";
+import { reviewContext } from "../../requests/review";
 import { liveStream } from "../../realtime/stream";
 import { authedProcedure, caseProcedure, roleProcedure, router } from "../init";
 
@@ -87,7 +93,8 @@ export const requestsRouter = router({
     .mutation(({ ctx, input }) => reviewBreakGlass(ctx.db, ctx.user, input, ctx.meta)),
 });
 
-export const grantsRouter = router({
+/** Using and ending grants: mounted as `actions`. */
+export const actionsRouter = router({
   /** The guarded path: a live grant of the caller's, parameters inside its scope, one use consumed. */
   execute: caseProcedure
     .input(z.object({ grantId: z.uuid(), params, secondFactorCode: z.string().max(64).optional() }))

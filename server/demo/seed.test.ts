@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { checkCredentials } from "@/server/auth/sessions";
 import { testDatabase } from "@/server/testing/db";
-import { userRoles, users } from "./schema";
+import { userRoles, users } from "@/db/schema";
 import { DEMO_ACCOUNTS, isEmpty, seedDemo } from "./seed";
 
 const { db, sql } = await testDatabase();

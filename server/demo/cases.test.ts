@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { DEMO_INCIDENT } from "@/db/demo-incident";
-import { seedDemo } from "@/db/seed";
+import { DEMO_INCIDENT } from "./incident";
+import { seedDemo } from "./seed";
 import { callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
-import { seedDemoCases } from "./demo";
+import { seedDemoCases } from "./cases";
 
 const t = await testDatabase();
 await seedDemo(t.db, "demo-password-for-tests");

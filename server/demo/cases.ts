@@ -1,14 +1,14 @@
 import { eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { DEMO_INCIDENT, DEMO_OTHER_CASES, type DemoCase } from "@/db/demo-incident";
+import { DEMO_INCIDENT, DEMO_OTHER_CASES, type DemoCase } from "./incident";
 import { cases, users } from "@/db/schema";
 import { loadUserForSystem, type SessionUser } from "../auth/sessions";
-import { openCase } from "./access";
-import { addMember, changeStatus, createCase } from "./cases";
-import { addEntity } from "./entities";
-import { registerEvidence } from "./evidence";
-import { addNote } from "./notes";
-import { addEvent } from "./timeline";
+import { openCase } from "../cases/access";
+import { addMember, changeStatus, createCase } from "../cases/cases";
+import { addEntity } from "../cases/entities";
+import { registerEvidence } from "../cases/evidence";
+import { addNote } from "../cases/notes";
+import { addEvent } from "../cases/timeline";
 
 const AUTHORS = { ines: "ines.ortega@casefile.demo", marcus: "marcus.webb@casefile.demo" } as const;
 

@@ -1,8 +1,14 @@
+/**
+ * The demo organisation's accounts. Everything the demo seeds lives in server/demo/: accounts
+ * (here), the incident cases (incident.ts, cases.ts), the systems its actions reach
+ * (system-databases.ts, systems.ts), past approvals (history.ts); `npm run db:seed` and the
+ * first embedded start (server/cli/seed.ts, serve.ts) call it.
+ */
 import { sql } from "drizzle-orm";
-import { applyRoles } from "@/server/admin/roles";
-import { hashPassword } from "@/server/auth/password";
-import type { Tx } from "./client";
-import { users, type Role } from "./schema";
+import { applyRoles } from "../admin/roles";
+import { hashPassword } from "../auth/password";
+import type { Db, DbOrTx } from "@/db/client";
+import { users, type Role } from "@/db/schema";
 
 export type DemoAccount = { email: string; name: string; roles: Role[]; clearance: number; team: string };
 
@@ -53,7 +59,7 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
 ];
 
 /** Idempotent: existing accounts are left as they are. Returns the accounts it created. */
-export async function seedDemo(db: Tx, password: string): Promise<DemoAccount[]> {
+export async function seedDemo(db: Db, password: string): Promise<DemoAccount[]> {
   return db.transaction(async (tx) => {
     const created: DemoAccount[] = [];
     for (const account of DEMO_ACCOUNTS) {
@@ -83,7 +89,7 @@ export async function seedDemo(db: Tx, password: string): Promise<DemoAccount[]>
   });
 }
 
-export async function isEmpty(db: Tx): Promise<boolean> {
+export async function isEmpty(db: DbOrTx): Promise<boolean> {
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(users);
   return (row?.n ?? 0) === 0;
 }

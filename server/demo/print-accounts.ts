@@ -1,4 +1,4 @@
-import type { DemoAccount } from "@/db/seed";
+import type { DemoAccount } from "./seed";
 import { env } from "../env";
 
 export function printDemoAccounts(created: DemoAccount[]): void {

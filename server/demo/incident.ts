@@ -1,7 +1,7 @@
 /**
  * The demo incidents: a credential-stuffing breach at a fictional retailer that
  * ends in exfiltration from its customer database, plus two smaller cases.
- * Pure data, fed through the case services by server/cases/demo.ts. Only
+ * Pure data, fed through the case services by cases.ts. Only
  * reserved names and documentation addresses are used.
  */
 import { createHash } from "node:crypto";

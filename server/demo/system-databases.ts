@@ -8,7 +8,7 @@
  * and a responder that may signal backends and change only the suspect role.
  */
 import postgres from "postgres";
-import { urlAs } from "./roles";
+import { urlAs } from "@/db/roles";
 
 export type DemoSystemNames = {
   evidenceDb: string;
