@@ -36,8 +36,8 @@ function setCommonHeaders(res: ServerResponse): void {
   // whatever the handler would say (live streams come with "no-cache").
   res.setHeader("Cache-Control", "no-store");
   const setHeader = res.setHeader.bind(res);
-  res.setHeader = ((name: string, value: number | string | readonly string[]) =>
-    setHeader(name, name.toLowerCase() === "cache-control" ? "no-store" : value));
+  res.setHeader = (name: string, value: number | string | readonly string[]) =>
+    setHeader(name, name.toLowerCase() === "cache-control" ? "no-store" : value);
 }
 
 /** One tRPC call (GET queries and subscriptions, POST mutations); `req.url` starts with TRPC_PREFIX. */

@@ -37,5 +37,5 @@ export async function appendSigned(db: Db, integrator: LedgerIntegrator, count: 
  */
 export function appendTestEntry(db: DbOrTx, entry: UncheckedEntryInput): Promise<Receipt> {
   if ("rollback" in db) return writeEntry(db, entry);
-  return (db).transaction((tx) => writeEntry(tx, entry));
+  return db.transaction((tx) => writeEntry(tx, entry));
 }

@@ -5,7 +5,7 @@
  * loses it and never holds up the step that caused it.
  */
 import { and, eq, isNull, lte, notInArray, or, sql } from "drizzle-orm";
-import type { Db, DbOrTx } from "@/db/client";
+import type { Db } from "@/db/client";
 import { notifications } from "@/db/schema";
 import { backoffMs } from "../connectors/outbox";
 import type { Mailer } from "./mailer";

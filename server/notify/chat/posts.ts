@@ -4,7 +4,7 @@
  * service that is down delays the message and holds up nothing.
  */
 import { and, eq, isNull, lte, notInArray, or, sql } from "drizzle-orm";
-import type { Db, DbOrTx, Tx } from "@/db/client";
+import type { Db, Tx } from "@/db/client";
 import { chatPosts } from "@/db/schema";
 import { postGuarded } from "../../connectors/http-post";
 import { backoffMs } from "../../connectors/outbox";
