@@ -105,11 +105,11 @@ export async function decide(
         approverRoles: [...user.roles],
         approverClearance: user.clearance,
         policyVersion: type.version,
-        ...(await onBehalfOf(tx, user.id)),
       };
       const basisJson = {
         approver: { roles: [...user.roles], clearance: user.clearance },
         policyVersion: type.version,
+        ...(await onBehalfOf(tx, user.id)),
       };
 
       if (input.decision === "deny") {
