@@ -111,6 +111,16 @@ const schema = z
     CASEFILE_REQUEST_TTL_MINUTES: z.preprocess(blank, z.coerce.number().int().min(1).max(10080).default(60)),
     /** Slack-compatible incoming-webhook URL told of new requests, decisions and break-glass. */
     CASEFILE_NOTIFY_WEBHOOK_URL: z.preprocess(blank, z.url().optional()),
+    /** Mail server for notifications, e.g. smtp://user:pass@mail.corp:587 or smtps://…:465. Unset: no mail is sent (the notifications page still lists them). */
+    CASEFILE_SMTP_URL: z.preprocess(blank, z.url().optional()),
+    /** The From address of notification mail. */
+    CASEFILE_MAIL_FROM: z.preprocess(blank, z.string().default("Casefile <casefile@localhost>")),
+    /** The address people reach Casefile at, for links in mail and chat; default: NEXTAUTH_URL, else http://localhost:PORT. */
+    CASEFILE_PUBLIC_URL: z.preprocess(blank, z.url().optional()),
+    /** Slack-compatible incoming webhook that receives interactive approval messages (Approve / Deny / Open). */
+    CASEFILE_CHAT_WEBHOOK_URL: z.preprocess(blank, z.url().optional()),
+    /** The chat app's signing secret: interactions (button presses) are verified with it. Unset: the endpoint refuses all. */
+    CASEFILE_CHAT_SIGNING_SECRET: optionalString,
     /** Roles that must set up a second factor before they can do anything else (comma-separated, e.g. "approver,admin"). */
     CASEFILE_REQUIRE_SECOND_FACTOR: z.preprocess(
       blank,

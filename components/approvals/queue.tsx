@@ -6,6 +6,7 @@ import { SeverityBadge } from "@/components/ui/badges";
 import { useTRPC } from "@/components/trpc/client";
 import { formatUtc } from "@/components/cases/format";
 import { RiskBadge } from "./badges";
+import { useEscalations } from "./escalation-note";
 import { useLiveRequests } from "./use-live";
 
 /** Pending requests this approver may decide, most urgent first; new ones appear without reload. */
@@ -14,6 +15,7 @@ export function ApprovalQueue() {
   useLiveRequests();
   const { data } = useSuspenseQuery(trpc.requests.queue.queryOptions());
   const queue = data.items;
+  const escalation = useEscalations(queue.map((r) => r.id));
   if (queue.length === 0) return <p className="mt-4 text-slate-500">Nothing waits for your decision.</p>;
   return (
     <>
@@ -65,6 +67,7 @@ export function ApprovalQueue() {
               <td className="block text-xs md:table-cell md:pr-2">
                 <span className="text-slate-500 md:hidden">Expires </span>
                 {formatUtc(r.expiresAt)}
+                {escalation(r.id)}
               </td>
               <td className="block text-xs text-slate-600 md:table-cell">{r.progress}</td>
             </tr>

@@ -64,6 +64,14 @@ export function UserMenu() {
           >
             Your account
           </Link>
+          <Link
+            href="/notifications"
+            role="menuitem"
+            onClick={() => setOpen(false)}
+            className="mt-1 block w-full rounded px-3 py-1.5 text-left hover:bg-slate-100"
+          >
+            Notifications
+          </Link>
           <button
             type="button"
             role="menuitem"

@@ -7,3 +7,5 @@ export * from "./compliance";
 export * from "./operations";
 export * from "./access-requests";
 export * from "./tokens";
+export * from "./notifications";
+export * from "./escalation";

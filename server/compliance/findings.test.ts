@@ -228,7 +228,7 @@ const subjects = (detector: string) => about(detector).map((f) => f.subject_user
 
 describe("detectors", () => {
   it("run every detector and report their times", () => {
-    expect(report.map((r) => r.detector)).toHaveLength(13);
+    expect(report.map((r) => r.detector)).toHaveLength(14);
     expect(report.every((r) => r.ms >= 0)).toBe(true);
   });
   it("ledger verification failure: critical", () => {

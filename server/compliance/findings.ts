@@ -31,6 +31,7 @@ import {
   unusedGrants,
 } from "./usage-detectors";
 import { ledgerIntegration } from "./integration-detector";
+import { delegationMisuse } from "./delegation-detector";
 
 export const DETECTORS: Detector[] = [
   ledgerVerification,
@@ -46,6 +47,7 @@ export const DETECTORS: Detector[] = [
   unusedGrants,
   lastMinute,
   closedCaseActivity,
+  delegationMisuse,
 ];
 
 export function detectorOf(key: string): Detector | null {

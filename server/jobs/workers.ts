@@ -20,6 +20,7 @@ import { Leadership } from "../ledger/leader";
 import { failInterrupted } from "../requests/executions";
 import { expireDue } from "../requests/lifecycle";
 import { deliverWebhooks } from "../requests/webhook-delivery";
+import { startNotifier } from "../notify/run";
 import { beat } from "./heartbeat";
 
 export type Workers = { stop: () => Promise<void> };
@@ -77,6 +78,8 @@ export async function startWorkers(options: {
       .catch(failed("ledger lag"));
   const heartbeat = () => beat(appDb.db, worker).catch(failed("worker heartbeat"));
 
+  const notifier = startNotifier(appDb.db, log);
+
   const leadership = new Leadership(options.ledgerUrl, log);
   integrator.start({ leadership });
   sweep();
@@ -88,6 +91,7 @@ export async function startWorkers(options: {
     setInterval(() => void deliverWebhooks(appDb.db).catch(failed("webhook outbox")), 2_000),
     setInterval(() => void heartbeat(), 15_000),
     setInterval(() => void watchLag(), 15_000),
+    setInterval(() => void notifier.tick(), 3_000),
   ];
   const first = setTimeout(() => void verify().then(detect), 5_000);
   first.unref();
@@ -95,6 +99,7 @@ export async function startWorkers(options: {
   return {
     stop: async () => {
       for (const timer of timers) clearInterval(timer);
+      notifier.close();
       clearTimeout(first);
       await integrator.stop().catch(() => undefined);
       await appDb.close().catch(() => undefined);

@@ -21,6 +21,7 @@ import { createGrant } from "./grants";
 import { liveGranteesOf } from "./live-grant";
 import { effectiveAsk, narrowingOf } from "./narrow";
 import { asJson, dbNow } from "./params";
+import { onBehalfOf } from "./delegation";
 import { eligibility, isBusinessHours, progress } from "./policy";
 import { caseKeyOf, lockRequest, requirePending } from "./request-row";
 import { tellRequester } from "./notify";
@@ -108,6 +109,7 @@ export async function decide(
       const basisJson = {
         approver: { roles: [...user.roles], clearance: user.clearance },
         policyVersion: type.version,
+        ...(await onBehalfOf(tx, user.id)),
       };
 
       if (input.decision === "deny") {

@@ -100,6 +100,40 @@ const MATRIX: Record<string, Row> = {
   "account.notices": { guard: "signed-in", call: (c) => c.account.notices() },
   "account.dismissNotice": { guard: "signed-in", call: (c) => c.account.dismissNotice({ noticeId: userId }) },
   "account.sudo": { guard: "signed-in", call: (c) => c.account.sudo() },
+  "notifications.list": { guard: "signed-in", call: (c) => c.notifications.list() },
+  "notifications.markRead": { guard: "signed-in", call: (c) => c.notifications.markRead({ ids: "all" }) },
+  "notifications.preferences": { guard: "signed-in", call: (c) => c.notifications.preferences() },
+  "notifications.setPreferences": {
+    guard: "signed-in",
+    call: (c) => c.notifications.setPreferences({ emailMode: "immediate", muted: [] }),
+  },
+  "notifications.escalations": {
+    guard: ["approver", "admin"],
+    call: (c) => c.notifications.escalations({ requestIds: [requestId] }),
+  },
+  "notifications.delegations": { guard: "signed-in", call: (c) => c.notifications.delegations() },
+  "notifications.delegate": {
+    guard: ["approver"],
+    call: (c) =>
+      c.notifications.delegate({
+        toUserId: userId,
+        startsAt: new Date("2026-01-01T00:00:00Z"),
+        endsAt: new Date("2026-01-02T00:00:00Z"),
+      }),
+  },
+  "notifications.endDelegation": {
+    guard: "signed-in",
+    call: (c) => c.notifications.endDelegation({ delegationId: userId }),
+  },
+  "notifications.chatLinks": { guard: "signed-in", call: (c) => c.notifications.chatLinks() },
+  "notifications.confirmChatLink": {
+    guard: "signed-in",
+    call: (c) => c.notifications.confirmChatLink({ code: "not-a-real-code" }),
+  },
+  "notifications.removeChatLink": {
+    guard: "signed-in",
+    call: (c) => c.notifications.removeChatLink({ linkId: userId }),
+  },
   "account.secondFactor.status": { guard: "signed-in", call: (c) => c.account.secondFactor.status() },
   "account.secondFactor.begin": { guard: "signed-in", call: (c) => c.account.secondFactor.begin() },
   "account.secondFactor.confirm": {

@@ -120,6 +120,21 @@ export const AUTH_EVENTS = events({
     label: "API token revoked",
     payload: z.strictObject({ prefix: z.string(), name: z.string() }),
   },
+  "notification.preferences_changed": {
+    label: "Notification preferences changed",
+    payload: z.strictObject({
+      emailMode: z.enum(["immediate", "digest", "off"]),
+      muted: z.array(z.string()),
+    }),
+  },
+  "chat.link_confirmed": {
+    label: "Chat account linked",
+    payload: z.strictObject({ teamId: z.string(), chatUserId: z.string(), chatUserName: z.string() }),
+  },
+  "chat.link_removed": {
+    label: "Chat account unlinked",
+    payload: z.strictObject({ teamId: z.string(), chatUserId: z.string() }),
+  },
 });
 
 export const ADMIN_EVENTS = events({

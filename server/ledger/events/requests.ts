@@ -6,6 +6,8 @@ import { commitments, events, id, iso, json, reason, role, secondFactorProof } f
 const basis = {
   approver: z.strictObject({ roles: z.array(role), clearance: z.number() }),
   policyVersion: z.number(),
+  /** The people the approver stood in for by a running delegation, when any. */
+  onBehalfOf: z.array(z.strictObject({ id, name: z.string() })).optional(),
 };
 /** An execution's state: the same fields at every step, with what the step adds. */
 const execution = z.strictObject({
@@ -71,6 +73,32 @@ export const REQUEST_EVENTS = events({
   "request.denied": {
     label: "Request denied",
     payload: z.strictObject({ actionKey: z.string(), comment: z.string(), ...basis }),
+  },
+  "request.decided_in_chat": {
+    label: "Request decided in chat",
+    payload: z.strictObject({
+      channel: z.string(),
+      decision: z.enum(["approve", "deny"]),
+      status: z.string(),
+      teamId: z.string(),
+      chatUserId: z.string(),
+    }),
+  },
+  "request.reminded": {
+    label: "Approvers reminded",
+    payload: z.strictObject({ actionKey: z.string(), stage: z.enum(["reminder", "escalation"]) }),
+  },
+  "request.escalated": {
+    label: "Request escalated",
+    payload: z.strictObject({ actionKey: z.string(), stage: z.enum(["reminder", "escalation"]) }),
+  },
+  "delegation.created": {
+    label: "Approvals delegated",
+    payload: z.strictObject({ fromUserId: id, toUserId: id, toName: z.string(), startsAt: iso, endsAt: iso }),
+  },
+  "delegation.revoked": {
+    label: "Delegation revoked",
+    payload: z.strictObject({ fromUserId: id, toUserId: id }),
   },
   "request.self_approval_refused": {
     label: "Self-approval refused",

@@ -9,6 +9,7 @@ import { campaignsRouter } from "./campaigns";
 import { casesRouter } from "./cases";
 import { complianceRouter } from "./compliance";
 import { ledgerRouter } from "./ledger";
+import { notificationsRouter } from "./notifications";
 import { actionsRouter, requestsRouter } from "./requests";
 import { tokensRouter } from "./tokens";
 
@@ -24,6 +25,7 @@ export const appRouter = router({
   cases: casesRouter,
   compliance: complianceRouter,
   ledger: ledgerRouter,
+  notifications: notificationsRouter,
   requests: requestsRouter,
   actions: actionsRouter,
   tokens: tokensRouter,
