@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { apiTokens, users } from "@/db/schema";
+import { apiTokens, notifications, users } from "@/db/schema";
 import { seedDemo } from "@/server/demo/seed";
 import { callerFor } from "../testing/callers";
 import { testDatabase } from "../testing/db";
@@ -40,6 +40,12 @@ describe("personal tokens", () => {
     expect(JSON.stringify(listed)).not.toContain(created.token);
     const entries = await inboxEntries(t, "token.created");
     expect(entries.at(-1)?.subjects).toContain(created.id);
+    // The person is told, on their notifications page and by mail when mail is set up.
+    const told = await t.db
+      .select({ subject: notifications.subject })
+      .from(notifications)
+      .where(eq(notifications.dedupKey, `account.security:token:${created.id}:${row?.userId ?? ""}`));
+    expect(told.map((n) => n.subject)).toEqual(["A new API token was created on your account: cli"]);
   });
 
   it("refuses an expiry beyond the maximum and source addresses that are none, naming the field", async () => {

@@ -8,6 +8,7 @@ import { env } from "../env";
 import { DomainError } from "../errors";
 import { parseCidr } from "../http/client-address";
 import { appendLedger } from "../ledger/append";
+import { notifyNewToken } from "../notify/account";
 import type { RequestMeta } from "../request-meta";
 import { newTokenSecret } from "./secret";
 
@@ -79,6 +80,8 @@ export async function issueToken(
     },
     request,
   });
+  // The person answerable for the token hears of it, whoever created it.
+  await notifyNewToken(tx, who.ownerId, { id: row.id, name: input.name });
   return { id: row.id, token: secret.token, prefix: secret.prefix, expiresAt: row.expiresAt };
 }
 
