@@ -5,6 +5,8 @@ test("[APPROVALS] approver sees a request live, narrows the window and approves;
   browser,
   signInAs,
 }, testInfo) => {
+  // Three people in three browsers, from the request to the second, refused run.
+  test.setTimeout(90_000);
   const investigator = demo("investigator", 0); // Ines, lead of the demo incident
   const approver = demo("approver", 0); // Priya, clearance 4
   const otherApprover = demo("approver", 1); // Tom, clearance 2: enough for a medium-risk logs query

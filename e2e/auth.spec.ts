@@ -12,6 +12,8 @@ const EXPECTED_NAV: Record<string, string[]> = {
 const CONSOLE_PATHS = ["/cases", "/approvals", "/compliance", "/ledger", "/admin"];
 
 test("[AUTH] every demo role signs in and sees exactly its navigation", async ({ browser }, testInfo) => {
+  // Six people sign in one after another, each with a full-page screenshot.
+  test.setTimeout(90_000);
   for (const account of DEMO_ACCOUNTS) {
     const context = await browser.newContext();
     const page = await context.newPage();
