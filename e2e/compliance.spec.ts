@@ -9,7 +9,7 @@ test("[COMPLIANCE] a reviewer finds the demo's rubber-stamping, drills into the 
   await page.goto("/compliance");
   // The scheduler runs the detectors every minute; a reviewer can also run them now.
   await page.getByRole("button", { name: "Run detectors now" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Ran 13 detectors" })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "Ran 14 detectors" })).toBeVisible();
 
   const dashboard = page.getByRole("region", { name: "Dashboard" });
   await expect(dashboard.getByTestId("activity-chart").locator("svg").first()).toBeVisible();
