@@ -1,7 +1,7 @@
 import { cloneElement, isValidElement, useId, type ReactNode } from "react";
 
 export const inputClass =
-  "w-full rounded-md border border-slate-300 bg-white px-2 py-1 text-sm focus:border-sky-600 focus:outline-none focus:ring-1 focus:ring-sky-600 aria-[invalid=true]:border-red-500";
+  "w-full min-w-0 max-w-full rounded-md border border-slate-300 bg-white px-2 py-1 text-sm focus:border-sky-600 focus:outline-none focus:ring-1 focus:ring-sky-600 aria-[invalid=true]:border-red-500";
 
 type ControlProps = { id?: string; "aria-invalid"?: boolean; "aria-describedby"?: string };
 
@@ -35,7 +35,7 @@ export function Field({
       })
     : children;
   return (
-    <div className={`flex flex-col gap-1 text-xs font-medium text-slate-600 ${className}`}>
+    <div className={`flex min-w-0 flex-col gap-1 text-xs font-medium text-slate-600 ${className}`}>
       <label htmlFor={controlId}>{label}</label>
       {control}
       {message ? (
