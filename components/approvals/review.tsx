@@ -19,7 +19,7 @@ import { useLiveRequests } from "./use-live";
 
 type Review = RouterOutputs["requests"]["review"];
 
-const section = "rounded-md border border-slate-200 bg-white p-4";
+const section = "min-w-0 overflow-x-auto break-words rounded-md border border-slate-200 bg-white p-4";
 
 /** The review page: the context assembled for the decision, and the decision itself. */
 export function RequestReview({ requestId }: { requestId: string }) {
@@ -31,7 +31,7 @@ export function RequestReview({ requestId }: { requestId: string }) {
   return (
     // On a phone the columns dissolve ("contents") into one list ordered for deciding:
     // the request, then policy and decision, then the context.
-    <div className="grid gap-4 lg:grid-cols-3">
+    <div className="grid grid-cols-1 gap-4 lg:grid-cols-3">
       <div className="contents lg:col-span-2 lg:block lg:space-y-4">
         <section className={`${section} order-1`} aria-label="Request">
           <div className="flex flex-wrap items-center gap-2">
