@@ -178,6 +178,8 @@ test("[ADMIN] disabling a user needs a second factor, ends their open session an
   browser,
   signInAs,
 }, testInfo) => {
+  // Sets up a second factor, disables and re-enables a person, then resets a second factor.
+  test.setTimeout(90_000);
   const target = demo("approver", 1);
 
   const targetContext = await browser.newContext();
@@ -194,22 +196,29 @@ test("[ADMIN] disabling a user needs a second factor, ends their open session an
   await expect(page.getByRole("alert").filter({ hasText: "second factor" })).toHaveText(
     "Admin changes need a second factor: set one up under Your account first",
   );
-  await page.getByRole("link", { name: "Set up two-factor authentication" }).click();
-  await page.getByRole("button", { name: "Set up two-factor authentication" }).click();
-  await page.getByLabel("Your password").fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "Continue" }).click();
-  const secret = (await page.getByTestId("totp-secret").textContent()) ?? "";
-  await page.getByLabel("Code from the app").fill(totpCode(secret));
-  await page.getByRole("button", { name: "Turn on" }).click();
-  await expect(page.getByRole("list", { name: "Recovery codes" })).toBeVisible();
+  // The set-up opens in a new tab, so the page with the admin's change stays as it was.
+  const [setup] = await Promise.all([
+    page.waitForEvent("popup"),
+    page.getByRole("link", { name: "Set up two-factor authentication" }).click(),
+  ]);
+  await setup.getByRole("button", { name: "Set up two-factor authentication" }).click();
+  const confirm = setup.getByRole("form", { name: "Confirm it’s you" });
+  await confirm.getByLabel("Your password").fill(DEMO_PASSWORD);
+  await confirm.getByRole("button", { name: "Continue" }).click();
+  const secret = (await setup.getByTestId("totp-secret").textContent()) ?? "";
+  await setup.getByLabel("Code from the app").fill(totpCode(secret));
+  await setup.getByRole("button", { name: "Turn on" }).click();
+  await expect(setup.getByRole("list", { name: "Recovery codes" })).toBeVisible();
+  await setup.close();
   // Setting it up is no step-up: the admin change asks for a fresh code.
   await page.goto("/admin");
   await row.getByRole("button", { name: "Disable" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "second factor" })).toHaveText(
     "Confirm with your authenticator code: admin changes need a second factor from the last 5 minutes",
   );
-  await page.getByLabel("Authenticator code").fill(totpCode(secret, 1));
-  await page.getByRole("button", { name: "Confirm", exact: true }).click();
+  const stepUp = page.getByRole("form", { name: "Confirm with your second factor" });
+  await stepUp.getByLabel("Authenticator code").fill(totpCode(secret, 1));
+  await stepUp.getByRole("button", { name: "Confirm", exact: true }).click();
   await expect(row.getByText("Disabled", { exact: true })).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath("admin-users.png") });
 
