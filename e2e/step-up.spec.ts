@@ -103,13 +103,12 @@ test("[ACTIONS] the demo's response: the logs query shows its rows and hash, the
   await form.getByLabel("From (UTC)").fill("2026-11-19T00:00");
   await form.getByLabel("To (UTC)").fill("2026-11-21T00:00");
   await form.getByLabel("Row cap").fill("1000");
-  await form
-    .getByLabel("Justification")
-    .fill("Every sign-in of m.alvarez around the takeover, to list the attacker's source addresses.");
+  // The demo already holds a narrowed logs request about m.alvarez; this one is told apart by its own words.
+  const justification = "Around the takeover, to list the attacker's source addresses for m.alvarez.";
+  await form.getByLabel("Justification").fill(justification);
   await form.getByRole("button", { name: "Send request" }).click();
-  await expect(page.getByTestId("request").filter({ hasText: "Every sign-in of m.alvarez" })).toContainText(
-    "Waiting for approval",
-  );
+  const logsRequest = page.getByTestId("request").filter({ hasText: justification });
+  await expect(logsRequest).toContainText("Waiting for approval");
 
   // Priya signs in with her password and a recovery code (her time codes were spent above).
   const context = await browser.newContext();
@@ -126,7 +125,6 @@ test("[ACTIONS] the demo's response: the logs query shows its rows and hash, the
   await expect(approver.getByRole("status")).toContainText("Approved");
 
   // The query runs on the evidence store: the rows, and the hash of the stored result.
-  const logsRequest = page.getByTestId("request").filter({ hasText: "Query sensitive logs" }).first();
   await expect(logsRequest.getByTestId("grant")).toContainText("Granted");
   await logsRequest.getByRole("button", { name: "Run now" }).click();
   await expect(logsRequest.getByRole("status")).toContainText(/Collected \d+ row\(s\) of auth_logs/);
@@ -299,6 +297,9 @@ test("[ADMIN] disabling a user needs a second factor, ends their open session an
   );
   await expect(priya.getByRole("alert").filter({ hasText: "administrator reset" })).toHaveText(
     "An administrator reset your second factor. Set up a new one here before you do anything else.",
+  );
+  await expect(priya.getByRole("region", { name: "API tokens" })).toContainText(
+    "Set up your second factor above first",
   );
   await priyaContext.close();
 });

@@ -12,6 +12,24 @@ import { NewTokenNotice, TokenTable } from "./token-table";
 /** Your account: personal API tokens (for the CLI and scripts); creating one asks to confirm it's you. */
 export function MyTokens() {
   const trpc = useTRPC();
+  const { data: me } = useSuspenseQuery(trpc.me.queryOptions());
+  if (me.mustEnrolFirst) {
+    return (
+      <section className="mt-8" aria-labelledby="tokens-heading">
+        <h2 id="tokens-heading" className="text-lg font-semibold">
+          API tokens
+        </h2>
+        <p className="text-sm text-slate-600">
+          Set up your second factor above first; then you can create tokens for the CLI and scripts here.
+        </p>
+      </section>
+    );
+  }
+  return <TokenPanel />;
+}
+
+function TokenPanel() {
+  const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { data: tokens } = useSuspenseQuery(trpc.tokens.mine.queryOptions());
   const [name, setName] = useState("");
