@@ -12,6 +12,8 @@ test("[AUTH] a high-risk approval needs a second factor, which is recorded with 
   browser,
   signInAs,
 }, testInfo) => {
+  // Three people and two enrolments: more than the default budget on a busy machine.
+  test.setTimeout(60_000);
   await signInAs(demo("investigator", 0).email);
   await page.goto("/cases");
   await page.getByRole("row").filter({ hasText: "northwind" }).first().getByRole("link").first().click();
